@@ -1,0 +1,124 @@
+"""Accounts: one user model with a role, bound to area nodes (or a department or unit) that
+decide what the user sees."""
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    COMMUNITY_STAFF = "community_staff", _("Community staff")
+    STREET_STAFF = "street_staff", _("Street staff")
+    DEPARTMENT_STAFF = "department_staff", _("Department staff")
+    INSPECTOR = "inspector", _("Inspector")
+    SUPERVISION = "supervision", _("Supervision committee member")
+    UNIT_LIAISON = "unit_liaison", _("Unit liaison")
+    PARTY_MEMBER = "party_member", _("Party member")
+    DISTRICT_ADMIN = "district_admin", _("District administrator")
+
+
+# Roles whose data scope is a set of area nodes; each needs at least one binding.
+AREA_ROLES = frozenset(
+    {
+        Role.GRID_WORKER,
+        Role.COMMUNITY_STAFF,
+        Role.STREET_STAFF,
+        Role.INSPECTOR,
+        Role.SUPERVISION,
+        Role.DISTRICT_ADMIN,
+    }
+)
+STAFF_ROLES = AREA_ROLES | {Role.DEPARTMENT_STAFF}
+# Roles that maintain master data in the admin (always within their scope).
+ADMIN_SITE_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN})
+# The kind of area node each area role is bound to.
+ROLE_NODE_KINDS = {
+    Role.GRID_WORKER: ("grid",),
+    Role.COMMUNITY_STAFF: ("community",),
+    Role.SUPERVISION: ("community",),
+    Role.STREET_STAFF: ("street",),
+    Role.INSPECTOR: ("street", "community", "grid"),
+    Role.DISTRICT_ADMIN: ("district",),
+}
+
+
+class User(AbstractUser):
+    """A person who signs in. Residents and party members act for themselves; staff act within
+    the area nodes they are bound to; department staff for their department."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.RESIDENT, db_index=True)
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    title = models.CharField(_("job title"), max_length=50, blank=True)
+    department = models.ForeignKey(
+        "areas.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    unit = models.ForeignKey(
+        "areas.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="liaisons"
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_area_staff(self) -> bool:
+        return self.role in AREA_ROLES
+
+
+class AreaBinding(models.Model):
+    """Binds a user to an area node: the user sees that node's subtree."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="area_bindings")
+    node = models.ForeignKey(
+        "areas.AreaNode", verbose_name=_("area node"), on_delete=models.PROTECT, related_name="bindings"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("area binding")
+        verbose_name_plural = _("area bindings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "node"],
+                name="binding_unique_user_node",
+                violation_error_message=_("The user is already bound to this node."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.node}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its hash is stored, the raw value is shown once."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

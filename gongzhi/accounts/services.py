@@ -1,0 +1,159 @@
+"""Writes to accounts: creating users with their role and scope, binding nodes, API tokens."""
+
+import secrets
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.areas.models import AreaNode, Department, Unit
+from gongzhi.core import audit, scope
+from gongzhi.core.actors import Actor, actor_user, is_system
+from gongzhi.core.errors import Forbidden, InvalidInput
+
+from .models import (
+    ADMIN_SITE_ROLES,
+    AREA_ROLES,
+    ROLE_NODE_KINDS,
+    ApiToken,
+    AreaBinding,
+    Role,
+    User,
+    hash_token,
+)
+
+USER_AUDIT_FIELDS = ["username", "role", "display_name", "title", "department", "unit", "is_active", "is_staff"]
+
+
+def _require_user_admin(actor: Actor, nodes: Iterable[AreaNode]) -> None:
+    if is_system(actor) or actor.is_superuser:
+        return
+    if actor.role != Role.DISTRICT_ADMIN:
+        raise Forbidden(_("Only a district administrator can manage accounts."))
+    for node in nodes:
+        if not scope.covers_path(actor, node.path):
+            raise Forbidden(_("The node %(node)s is outside your area.") % {"node": node})
+
+
+def _check_scope_fields(*, role: str, nodes: list[AreaNode], department: Department | None, unit: Unit | None) -> None:
+    if role not in Role.values:
+        raise InvalidInput(_("Unknown role."), fields={"role": [_("Choose a valid role.")]})
+    if role in AREA_ROLES:
+        if not nodes:
+            raise InvalidInput(
+                _("A %(role)s must be bound to at least one area node.") % {"role": Role(role).label},
+                fields={"nodes": [_("Choose at least one area node.")]},
+            )
+        allowed = ROLE_NODE_KINDS.get(role)
+        wrong = [n for n in nodes if allowed and n.kind not in allowed]
+        if wrong:
+            raise InvalidInput(
+                _("A %(role)s is bound to nodes of kind: %(kinds)s.")
+                % {"role": Role(role).label, "kinds": ", ".join(allowed)},
+                fields={"nodes": [str(n) for n in wrong]},
+            )
+    if role == Role.DEPARTMENT_STAFF and department is None:
+        raise InvalidInput(
+            _("Department staff must belong to a department."), fields={"department": [_("Choose a department.")]}
+        )
+    if role == Role.UNIT_LIAISON and unit is None:
+        raise InvalidInput(_("A unit liaison must belong to a unit."), fields={"unit": [_("Choose a unit.")]})
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: str,
+    nodes: list[AreaNode] | None = None,
+    department: Department | None = None,
+    unit: Unit | None = None,
+    display_name: str = "",
+    title: str = "",
+    check_password_strength: bool = True,
+) -> User:
+    nodes = list(nodes or [])
+    _require_user_admin(actor, nodes)
+    _check_scope_fields(role=role, nodes=nodes, department=department, unit=unit)
+    user = User(
+        username=username,
+        role=role,
+        display_name=display_name,
+        title=title,
+        department=department,
+        unit=unit,
+        is_staff=role in ADMIN_SITE_ROLES,
+    )
+    try:
+        user.full_clean(exclude=["password"])
+        if check_password_strength:
+            validate_password(password, user)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            from gongzhi.core.errors import invalid_from_validation_error
+
+            raise invalid_from_validation_error(exc) from exc
+        raise InvalidInput(exc.messages[0], fields={"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save()
+    AreaBinding.objects.bulk_create([AreaBinding(user=user, node=n) for n in nodes])
+    audit.record(
+        actor=actor,
+        action="accounts.user.create",
+        obj=user,
+        after={**audit.snapshot(user, USER_AUDIT_FIELDS), "nodes": [n.code for n in nodes]},
+        area_path=nodes[0].path if nodes else "",
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_bindings(*, actor: Actor, user: User, nodes: list[AreaNode]) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require_user_admin(actor, nodes)
+    _check_scope_fields(role=user.role, nodes=nodes, department=user.department, unit=user.unit)
+    before = sorted(user.area_bindings.values_list("node__code", flat=True))
+    user.area_bindings.all().delete()
+    AreaBinding.objects.bulk_create([AreaBinding(user=user, node=n) for n in nodes])
+    scope.forget(user)
+    audit.record(
+        actor=actor,
+        action="accounts.user.bindings",
+        obj=user,
+        before={"nodes": before},
+        after={"nodes": sorted(n.code for n in nodes)},
+        area_path=nodes[0].path if nodes else "",
+    )
+    return user
+
+
+@transaction.atomic
+def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
+    """Issue a token for `user`; returns the token and its raw value, which is never stored."""
+    acting = actor_user(actor)
+    if not is_system(actor) and acting != user and not acting.is_superuser:
+        raise Forbidden(_("You can only create tokens for yourself."))
+    if not name.strip():
+        raise InvalidInput(_("Give the token a name."), fields={"name": [_("This field is required.")]})
+    raw = "gz_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=raw[:8], key_hash=hash_token(raw))
+    audit.record(actor=actor, action="accounts.token.create", obj=token, after={"user": user.username, "name": name})
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    acting = actor_user(actor)
+    if not is_system(actor) and acting != token.user and not acting.is_superuser:
+        raise Forbidden()
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="accounts.token.revoke", obj=token)
+    return token

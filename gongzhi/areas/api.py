@@ -1,0 +1,83 @@
+"""Scoped read endpoints for the area tree and its registries."""
+
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from gongzhi.core.pagination import Pagination
+
+from . import selectors
+
+router = Router(tags=["areas"])
+
+
+class AreaNodeOut(Schema):
+    id: int
+    kind: str
+    code: str
+    name: str
+    depth: int
+    parent_id: int | None = None
+    children_count: int
+    estate_id: int | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    is_active: bool
+
+    @staticmethod
+    def resolve_parent_id(obj) -> int | None:
+        parent = obj.get_parent() if obj.depth > 1 else None
+        return parent.pk if parent else None
+
+    @staticmethod
+    def resolve_children_count(obj) -> int:
+        return obj.numchild
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    area_id: int
+    address: str
+    is_active: bool
+
+
+class DepartmentOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
+    district_id: int
+
+
+@router.get("/nodes", response=list[AreaNodeOut], summary="List area nodes in my scope")
+@paginate(Pagination)
+def list_nodes(request: HttpRequest, kind: str | None = None, parent: int | None = None, q: str = ""):
+    return selectors.area_nodes_visible(user=request.auth, kind=kind, parent_id=parent, search=q)
+
+
+@router.get("/nodes/{node_id}", response=AreaNodeOut, summary="One area node")
+def get_node(request: HttpRequest, node_id: int):
+    return selectors.area_node_get(user=request.auth, pk=node_id)
+
+
+@router.get("/nodes/{node_id}/children", response=list[AreaNodeOut], summary="Children of an area node")
+@paginate(Pagination)
+def node_children(request: HttpRequest, node_id: int):
+    node = selectors.area_node_get(user=request.auth, pk=node_id)
+    return selectors.area_children(user=request.auth, node=node)
+
+
+@router.get("/units", response=list[UnitOut], summary="Resident units (驻区单位) in my scope")
+@paginate(Pagination)
+def list_units(request: HttpRequest):
+    return selectors.units_visible(user=request.auth)
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="District departments")
+@paginate(Pagination)
+def list_departments(request: HttpRequest):
+    return selectors.departments_visible(user=request.auth)

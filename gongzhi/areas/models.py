@@ -1,0 +1,220 @@
+"""The area tree (district → street → community → grid → building → unit → household), estates,
+and the registries of units (驻区单位) and district departments that sit in it."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+
+class AreaKind(models.TextChoices):
+    DISTRICT = "district", _("District")
+    STREET = "street", _("Street / township")
+    COMMUNITY = "community", _("Community / village")
+    GRID = "grid", _("Grid")
+    BUILDING = "building", _("Building / courtyard")
+    UNIT = "unit", _("Entrance unit")
+    HOUSEHOLD = "household", _("Household")
+
+
+# Which kind of node may hang under which (None: a root).
+ALLOWED_PARENTS: dict[str, tuple[str | None, ...]] = {
+    AreaKind.DISTRICT: (None,),
+    AreaKind.STREET: (AreaKind.DISTRICT,),
+    AreaKind.COMMUNITY: (AreaKind.STREET,),
+    AreaKind.GRID: (AreaKind.COMMUNITY,),
+    AreaKind.BUILDING: (AreaKind.GRID,),
+    AreaKind.UNIT: (AreaKind.BUILDING,),
+    AreaKind.HOUSEHOLD: (AreaKind.UNIT, AreaKind.BUILDING),
+}
+
+# Digits each kind adds to its parent's code: a grid code is 6+3+3+3 = 15 digits.
+CODE_SUFFIX_DIGITS: dict[str, int] = {
+    AreaKind.DISTRICT: 6,
+    AreaKind.STREET: 3,
+    AreaKind.COMMUNITY: 3,
+    AreaKind.GRID: 3,
+    AreaKind.BUILDING: 3,
+    AreaKind.UNIT: 2,
+    AreaKind.HOUSEHOLD: 4,
+}
+
+LEVEL_ORDER = [k.value for k in AreaKind]
+
+_DIGITS = re.compile(r"^\d+$")
+
+
+def code_error(*, kind: str, code: str, parent_code: str | None) -> str | None:
+    """Why `code` is not a valid standard code for a node of `kind` under `parent_code`, or None."""
+    if not code or not _DIGITS.match(code):
+        return str(_("The code must consist of digits only."))
+    expected = (len(parent_code) if parent_code else 0) + CODE_SUFFIX_DIGITS[kind]
+    if len(code) != expected:
+        return str(
+            _("A %(kind)s code has %(n)d digits; “%(code)s” has %(m)d.")
+            % {"kind": AreaKind(kind).label, "n": expected, "code": code, "m": len(code)}
+        )
+    if parent_code and not code.startswith(parent_code):
+        return str(_("The code must begin with the parent's code %(parent)s.") % {"parent": parent_code})
+    if code[len(parent_code or "") :].strip("0") == "":
+        return str(_("The node's own digits cannot all be zero."))
+    return None
+
+
+class AreaNode(MP_Node):
+    """A node of the area tree. The materialised `path` (treebeard) makes subtree queries one
+    indexed prefix match; `code` is the standard code people use."""
+
+    area_scope_field = ""  # the node itself
+
+    kind = models.CharField(_("kind"), max_length=12, choices=AreaKind.choices, db_index=True)
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    estate = models.ForeignKey(
+        "Estate",
+        verbose_name=_("estate"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="buildings",
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("area node")
+        verbose_name_plural = _("area nodes")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def full_name(self) -> str:
+        names = [a.name for a in self.get_ancestors()] + [self.name]
+        return " / ".join(names)
+
+
+class Estate(models.Model):
+    """A residential estate (小区) in a community, with its property company and owners' committee."""
+
+    area_scope_field = "community"
+
+    community = models.ForeignKey(
+        AreaNode,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="estates",
+        limit_choices_to={"kind": AreaKind.COMMUNITY},
+    )
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    property_company = models.ForeignKey(
+        "Unit",
+        verbose_name=_("property company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="managed_estates",
+    )
+    owners_committee = models.CharField(_("owners' committee"), max_length=200, blank=True)
+    owners_committee_contact = models.CharField(_("owners' committee contact"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("estate")
+        verbose_name_plural = _("estates")
+        ordering = ["community", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"],
+                name="estate_unique_name_in_community",
+                violation_error_message=_("This community already has an estate of that name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.community_id and self.community.kind != AreaKind.COMMUNITY:
+            raise ValidationError({"community": _("An estate belongs to a community node.")})
+
+
+class UnitKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    SCHOOL = "school", _("School")
+    HOSPITAL = "hospital", _("Hospital")
+    SOCIAL_ORG = "social_org", _("Social organisation")
+    PROPERTY_COMPANY = "property_company", _("Property company")
+    AGENCY = "agency", _("Government agency / public institution")
+    OTHER = "other", _("Other")
+
+
+class Unit(models.Model):
+    """An organisation resident in an area (驻区单位): enterprise, school, hospital, property company …"""
+
+    area_scope_field = "area"
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, help_text=_("18 characters, checked.")
+    )
+    area = models.ForeignKey(AreaNode, verbose_name=_("area"), on_delete=models.PROTECT, related_name="resident_units")
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="unit_unique_credit_code",
+                violation_error_message=_("A unit with this credit code is already registered."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A functional department of the district (城管, 住建, 民政 …) that cases are routed or whistled to."""
+
+    area_scope_field = "district"
+
+    district = models.ForeignKey(
+        AreaNode,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="departments",
+        limit_choices_to={"kind": AreaKind.DISTRICT},
+    )
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=20)
+    phone = models.CharField(_("duty phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["district", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "code"],
+                name="department_unique_code_in_district",
+                violation_error_message=_("This district already has a department with this code."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name

@@ -1,0 +1,64 @@
+"""Reads of the area tree and registries, always scoped to the acting user."""
+
+from django.db.models import Q, QuerySet
+
+from gongzhi.core import scope
+from gongzhi.core.errors import NotFound
+
+from .models import AreaNode, Department, Estate, Unit
+
+
+def area_nodes_visible(*, user, kind: str | None = None, parent_id: int | None = None, search: str = "") -> QuerySet:
+    qs = scope.restrict(AreaNode.objects.all(), user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if parent_id:
+        parent = area_node_get(user=user, pk=parent_id)
+        qs = qs.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(code__startswith=search))
+    return qs.order_by("path")
+
+
+def area_node_get(*, user, pk: int) -> AreaNode:
+    node = scope.restrict(AreaNode.objects.all(), user).filter(pk=pk).first()
+    if node is None:
+        raise NotFound()
+    return node
+
+
+def area_roots_for(*, user) -> list[AreaNode]:
+    """The top nodes a user may browse from: their bound nodes (or the tree's roots)."""
+    paths = scope.scope_paths(user)
+    if paths is None:
+        return list(AreaNode.get_root_nodes())
+    return list(AreaNode.objects.filter(path__in=paths).order_by("path"))
+
+
+def area_children(*, user, node: AreaNode) -> QuerySet:
+    return scope.restrict(node.get_children(), user).order_by("code")
+
+
+def area_ancestors_visible(*, user, node: AreaNode) -> list[AreaNode]:
+    return [a for a in node.get_ancestors() if scope.covers_path(user, a.path)]
+
+
+def estates_visible(*, user) -> QuerySet:
+    return scope.restrict(Estate.objects.select_related("community", "property_company"), user)
+
+
+def units_visible(*, user) -> QuerySet:
+    return scope.restrict(Unit.objects.select_related("area"), user)
+
+
+def departments_visible(*, user) -> QuerySet:
+    """Departments of the districts the user works in (a district's departments serve all of it)."""
+    paths = scope.scope_paths(user)
+    qs = Department.objects.select_related("district")
+    if paths is None:
+        return qs
+    if getattr(user, "department_id", None):
+        return qs.filter(Q(pk=user.department_id) | Q(district__path__in=[p[: AreaNode.steplen] for p in paths]))
+    if not paths:
+        return qs.none()
+    return qs.filter(district__path__in={p[: AreaNode.steplen] for p in paths})

@@ -1,0 +1,19 @@
+"""The `gongzhi` console script: runs any management command (`gongzhi migrate`, `gongzhi demo`,
+`gongzhi serve` …)."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
+    from django.core.management import execute_from_command_line
+
+    argv = [sys.argv[0], *sys.argv[1:]]
+    if len(argv) == 1:
+        argv.append("help")
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

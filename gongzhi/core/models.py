@@ -1,0 +1,107 @@
+"""Cross-cutting records: the append-only audit log and the working-day calendar."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEventImmutable(Exception):
+    """Raised on any attempt to change or remove an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditEventImmutable("audit events are append-only")
+
+    def delete(self):
+        raise AuditEventImmutable("audit events are append-only")
+
+    def for_object(self, obj: models.Model) -> "AuditEventQuerySet":
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+
+
+class AuditEvent(models.Model):
+    """One state change: who did what to which object, from where, with the values before and after.
+
+    Written only by `gongzhi.core.audit.record`; never updated or deleted by the application (the
+    queryset and the model refuse, the admin is read-only, and PostgreSQL has a trigger as well).
+    """
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    actor_label = models.CharField(_("actor label"), max_length=150)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    area_path = models.CharField(_("area path"), max_length=255, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditEventImmutable("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditEventImmutable("audit events are append-only")
+
+
+class CalendarYear(models.Model):
+    """A year for which the statutory holidays are known; years without a row fall back to Mon–Fri."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """An exception to the Mon–Fri week: a statutory holiday or a make-up working day (调休)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"
