@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     name = "gongzhi.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
-    demo_order = 30
+    demo_order = 20

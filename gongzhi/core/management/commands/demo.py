@@ -1,0 +1,53 @@
+import importlib
+import time
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from gongzhi.core.actors import SystemActor
+from gongzhi.core.context import action_context
+from gongzhi.core.demo import DemoContext
+
+
+class Command(BaseCommand):
+    help = "Load the demo data into an empty database (never over existing data); --reset wipes first."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="Delete all data first, then load the demo.")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (same seed, same data).")
+
+    def handle(self, *args, reset: bool, seed: int, verbosity: int, **options):
+        from gongzhi.areas.models import AreaNode
+
+        if reset:
+            call_command("flush", interactive=False, verbosity=0)
+            _reseed_calendar()
+        elif AreaNode.objects.exists():
+            self.stdout.write("The database already holds data; the demo was not loaded (use --reset to replace it).")
+            return
+        started = time.monotonic()
+        ctx = DemoContext(seed=seed, actor=SystemActor(label="command:demo"), verbose=verbosity > 0)
+        configs = sorted(
+            (c for c in apps.get_app_configs() if hasattr(c, "demo_order")), key=lambda c: c.demo_order
+        )
+        with action_context(source="command:demo"), transaction.atomic():
+            for config in configs:
+                try:
+                    module = importlib.import_module(f"{config.name}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.demo":
+                        raise
+                    continue
+                t0 = time.monotonic()
+                module.load(ctx)
+                ctx.log(f"  {config.label}: {time.monotonic() - t0:.1f}s")
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {time.monotonic() - started:.1f}s."))
+
+
+def _reseed_calendar() -> None:
+    """flush empties every table, the calendar included; put the seeded holidays back."""
+    from gongzhi.core.calendar_data import seed_calendar
+
+    seed_calendar()
