@@ -76,6 +76,20 @@ class User(AbstractUser):
     def is_area_staff(self) -> bool:
         return self.role in AREA_ROLES
 
+    def has_perm(self, perm, obj=None) -> bool:
+        from .roles import role_has_perm
+
+        if self.is_active and role_has_perm(self.role, perm):
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        from .roles import role_has_module_perms
+
+        if self.is_active and role_has_module_perms(self.role, app_label):
+            return True
+        return super().has_module_perms(app_label)
+
 
 class AreaBinding(models.Model):
     """Binds a user to an area node: the user sees that node's subtree."""

@@ -157,3 +157,36 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit.record(actor=actor, action="accounts.token.revoke", obj=token)
     return token
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: Actor,
+    user: User,
+    role: str,
+    nodes: list[AreaNode],
+    department: Department | None = None,
+    unit: Unit | None = None,
+    display_name: str = "",
+    title: str = "",
+    is_active: bool = True,
+) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    current_nodes = list(AreaNode.objects.filter(bindings__user=user))
+    _require_user_admin(actor, current_nodes + list(nodes))
+    _check_scope_fields(role=role, nodes=list(nodes), department=department, unit=unit)
+    before = {**audit.snapshot(user, USER_AUDIT_FIELDS), "nodes": sorted(n.code for n in current_nodes)}
+    user.role, user.department, user.unit = role, department, unit
+    user.display_name, user.title, user.is_active = display_name, title, is_active
+    user.is_staff = role in ADMIN_SITE_ROLES
+    user.save(update_fields=["role", "department", "unit", "display_name", "title", "is_active", "is_staff"])
+    if sorted(n.pk for n in nodes) != sorted(n.pk for n in current_nodes):
+        user.area_bindings.all().delete()
+        AreaBinding.objects.bulk_create([AreaBinding(user=user, node=n) for n in nodes])
+    scope.forget(user)
+    after = {**audit.snapshot(user, USER_AUDIT_FIELDS), "nodes": sorted(n.code for n in nodes)}
+    b, a = audit.diff(before, after)
+    audit.record(actor=actor, action="accounts.user.update", obj=user, before=b, after=a,
+                 area_path=nodes[0].path if nodes else "")
+    return user

@@ -28,8 +28,7 @@ class AreaNodeOut(Schema):
 
     @staticmethod
     def resolve_parent_id(obj) -> int | None:
-        parent = obj.get_parent() if obj.depth > 1 else None
-        return parent.pk if parent else None
+        return getattr(obj, "parent_pk", None)
 
     @staticmethod
     def resolve_children_count(obj) -> int:

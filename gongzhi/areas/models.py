@@ -94,7 +94,7 @@ class AreaNode(MP_Node):
 
     @property
     def full_name(self) -> str:
-        names = [a.name for a in self.get_ancestors()] + [self.name]
+        names = [a.name for a in type(self).objects.get_ancestors(self)] + [self.name]
         return " / ".join(names)
 
 

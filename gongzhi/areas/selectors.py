@@ -1,11 +1,21 @@
 """Reads of the area tree and registries, always scoped to the acting user."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
 
 from gongzhi.core import scope
 from gongzhi.core.errors import NotFound
 
 from .models import AreaNode, Department, Estate, Unit
+
+
+def with_parent_id(qs: QuerySet) -> QuerySet:
+    """Annotate each node with its parent's id in the same query (the parent's path is the
+    node's path less one step)."""
+    parent = AreaNode.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - AreaNode.steplen)
+    ).values("pk")[:1]
+    return qs.annotate(parent_pk=Subquery(parent))
 
 
 def area_nodes_visible(*, user, kind: str | None = None, parent_id: int | None = None, search: str = "") -> QuerySet:
@@ -17,11 +27,11 @@ def area_nodes_visible(*, user, kind: str | None = None, parent_id: int | None =
         qs = qs.filter(path__startswith=parent.path, depth=parent.depth + 1)
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(code__startswith=search))
-    return qs.order_by("path")
+    return with_parent_id(qs).order_by("path")
 
 
 def area_node_get(*, user, pk: int) -> AreaNode:
-    node = scope.restrict(AreaNode.objects.all(), user).filter(pk=pk).first()
+    node = with_parent_id(scope.restrict(AreaNode.objects.all(), user)).filter(pk=pk).first()
     if node is None:
         raise NotFound()
     return node
@@ -31,16 +41,16 @@ def area_roots_for(*, user) -> list[AreaNode]:
     """The top nodes a user may browse from: their bound nodes (or the tree's roots)."""
     paths = scope.scope_paths(user)
     if paths is None:
-        return list(AreaNode.get_root_nodes())
+        return list(AreaNode.objects.get_root_nodes())
     return list(AreaNode.objects.filter(path__in=paths).order_by("path"))
 
 
 def area_children(*, user, node: AreaNode) -> QuerySet:
-    return scope.restrict(node.get_children(), user).order_by("code")
+    return with_parent_id(scope.restrict(AreaNode.objects.get_children(node), user)).order_by("code")
 
 
 def area_ancestors_visible(*, user, node: AreaNode) -> list[AreaNode]:
-    return [a for a in node.get_ancestors() if scope.covers_path(user, a.path)]
+    return [a for a in AreaNode.objects.get_ancestors(node) if scope.covers_path(user, a.path)]
 
 
 def estates_visible(*, user) -> QuerySet:

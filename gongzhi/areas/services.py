@@ -102,10 +102,10 @@ def area_node_create(
     _check_estate(estate, kind, parent)
     fields = {"kind": kind, "code": code, "name": name, "estate": estate, "latitude": latitude, "longitude": longitude}
     if parent is None:
-        node = AreaNode.add_root(**fields)
+        node = AreaNode.objects.add_root(create_kwargs=fields)
     else:
         parent = AreaNode.objects.select_for_update().get(pk=parent.pk)
-        node = parent.add_child(**fields)
+        node = AreaNode.objects.add_child(parent, create_kwargs=fields)
     audit.record(actor=actor, action="areas.node.create", obj=node, after=audit.snapshot(node, NODE_FIELDS))
     return node
 
@@ -135,7 +135,7 @@ def area_children_bulk_create(*, actor: Actor, parent: AreaNode, children: list[
     if taken:
         message = _("These codes are already used: %(codes)s") % {"codes": ", ".join(sorted(taken)[:10])}
         raise InvalidInput(message, fields={"code": [message]})
-    last_path = parent.get_children().aggregate(m=Max("path"))["m"]
+    last_path = AreaNode.objects.get_children(parent).aggregate(m=Max("path"))["m"]
     next_step = (int(last_path[-AreaNode.steplen :], 36) + 1) if last_path else 1
     depth = parent.depth + 1
     nodes = []
@@ -177,7 +177,7 @@ def area_node_update(
     is_active: bool = True,
 ) -> AreaNode:
     node = AreaNode.objects.select_for_update().get(pk=node.pk)
-    parent = node.get_parent()
+    parent = AreaNode.objects.get_parent(node)
     _require_manage(actor, kind=node.kind, under=parent or node)
     before = audit.snapshot(node, NODE_FIELDS)
     node.name = _check_name(name)
@@ -199,7 +199,7 @@ def area_node_move(*, actor: Actor, node: AreaNode, new_parent: AreaNode, new_co
     `new_code` and every descendant's code has its prefix replaced to match."""
     node = AreaNode.objects.select_for_update().get(pk=node.pk)
     new_parent = AreaNode.objects.select_for_update().get(pk=new_parent.pk)
-    old_parent = node.get_parent()
+    old_parent = AreaNode.objects.get_parent(node)
     _require_manage(actor, kind=node.kind, under=old_parent or node)
     _require_manage(actor, kind=node.kind, under=new_parent)
     if new_parent.path.startswith(node.path):
@@ -209,7 +209,7 @@ def area_node_move(*, actor: Actor, node: AreaNode, new_parent: AreaNode, new_co
     _validate_placement(kind=node.kind, code=new_code, parent=new_parent, exclude_pk=node.pk)
     old_code = node.code
     before = {"parent": old_parent.code if old_parent else None, "code": old_code, "path": node.path}
-    descendants = list(node.get_descendants().only("pk", "code"))
+    descendants = list(AreaNode.objects.get_descendants(node).only("pk", "code"))
     if new_code != old_code:
         renamed = {d.pk: new_code + d.code[len(old_code) :] for d in descendants}
         clash = AreaNode.objects.filter(code__in=renamed.values()).exclude(pk__in=renamed.keys())
@@ -223,7 +223,7 @@ def area_node_move(*, actor: Actor, node: AreaNode, new_parent: AreaNode, new_co
         AreaNode.objects.bulk_update(descendants, ["code"], batch_size=1000)
         AreaNode.objects.filter(pk=node.pk).update(code=new_code)
     node.refresh_from_db()
-    node.move(new_parent, pos="last-child")
+    AreaNode.objects.move(node, new_parent, pos="last-child")
     node.refresh_from_db()
     audit.record(
         actor=actor,
@@ -238,9 +238,9 @@ def area_node_move(*, actor: Actor, node: AreaNode, new_parent: AreaNode, new_co
 @transaction.atomic
 def area_node_delete(*, actor: Actor, node: AreaNode) -> None:
     node = AreaNode.objects.select_for_update().get(pk=node.pk)
-    parent = node.get_parent()
+    parent = AreaNode.objects.get_parent(node)
     _require_manage(actor, kind=node.kind, under=parent or node)
-    if node.get_children_count():
+    if AreaNode.objects.get_children_count(node):
         message = _("The node still has child nodes; move or delete them first.")
         raise InvalidInput(message, fields={"children": [message]})
     audit.record(actor=actor, action="areas.node.delete", obj=node, before=audit.snapshot(node, NODE_FIELDS))
@@ -306,3 +306,68 @@ def department_save(*, actor: Actor, department: Department | None = None, **val
         setattr(department, key, value)
     _require_manage(actor, kind=AreaKind.STREET, under=department.district if department.district_id else None)
     return _save_registry(actor, department, "areas.department.save", DEPARTMENT_FIELDS, before)
+
+
+def check_node(
+    *,
+    actor: Actor,
+    node: AreaNode | None,
+    parent: AreaNode | None,
+    kind: str,
+    code: str,
+    name: str,
+    estate: Estate | None = None,
+) -> None:
+    """Validate a create (node None) or change of a node without writing; raises like the services."""
+    _check_name(name)
+    if node is None:
+        _require_manage(actor, kind=kind, under=parent)
+        _validate_placement(kind=kind, code=code, parent=parent)
+        _check_estate(estate, kind, parent)
+        return
+    old_parent = AreaNode.objects.get_parent(node)
+    _require_manage(actor, kind=node.kind, under=old_parent or node)
+    target = parent or old_parent
+    if target is not None and target.path.startswith(node.path):
+        message = _("A node cannot be moved under itself or one of its descendants.")
+        raise InvalidInput(message, fields={"parent": [message]})
+    if target is not None:
+        _require_manage(actor, kind=node.kind, under=target)
+    _validate_placement(kind=node.kind, code=code, parent=target, exclude_pk=node.pk)
+    _check_estate(estate, node.kind, target)
+
+
+_REGISTRY_SCOPE = {Estate: ("community", AreaKind.GRID), Unit: ("area", AreaKind.GRID), Department: ("district", AreaKind.STREET)}
+
+
+def check_registry(*, actor: Actor, model, instance, values: dict) -> None:
+    """Validate a registry record (estate, unit, department) without writing."""
+    probe = model(pk=instance.pk if instance and instance.pk else None)
+    if instance and instance.pk:
+        for field in probe._meta.concrete_fields:
+            setattr(probe, field.attname, getattr(instance, field.attname))
+    for key, value in values.items():
+        setattr(probe, key, value)
+    area_field, kind = _REGISTRY_SCOPE[model]
+    _require_manage(actor, kind=kind, under=getattr(probe, area_field, None) if getattr(probe, f"{area_field}_id") else None)
+    if model is Unit:
+        _check_credit_code(probe.credit_code)
+    try:
+        probe.full_clean()
+    except ValidationError as exc:
+        raise invalid_from_validation_error(exc) from exc
+
+
+@transaction.atomic
+def registry_delete(*, actor: Actor, instance) -> None:
+    from django.db.models import ProtectedError
+
+    area_field, kind = _REGISTRY_SCOPE[type(instance)]
+    _require_manage(actor, kind=kind, under=getattr(instance, area_field))
+    audit.record(actor=actor, action=f"areas.{type(instance).__name__.lower()}.delete", obj=instance,
+                 before=audit.snapshot(instance))
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except ProtectedError as exc:
+        raise InvalidInput(_("This record is still in use and cannot be deleted.")) from exc

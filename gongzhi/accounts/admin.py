@@ -1,0 +1,99 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.contrib import admin
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.areas.models import AreaNode
+from gongzhi.core import scope
+from gongzhi.core.admin_scope import ServiceFormMixin
+from gongzhi.core.errors import DomainError, InvalidInput
+
+from . import selectors, services
+from .models import Role, User
+
+
+class UserForm(ServiceFormMixin):
+    nodes = forms.ModelMultipleChoiceField(queryset=AreaNode.objects.none(), required=False, label=_("area nodes"))
+    password = forms.CharField(label=_("password"), widget=forms.PasswordInput, required=False)
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "title", "role", "department", "unit", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nodes"].queryset = scope.restrict(
+            AreaNode.objects.filter(kind__in=["district", "street", "community", "grid"]), self.actor
+        )
+        if self.instance.pk:
+            self.fields["nodes"].initial = list(AreaNode.objects.filter(bindings__user=self.instance))
+            self.fields["username"].disabled = True
+            del self.fields["password"]
+        else:
+            self.fields["password"].required = True
+
+    def check(self, actor):
+        data = self.cleaned_data
+        if not self.instance.pk:
+            try:
+                validate_password(data.get("password") or "", User(username=data.get("username", "")))
+            except ValidationError as exc:
+                raise InvalidInput(exc.messages[0], fields={"password": exc.messages}) from exc
+        nodes = list(data.get("nodes") or [])
+        services._require_user_admin(actor, nodes)
+        services._check_scope_fields(role=data.get("role"), nodes=nodes, department=data.get("department"), unit=data.get("unit"))
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    form = UserForm
+    list_display = ["username", "display_name", "role", "title", "is_active", "last_login"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "display_name"]
+    fields = ["username", "password", "display_name", "title", "role", "nodes", "department", "unit", "is_active"]
+
+    def get_fields(self, request, obj=None):
+        return [f for f in self.fields if not (obj and f == "password")]
+
+    def get_queryset(self, request):
+        return selectors.users_visible(user=request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or request.user.role == Role.DISTRICT_ADMIN
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # accounts are deactivated, never deleted: the audit log refers to them
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        common = {
+            "role": data["role"], "nodes": list(data.get("nodes") or []), "department": data.get("department"),
+            "unit": data.get("unit"), "display_name": data.get("display_name", ""), "title": data.get("title", ""),
+        }
+        if change:
+            saved = services.user_update(actor=request.user, user=obj, is_active=data.get("is_active", True), **common)
+        else:
+            try:
+                saved = services.user_create(actor=request.user, username=data["username"], password=data["password"], **common)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        obj.pk = saved.pk
+        obj.password = saved.password
+
+    def save_related(self, request, form, formsets, change):
+        return None

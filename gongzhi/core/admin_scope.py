@@ -1,0 +1,101 @@
+"""Admin building blocks shared by every app: querysets limited to the user's area scope, 404 for
+objects outside it, foreign-key choices limited the same way, and writes routed through services
+with their validation shown on the form."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import Http404
+
+from . import scope
+from .errors import DomainError
+
+
+class ScopedAdminMixin:
+    """For models that declare `area_scope_field`."""
+
+    def get_queryset(self, request):
+        return scope.restrict(super().get_queryset(request), request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            # Outside the scope and absent look the same: no hint that the object exists.
+            raise Http404
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.remote_field.model
+        if getattr(related, "area_scope_field", None) is not None and "queryset" not in kwargs:
+            kwargs["queryset"] = scope.restrict(related._default_manager.all(), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        related = db_field.remote_field.model
+        if getattr(related, "area_scope_field", None) is not None and "queryset" not in kwargs:
+            kwargs["queryset"] = scope.restrict(related._default_manager.all(), request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ServiceFormMixin(forms.ModelForm):
+    """A form whose clean() asks the service to validate (dry run) and shows its errors per field.
+
+    Subclasses implement `check(actor)` raising DomainError; the admin's save_model then calls the
+    real service, which validates again inside its transaction."""
+
+    actor = None
+
+    def check(self, actor) -> None:  # pragma: no cover - overridden
+        return None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            self.check(self.actor)
+        except DomainError as exc:
+            placed = False
+            for field, problems in exc.fields.items():
+                if field in self.fields:
+                    for problem in problems:
+                        self.add_error(field, problem)
+                    placed = True
+            if not placed:
+                raise forms.ValidationError(exc.message) from exc
+        return cleaned
+
+
+class ServiceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Admin whose writes go through services: subclasses implement `service_save` and
+    `service_delete`."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request, obj, form, change):
+        saved = self.service_save(request=request, obj=obj, form=form, change=change)
+        if saved is not None and saved is not obj:
+            obj.pk = saved.pk
+            for field in saved._meta.concrete_fields:
+                setattr(obj, field.attname, getattr(saved, field.attname))
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        self.service_delete(request=request, obj=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            try:
+                self.service_delete(request=request, obj=obj)
+            except DomainError as exc:
+                self.message_user(request, f"{obj}: {exc.message}", level=messages.ERROR)
+
+    def service_save(self, *, request, obj, form, change):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def service_delete(self, *, request, obj):  # pragma: no cover - overridden
+        raise NotImplementedError
