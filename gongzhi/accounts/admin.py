@@ -1,7 +1,7 @@
 from django import forms
+from django.contrib import admin
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.contrib import admin
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
