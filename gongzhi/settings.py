@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gongzhi.party",
     "gongzhi.residents",
     "gongzhi.cases",
+    "gongzhi.triage",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The project's own assets (gongzhi/static: app.css, icon); apps' static/ folders are found as usual.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
