@@ -1,0 +1,171 @@
+"""Writes to core records: the working-day calendar (district administrators and superusers only).
+
+The audit log has no service besides `gongzhi.core.audit.record`: events are never changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import audit, calendar
+from .actors import Actor, is_system
+from .errors import Forbidden, InvalidInput, invalid_from_validation_error
+from .models import CalendarDay, CalendarYear
+
+DAY_FIELDS = ["date", "kind", "name"]
+YEAR_FIELDS = ["year", "source"]
+CALENDAR_ADMIN_ROLE = "district_admin"
+MIN_YEAR, MAX_YEAR = 1949, 2200
+
+
+def can_edit_calendar(actor: Actor | None) -> bool:
+    """District administrators, superusers and the system maintain the calendar."""
+    if actor is None:
+        return False
+    if is_system(actor):
+        return True
+    if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_active", False)):
+        return False
+    return bool(actor.is_superuser or getattr(actor, "role", None) == CALENDAR_ADMIN_ROLE)
+
+
+def _require_calendar_admin(actor: Actor) -> None:
+    if not can_edit_calendar(actor):
+        raise Forbidden(_("Only a district administrator can edit the working-day calendar."))
+
+
+def calendar_day_errors(*, date: dt.date | None, kind: str | None) -> dict[str, list[str]]:
+    """Rules beyond the model's own: a make-up working day falls on a weekend (a weekday works anyway)."""
+    if date is not None and kind == CalendarDay.Kind.WORKDAY and date.weekday() < 5:
+        return {
+            "kind": [
+                _("A make-up working day must fall on a Saturday or Sunday; %(date)s is a weekday.")
+                % {"date": date}
+            ]
+        }
+    return {}
+
+
+def _clean(obj, exclude: list[str] | None = None) -> None:
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise invalid_from_validation_error(exc) from exc
+
+
+@transaction.atomic
+def calendar_day_save(
+    *, actor: Actor, date: dt.date, kind: str, name: str = "", day: CalendarDay | None = None
+) -> CalendarDay:
+    """Mark `date` as a holiday or a make-up working day.
+
+    With `day`, that row is changed (its date may move); without, the row of `date` is changed if
+    there is one, else created. The calendar takes effect at once.
+    """
+    _require_calendar_admin(actor)
+    if day is not None:
+        obj = CalendarDay.objects.select_for_update().filter(pk=day.pk).first()
+        if obj is None:
+            raise InvalidInput(_("This calendar day no longer exists."))
+    else:
+        obj = CalendarDay.objects.select_for_update().filter(date=date).first() if date else None
+    before = audit.snapshot(obj, DAY_FIELDS) if obj is not None else None
+    if obj is None:
+        obj = CalendarDay()
+    obj.date, obj.kind, obj.name = date, kind, (name or "").strip()
+    _clean(obj)
+    errors = calendar_day_errors(date=obj.date, kind=obj.kind)
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+    obj.save()
+    after = audit.snapshot(obj, DAY_FIELDS)
+    if before is None:
+        audit.record(actor=actor, action="core.calendar_day.create", obj=obj, after=after)
+    else:
+        old, new = audit.diff(before, after)
+        if old or new:
+            audit.record(actor=actor, action="core.calendar_day.update", obj=obj, before=old, after=new)
+    calendar.invalidate()
+    return obj
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor: Actor, day: CalendarDay) -> None:
+    """Remove an exception: the date becomes an ordinary day of the week again."""
+    _require_calendar_admin(actor)
+    obj = CalendarDay.objects.select_for_update().filter(pk=day.pk).first()
+    if obj is None:
+        return
+    before = audit.snapshot(obj, DAY_FIELDS)
+    audit.record(actor=actor, action="core.calendar_day.delete", obj=obj, before=before)
+    obj.delete()
+    calendar.invalidate()
+
+
+@transaction.atomic
+def calendar_year_save(
+    *, actor: Actor, year: int, source: str = "", calendar_year: CalendarYear | None = None
+) -> CalendarYear:
+    """Declare the holidays of `year` complete (it stops falling back to Mon–Fri with a warning).
+
+    With `calendar_year`, that row is changed; without, the row of `year` is changed or created.
+    """
+    _require_calendar_admin(actor)
+    if year is not None and not (MIN_YEAR <= year <= MAX_YEAR):
+        message = _("Enter a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+        raise InvalidInput(message, fields={"year": [message]})
+    if calendar_year is not None:
+        obj = CalendarYear.objects.select_for_update().filter(pk=calendar_year.pk).first()
+        if obj is None:
+            raise InvalidInput(_("This calendar year no longer exists."))
+    else:
+        obj = CalendarYear.objects.select_for_update().filter(year=year).first()
+    before = audit.snapshot(obj, YEAR_FIELDS) if obj is not None else None
+    if obj is None:
+        obj = CalendarYear()
+    obj.year, obj.source = year, (source or "").strip()
+    _clean(obj)
+    obj.save()
+    after = audit.snapshot(obj, YEAR_FIELDS)
+    if before is None:
+        audit.record(actor=actor, action="core.calendar_year.create", obj=obj, after=after)
+    else:
+        old, new = audit.diff(before, after)
+        if old or new:
+            audit.record(actor=actor, action="core.calendar_year.update", obj=obj, before=old, after=new)
+    calendar.invalidate()
+    return obj
+
+
+@transaction.atomic
+def calendar_year_delete(*, actor: Actor, calendar_year: CalendarYear) -> None:
+    """Mark a year's holidays as unknown again (its exceptions stay; Mon–Fri warnings resume)."""
+    _require_calendar_admin(actor)
+    obj = CalendarYear.objects.select_for_update().filter(pk=calendar_year.pk).first()
+    if obj is None:
+        return
+    audit.record(
+        actor=actor, action="core.calendar_year.delete", obj=obj, before=audit.snapshot(obj, YEAR_FIELDS)
+    )
+    obj.delete()
+    calendar.invalidate()
+
+
+@transaction.atomic
+def calendar_sync(*, actor: Actor) -> dict:
+    """Add the holidays the chinesecalendar package knows and the database lacks (see calendar_data)."""
+    from .calendar_data import seed_calendar
+
+    _require_calendar_admin(actor)
+    result = seed_calendar()
+    if result["days"] or result["years"]:
+        audit.record(
+            actor=actor,
+            action="core.calendar.sync",
+            after={"source": result["source"], "years": result["years"], "days": result["days"]},
+        )
+    return result
