@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit, scope
@@ -244,7 +244,12 @@ def area_node_delete(*, actor: Actor, node: AreaNode) -> None:
         message = _("The node still has child nodes; move or delete them first.")
         raise InvalidInput(message, fields={"children": [message]})
     audit.record(actor=actor, action="areas.node.delete", obj=node, before=audit.snapshot(node, NODE_FIELDS))
-    node.delete()
+    try:
+        with transaction.atomic():
+            node.delete()
+    except ProtectedError as exc:
+        message = _("Records still belong to this node (people, organisations, cases …); it cannot be deleted.")
+        raise InvalidInput(message, fields={"node": [message]}) from exc
 
 
 def _save_registry(actor: Actor, obj, action: str, fields: list[str], before: dict | None):
@@ -360,8 +365,6 @@ def check_registry(*, actor: Actor, model, instance, values: dict) -> None:
 
 @transaction.atomic
 def registry_delete(*, actor: Actor, instance) -> None:
-    from django.db.models import ProtectedError
-
     area_field, kind = _REGISTRY_SCOPE[type(instance)]
     _require_manage(actor, kind=kind, under=getattr(instance, area_field))
     audit.record(actor=actor, action=f"areas.{type(instance).__name__.lower()}.delete", obj=instance,

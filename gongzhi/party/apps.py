@@ -1,8 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.navigation import NavItem
+
 
 class PartyConfig(AppConfig):
     name = "gongzhi.party"
     label = "party"
     verbose_name = _("Party")
+    navigation = (NavItem(_("Party organisations"), "party:tree", order=30),)
+    demo_order = 30
