@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gongzhi.residents",
     "gongzhi.cases",
     "gongzhi.triage",
+    "gongzhi.integrations",
 ]
 
 MIDDLEWARE = [

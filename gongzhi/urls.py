@@ -12,6 +12,7 @@ urlpatterns = [
     path("party/", include("gongzhi.party.urls")),
     path("residents/", include("gongzhi.residents.urls")),
     path("cases/", include("gongzhi.cases.urls")),
+    path("", include("gongzhi.integrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
