@@ -1,5 +1,7 @@
 """Demo accounts, one per role of DESIGN §1 (password DEMO_PASSWORD); leaves ctx.data["users"]."""
 
+from django.contrib.auth.hashers import make_password
+
 from gongzhi.core.demo import DEMO_PASSWORD, DemoContext
 
 from . import services
@@ -28,6 +30,7 @@ def load(ctx: DemoContext) -> None:
     targets = {"district": ctx.data["district"], "street": ctx.data["street"], "main_community": main,
                "grid1": grids[0], "grid2": grids[1]}
     users = {}
+    password_hash = make_password(DEMO_PASSWORD)  # hashing is slow on purpose: do it once
     for username, role, display_name, title, bound in ACCOUNTS:
         nodes, department, unit = [], None, None
         if bound in targets:
@@ -38,7 +41,7 @@ def load(ctx: DemoContext) -> None:
             unit = ctx.data["units"][4]
         user = services.user_create(
             actor=ctx.actor, username=username, password=DEMO_PASSWORD, role=role, nodes=nodes,
-            department=department, unit=unit, display_name=display_name, title=title, check_password_strength=False,
+            department=department, unit=unit, display_name=display_name, title=title, check_password_strength=False, password_hash=password_hash,
         )
         users.setdefault(str(role), user)
         if username == "wangge2":

@@ -76,7 +76,10 @@ def user_create(
     display_name: str = "",
     title: str = "",
     check_password_strength: bool = True,
+    password_hash: str | None = None,
 ) -> User:
+    """Create an account. `password_hash` (an already hashed password, e.g. from an import or the
+    demo, which hashes its one password once) replaces `password` when given."""
     nodes = list(nodes or [])
     _require_user_admin(actor, nodes)
     _check_scope_fields(role=role, nodes=nodes, department=department, unit=unit)
@@ -91,7 +94,7 @@ def user_create(
     )
     try:
         user.full_clean(exclude=["password"])
-        if check_password_strength:
+        if check_password_strength and password_hash is None:
             validate_password(password, user)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
@@ -99,7 +102,10 @@ def user_create(
 
             raise invalid_from_validation_error(exc) from exc
         raise InvalidInput(exc.messages[0], fields={"password": exc.messages}) from exc
-    user.set_password(password)
+    if password_hash is not None:
+        user.password = password_hash
+    else:
+        user.set_password(password)
     user.save()
     AreaBinding.objects.bulk_create([AreaBinding(user=user, node=n) for n in nodes])
     audit.record(
