@@ -1,0 +1,74 @@
+"""Triage API: category suggestions for staff, model versions for district administrators."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from gongzhi.core.errors import Forbidden
+from gongzhi.core.pagination import Pagination
+
+from . import predictor, selectors, services
+
+router = Router(tags=["triage"])
+
+class SuggestIn(Schema):
+    # No length limits: long text is truncated for the model, never refused (the request body size
+    # is bounded by Django's DATA_UPLOAD_MAX_MEMORY_SIZE).
+    title: str = ""
+    text: str
+
+
+class LabelProbability(Schema):
+    label: str
+    probability: float
+
+
+class Term(Schema):
+    term: str
+    weight: float
+
+
+class SuggestionOut(Schema):
+    model_version: int
+    top3: list[LabelProbability]
+    explanation: list[Term]
+
+
+class TriageModelOut(Schema):
+    id: int
+    version: int
+    created_at: datetime
+    created_by: str
+    algorithm: str
+    params: dict
+    labels: list[str]
+    n_train: int
+    sources: dict
+    evaluation: dict
+    is_active: bool
+    activated_at: datetime | None = None
+    blob_size: int
+
+
+@router.post("/suggest", response=SuggestionOut, summary="Suggest the three most likely categories for a text")
+def suggest(request: HttpRequest, payload: SuggestIn):
+    if not selectors.can_request_suggestions(request.auth):
+        raise Forbidden(_("Only staff can ask for category suggestions."))
+    return predictor.suggest(payload.title, payload.text).as_dict()
+
+
+@router.get("/models", response=list[TriageModelOut], summary="Model versions with their evaluation figures")
+@paginate(Pagination)
+def list_models(request: HttpRequest):
+    return selectors.triage_models_visible(user=request.auth)
+
+
+@router.post("/models/{model_id}/activate", response=TriageModelOut, summary="Make a model version the active one")
+def activate_model(request: HttpRequest, model_id: int):
+    model = selectors.triage_model_get(user=request.auth, pk=model_id)
+    return services.triage_model_activate(actor=request.auth, model=model)
