@@ -6,3 +6,4 @@ class IntegrationsConfig(AppConfig):
     name = "gongzhi.integrations"
     label = "integrations"
     verbose_name = _("Integrations")
+    demo_order = 60
