@@ -19,6 +19,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "core.*_calendaryear",
         "cases.*",
         "residents.*",
+        "integrations.*",
+        "triage.*",
     ),
     Role.STREET_STAFF: ("areas.view_*", "areas.add_*", "areas.change_*", "party.*", "core.view_auditevent"),
     Role.COMMUNITY_STAFF: (
