@@ -1,0 +1,573 @@
+"""The case pipeline's JSON API (mounted at /api/cases/): the catalogue, intake, inboxes, a case
+with its timeline, every action of the transition table, whistle calls and the figures. Thin:
+parse, call a service or selector, return a schema. Errors are the API's one error body."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from gongzhi.areas.models import AreaNode, Department
+from gongzhi.areas.selectors import area_node_get
+from gongzhi.core.errors import InvalidInput, NotFound
+from gongzhi.core.pagination import Pagination
+
+from . import selectors, services, workflow
+from .models import Case, Category, WhistleCall
+
+router = Router(tags=["cases"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemas
+
+
+class QuestionOut(Schema):
+    code: str
+    label: str
+    datatype: str
+    required: bool
+    order: int
+    values: list[dict]
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+    theme: str
+    parent_code: str | None = None
+    kind: str
+    level: str
+    authority: str
+    lead_department_code: str
+    lead_cost_share: Decimal
+    co_departments: list[dict]
+    response_hours: int
+    handling_days: int
+    warning_share: Decimal
+    verification_required: bool
+    version: int
+    questions: list[QuestionOut]
+
+    @staticmethod
+    def resolve_parent_code(obj) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+    @staticmethod
+    def resolve_co_departments(obj) -> list[dict]:
+        return [{"code": c.department_code, "share": str(c.cost_share)} for c in obj.co_departments.all()]
+
+    @staticmethod
+    def resolve_questions(obj) -> list:
+        return list(obj.questions.all())
+
+
+class CaseIn(Schema):
+    channel: str
+    category: str
+    title: str
+    description: str
+    location_id: int | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    address: str = ""
+    kind: str | None = None
+    requester_id: int | None = None
+    caller_name: str = ""
+    caller_phone: str = ""
+    anonymous: bool = False
+    answers: dict = {}
+    person_id: int | None = None
+
+
+class CaseFields(Schema):
+    id: int
+    reference: str
+    state: str
+    state_label: str
+    channel: str
+    kind: str
+    category: str
+    theme: str
+    title: str
+    level: str
+    area_id: int
+    department: str | None = None
+    assignee: str | None = None
+    created_at: dt.datetime
+    response_due: dt.datetime
+    responded_at: dt.datetime | None = None
+    handling_due: dt.datetime
+    light: str
+    result: str
+    rating: str
+
+
+class CaseOut(CaseFields):
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(obj.get_state_display())
+
+    @staticmethod
+    def resolve_category(obj) -> str:
+        return obj.category.code
+
+    @staticmethod
+    def resolve_department(obj) -> str | None:
+        return obj.department.code if obj.department_id else None
+
+    @staticmethod
+    def resolve_assignee(obj) -> str | None:
+        return str(obj.assignee) if obj.assignee_id else None
+
+    @staticmethod
+    def resolve_light(obj) -> str:
+        return selectors.light(obj)
+
+
+class EventOut(Schema):
+    id: int
+    created_at: dt.datetime
+    actor: str
+    action: str
+    from_state: str
+    to_state: str
+    note: str
+    params: dict
+    attachments: list[dict]
+
+    @staticmethod
+    def resolve_actor(obj) -> str:
+        return str(obj.actor) if obj.actor_id else obj.actor_label
+
+    @staticmethod
+    def resolve_attachments(obj) -> list[dict]:
+        return [{"name": a.name, "content_type": a.content_type, "size": a.size, "url": a.file.url}
+                for a in obj.attachments.all()]
+
+
+class WhistleCallOut(Schema):
+    id: int
+    case_id: int
+    department: str
+    reason: str
+    called_at: dt.datetime
+    acknowledge_by: dt.datetime
+    acknowledged_at: dt.datetime | None = None
+    late: bool
+    report: str
+    reported_at: dt.datetime | None = None
+
+    @staticmethod
+    def resolve_department(obj) -> str:
+        return obj.department.code
+
+
+class CaseDetailOut(CaseFields):
+    description: str
+    answers: dict
+    location_id: int
+    address: str
+    requester: str
+    rule_version: int
+    rules: dict
+    handling_warn_at: dt.datetime
+    extended: bool
+    extension_days: int
+    feedback: str
+    master_id: int | None = None
+    return_count: int
+    actions: list[str]
+    timeline: list[EventOut]
+    whistle_calls: list[WhistleCallOut]
+
+
+def _detail(request: HttpRequest, case: Case) -> dict:
+    user = request.auth
+    data = CaseOut.from_orm(case).dict()
+    data.update(
+        description=case.description,
+        answers=case.answers,
+        location_id=case.location_id,
+        address=case.address,
+        requester=selectors.requester_display(user=user, case=case),
+        rule_version=case.rule.version,
+        rules=case.rule.rules,
+        handling_warn_at=case.handling_warn_at,
+        extended=case.extended,
+        extension_days=case.extension_days,
+        feedback=case.feedback,
+        master_id=case.master_id,
+        return_count=case.return_count,
+        actions=workflow.actions_from(case.state, None if user.is_superuser else user.role),
+        timeline=list(selectors.timeline(user=user, case=case)),
+        whistle_calls=list(selectors.whistle_calls(case=case)),
+    )
+    return data
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class MergeIn(Schema):
+    master_id: int
+    note: str = ""
+
+
+class DispatchIn(Schema):
+    node_id: int | None = None
+    department_code: str | None = None
+    note: str = ""
+
+
+class EscalateIn(Schema):
+    reason: str
+    department_code: str | None = None
+
+
+class ContactIn(Schema):
+    method: str
+    note: str
+
+
+class ExtensionIn(Schema):
+    days: int
+    reason: str
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class ResolveIn(Schema):
+    result: str
+    feedback: str
+
+
+class VerifyIn(Schema):
+    passed: bool
+    note: str = ""
+
+
+class RateIn(Schema):
+    rating: str
+    solved: bool
+    comment: str = ""
+    callback: bool = False
+
+
+class WhistleIn(Schema):
+    department_codes: list[str]
+    reason: str
+    acknowledge_by: dt.datetime | None = None
+    hours: int | None = None
+
+
+class ReportIn(Schema):
+    report: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Catalogue and intake
+
+
+@router.get("/catalogue", response=list[CategoryOut], summary="The catalogue of matters (事项目录)", auth=None)
+def catalogue(request: HttpRequest):
+    return list(
+        Category.objects.filter(is_active=True)
+        .select_related("parent")
+        .prefetch_related("co_departments", "questions")
+        .order_by("parent_id", "order", "code")
+    )
+
+
+def _case(request: HttpRequest, case_id: int) -> Case:
+    return selectors.case_get(user=request.auth, pk=case_id)
+
+
+def _department(case: Case, code: str | None) -> Department | None:
+    if not code:
+        return None
+    from . import routing
+
+    return routing.department_for(case.location_path, code)
+
+
+@router.post("/", response={201: CaseDetailOut}, summary="File a request (any channel)")
+def submit(request: HttpRequest, payload: CaseIn):
+    user = request.auth
+    category = Category.objects.filter(code=payload.category).first()
+    if category is None:
+        message = _("“%(code)s” is not in the catalogue.") % {"code": payload.category}
+        raise InvalidInput(message, fields={"category": [message]})
+    location = None
+    if payload.location_id:
+        location = AreaNode.objects.filter(pk=payload.location_id).first()
+        if location is None:
+            message = _("No such area node.")
+            raise InvalidInput(message, fields={"location_id": [message]})
+    requester = None
+    if payload.requester_id:
+        from gongzhi.accounts.models import User
+
+        requester = User.objects.filter(pk=payload.requester_id, role="resident").first()
+    person = None
+    if payload.person_id:
+        from gongzhi.residents.selectors import person_get
+
+        person = person_get(user=user, pk=payload.person_id)
+    case = services.case_submit(
+        actor=user,
+        person=person,
+        channel=payload.channel,
+        category=category,
+        title=payload.title,
+        description=payload.description,
+        location=location,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        address=payload.address,
+        kind=payload.kind,
+        requester=requester,
+        caller_name=payload.caller_name,
+        caller_phone=payload.caller_phone,
+        anonymous=payload.anonymous,
+        answers=payload.answers,
+    )
+    return Status(201, _done(request, case))
+
+
+class CallerPersonOut(Schema):
+    id: int
+    name: str
+    phone_masked: str
+    household_id: int
+    has_account: bool
+
+    @staticmethod
+    def resolve_has_account(obj) -> bool:
+        return obj.user_id is not None
+
+
+class CallerOut(Schema):
+    people: list[CallerPersonOut]
+    cases: list[CaseOut]
+
+
+@router.get("/callers", response=CallerOut, summary="Hall / hotline: find the caller by phone")
+def callers(request: HttpRequest, phone: str):
+    return selectors.find_caller(user=request.auth, phone=phone)
+
+
+@router.get("/", response=list[CaseOut], summary="An inbox: triage, to_claim, in_progress, due_soon, overdue, verify, mine")
+@paginate(Pagination)
+def inbox(request: HttpRequest, box: str = "to_claim"):
+    if box not in selectors.BOXES or box == "whistle":
+        message = _("Unknown inbox.")
+        raise InvalidInput(message, fields={"box": [message]})
+    return selectors.inbox(user=request.auth, box=box).select_related("category", "department", "assignee")
+
+
+@router.get("/whistle-calls", response=list[WhistleCallOut], summary="Whistle calls on my department")
+@paginate(Pagination)
+def whistle_inbox(request: HttpRequest, open_only: bool = True):
+    return selectors.whistle_inbox(user=request.auth, open_only=open_only)
+
+
+@router.get("/figures", summary="三率, composite and closed-at-level shares for a node, period and category")
+def figures(request: HttpRequest, node_id: int, start: dt.date, end: dt.date, category: str | None = None):
+    node = area_node_get(user=request.auth, pk=node_id)
+    tz = timezone.get_current_timezone()
+    cat = get_object_or_404(Category, code=category) if category else None
+    data = selectors.figures(
+        user=request.auth,
+        node=node,
+        start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        end=dt.datetime.combine(end, dt.time.min, tzinfo=tz) + dt.timedelta(days=1),
+        category=cat,
+    )
+    return _jsonable(data)
+
+
+@router.get("/hot-issues", summary="Hot issues (热点): matters reported again and again at one place")
+def hot_issues(request: HttpRequest, node_id: int, days: int = 30, min_count: int = 3):
+    node = area_node_get(user=request.auth, pk=node_id)
+    since = timezone.now() - dt.timedelta(days=max(1, min(days, 366)))
+    return selectors.hot_issues(user=request.auth, node=node, since=since, min_count=max(2, min_count))
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+@router.get("/{case_id}", response=CaseDetailOut, summary="A case with its whole timeline")
+def detail(request: HttpRequest, case_id: int):
+    return _detail(request, _case(request, case_id))
+
+
+# ---------------------------------------------------------------------------------------------
+# Actions
+
+
+def _done(request: HttpRequest, case: Case) -> dict:
+    return _detail(request, _case(request, case.pk))
+
+
+@router.post("/{case_id}/accept", response=CaseDetailOut, summary="Accept (受理)")
+def accept(request: HttpRequest, case_id: int, payload: NoteIn):
+    return _done(request, services.case_accept(actor=request.auth, case=_case(request, case_id), note=payload.note))
+
+
+@router.post("/{case_id}/reject", response=CaseDetailOut, summary="Reject with a reason")
+def reject(request: HttpRequest, case_id: int, payload: ReasonIn):
+    return _done(request, services.case_reject(actor=request.auth, case=_case(request, case_id), reason=payload.reason))
+
+
+@router.post("/{case_id}/merge", response=CaseDetailOut, summary="Merge a duplicate into a master case")
+def merge(request: HttpRequest, case_id: int, payload: MergeIn):
+    case = services.case_merge(
+        actor=request.auth, case=_case(request, case_id), master=_case(request, payload.master_id), note=payload.note
+    )
+    return _done(request, case)
+
+
+@router.post("/{case_id}/dispatch", response=CaseDetailOut, summary="Dispatch (by the catalogue, or to a node or department)")
+def dispatch(request: HttpRequest, case_id: int, payload: DispatchIn):
+    case = _case(request, case_id)
+    node = area_node_get(user=request.auth, pk=payload.node_id) if payload.node_id else None
+    case = services.case_dispatch(
+        actor=request.auth, case=case, node=node, department=_department(case, payload.department_code),
+        note=payload.note,
+    )
+    return _done(request, case)
+
+
+@router.post("/{case_id}/claim", response=CaseDetailOut, summary="Claim")
+def claim(request: HttpRequest, case_id: int):
+    return _done(request, services.case_claim(actor=request.auth, case=_case(request, case_id)))
+
+
+@router.post("/{case_id}/return", response=CaseDetailOut, summary="Return to the dispatcher (退单)")
+def return_(request: HttpRequest, case_id: int, payload: ReasonIn):
+    return _done(request, services.case_return(actor=request.auth, case=_case(request, case_id), reason=payload.reason))
+
+
+@router.post("/{case_id}/escalate", response=CaseDetailOut, summary="Escalate to the next level (上报)")
+def escalate(request: HttpRequest, case_id: int, payload: EscalateIn):
+    case = _case(request, case_id)
+    case = services.case_escalate(
+        actor=request.auth, case=case, reason=payload.reason, department=_department(case, payload.department_code)
+    )
+    return _done(request, case)
+
+
+@router.post("/{case_id}/contacts", response=CaseDetailOut, summary="Record a contact with the requester")
+def contact(request: HttpRequest, case_id: int, payload: ContactIn):
+    case = services.case_record_contact(
+        actor=request.auth, case=_case(request, case_id), method=payload.method, note=payload.note
+    )
+    return _done(request, case)
+
+
+@router.post("/{case_id}/notes", response=CaseDetailOut, summary="Add a note with photos (multipart)")
+def note(request: HttpRequest, case_id: int, files: list[UploadedFile] = File(default=None)):  # noqa: B008
+    case = _case(request, case_id)
+    services.case_add_note(
+        actor=request.auth, case=case, note=request.POST.get("note", ""), attachments=files or [],
+        internal=request.POST.get("internal") in ("1", "true", "on"),
+    )
+    return _done(request, case)
+
+
+@router.post("/{case_id}/extension", response=CaseDetailOut, summary="Ask for an extension")
+def request_extension(request: HttpRequest, case_id: int, payload: ExtensionIn):
+    case = services.case_request_extension(
+        actor=request.auth, case=_case(request, case_id), days=payload.days, reason=payload.reason
+    )
+    return _done(request, case)
+
+
+@router.post("/{case_id}/extension/decision", response=CaseDetailOut, summary="Approve or refuse the extension")
+def decide_extension(request: HttpRequest, case_id: int, payload: DecisionIn):
+    case = services.case_decide_extension(
+        actor=request.auth, case=_case(request, case_id), approve=payload.approve, note=payload.note
+    )
+    return _done(request, case)
+
+
+@router.post("/{case_id}/resolve", response=CaseDetailOut, summary="Resolve with a result and feedback")
+def resolve(request: HttpRequest, case_id: int, payload: ResolveIn):
+    case = services.case_resolve(
+        actor=request.auth, case=_case(request, case_id), result=payload.result, feedback=payload.feedback
+    )
+    return _done(request, case)
+
+
+@router.post("/{case_id}/verify", response=CaseDetailOut, summary="Verify (核查): pass or fail with a reason")
+def verify(request: HttpRequest, case_id: int, payload: VerifyIn):
+    case = services.case_verify(actor=request.auth, case=_case(request, case_id), passed=payload.passed,
+                                note=payload.note)
+    return _done(request, case)
+
+
+@router.post("/{case_id}/rate", response=CaseDetailOut, summary="Rate the result (or record a callback)")
+def rate(request: HttpRequest, case_id: int, payload: RateIn):
+    case = services.case_rate(
+        actor=request.auth, case=_case(request, case_id), rating=payload.rating, solved=payload.solved,
+        comment=payload.comment, callback=payload.callback,
+    )
+    return _done(request, case)
+
+
+@router.post("/{case_id}/reopen", response=CaseDetailOut, summary="Take a reopened case up again")
+def reopen(request: HttpRequest, case_id: int, payload: NoteIn):
+    return _done(request, services.case_reopen(actor=request.auth, case=_case(request, case_id), note=payload.note))
+
+
+@router.post("/{case_id}/whistle", response=CaseDetailOut, summary="Call departments (吹哨)")
+def whistle(request: HttpRequest, case_id: int, payload: WhistleIn):
+    case = _case(request, case_id)
+    departments = [_department(case, code) for code in payload.department_codes]
+    services.case_whistle(
+        actor=request.auth, case=case, departments=departments, reason=payload.reason,
+        acknowledge_by=payload.acknowledge_by, hours=payload.hours,
+    )
+    return _done(request, case)
+
+
+def _call(request: HttpRequest, call_id: int) -> WhistleCall:
+    call = selectors.whistle_inbox(user=request.auth, open_only=False).filter(pk=call_id).first()
+    if call is None:
+        raise NotFound()
+    return call
+
+
+@router.post("/whistle-calls/{call_id}/acknowledge", response=WhistleCallOut, summary="Report in (报到)")
+def acknowledge(request: HttpRequest, call_id: int, payload: NoteIn):
+    return services.whistle_acknowledge(actor=request.auth, call=_call(request, call_id), note=payload.note)
+
+
+@router.post("/whistle-calls/{call_id}/report", response=WhistleCallOut, summary="Report the department's part")
+def report(request: HttpRequest, call_id: int, payload: ReportIn):
+    return services.whistle_report(actor=request.auth, call=_call(request, call_id), report=payload.report)

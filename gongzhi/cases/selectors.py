@@ -1,0 +1,306 @@
+"""Reads of the case pipeline, always scoped to the acting user.
+
+Scope: area staff see a case held in their subtree or located in it (so a community still sees a
+case it escalated to the street); department staff see the cases their department holds or was
+called on; residents see their own. The area rule is `gongzhi.core.scope`'s, applied to the paths
+denormalised on the case (`area_path`, `location_path`), so a scoped inbox is one indexed table
+scan without a join to the area tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from gongzhi.areas.models import AreaNode
+from gongzhi.core import scope
+from gongzhi.core.actors import is_system
+from gongzhi.core.errors import NotFound
+
+from . import conf, routing
+from .models import (
+    HANDLING_LEVELS,
+    OPEN_STATES,
+    Case,
+    CaseEvent,
+    Category,
+    Level,
+    Rating,
+    State,
+    WhistleCall,
+)
+
+
+def _paths_q(paths: list[str], field: str) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def visible_q(user) -> Q | None:
+    """The filter of the cases `user` may see; None means unrestricted."""
+    if is_system(user) or getattr(user, "is_superuser", False):
+        return None
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(requester=user)
+    if user.role == "department_staff" and user.department_id:
+        called = WhistleCall.objects.filter(case=OuterRef("pk"), department_id=user.department_id)
+        return q | Q(department_id=user.department_id) | Exists(called)
+    paths = scope.scope_paths(user) or []
+    if paths:
+        q |= _paths_q(paths, "area_path") | _paths_q(paths, "location_path")
+    return q
+
+
+def cases_visible(*, user) -> QuerySet:
+    qs = Case.objects.all()
+    q = visible_q(user)
+    return qs if q is None else qs.filter(q)
+
+
+def case_get(*, user, pk: int) -> Case:
+    case = (
+        cases_visible(user=user)
+        .select_related("category", "rule", "location", "area", "department", "assignee", "requester", "master")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def timeline(*, user, case: Case) -> QuerySet:
+    """The case's events, oldest first; a requester does not see internal notes."""
+    events = CaseEvent.objects.filter(case=case).select_related("actor").prefetch_related("attachments")
+    if getattr(user, "role", None) == "resident" and not user.is_superuser:
+        events = events.filter(internal=False)
+    return events.order_by("created_at", "id")
+
+
+def whistle_calls(*, case: Case) -> QuerySet:
+    return case.whistle_calls.select_related("department", "acknowledged_by").order_by("called_at", "id")
+
+
+def requester_display(*, user, case: Case) -> str:
+    """Who asked, as the viewer may see it: hidden from handlers when the requester asked so."""
+    if case.anonymous and not (getattr(user, "is_superuser", False) or case.requester_id == getattr(user, "pk", None)):
+        return "（匿名）"
+    if case.requester_id:
+        return str(case.requester)
+    from gongzhi.core.pii import mask_name
+
+    return mask_name(case.caller_name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inboxes
+
+BOXES = ("triage", "to_claim", "in_progress", "due_soon", "overdue", "verify", "whistle", "mine")
+
+
+def _holder_q(user, *, subtree: bool) -> Q | None:
+    """Cases held where the user works: at their own nodes (a grid worker's also at the grid's
+    buildings), or anywhere below them (`subtree`, for the due-soon and overdue lists)."""
+    if is_system(user) or user.is_superuser:
+        return None
+    if user.role == "department_staff":
+        return Q(level=Level.DEPARTMENT, department_id=user.department_id)
+    paths = scope.scope_paths(user) or []
+    if subtree or user.role == "district_admin":
+        return _paths_q(paths, "area_path")
+    node_ids = list(user.area_bindings.values_list("node_id", flat=True))
+    q = Q(area_id__in=node_ids) & ~Q(level=Level.DEPARTMENT)
+    if user.role == "grid_worker":
+        q |= _paths_q(paths, "area_path") & Q(level=Level.BUILDING)
+    return q
+
+
+def inbox(*, user, box: str, now: dt.datetime | None = None) -> QuerySet:
+    """A work list: triage (submitted/accepted here), to claim, in progress, due soon (黄灯),
+    overdue (红灯), to verify, my requests."""
+    now = now or timezone.now()
+    if box == "mine":
+        return Case.objects.filter(requester=user).order_by("-created_at", "-id")
+    if box == "whistle":
+        raise ValueError("use whistle_inbox for whistle calls")
+    qs = Case.objects.all()
+    holder = _holder_q(user, subtree=box in ("due_soon", "overdue"))
+    if box == "verify":
+        if not (is_system(user) or user.is_superuser):
+            paths = scope.scope_paths(user) or []
+            qs = qs.filter(_paths_q(paths, "dispatcher_node__path") | _paths_q(paths, "location_path"))
+        return qs.filter(state=State.VERIFYING).order_by("resolved_at", "id")
+    if holder is not None:
+        qs = qs.filter(holder)
+    if box == "triage":
+        qs = qs.filter(state__in=[State.SUBMITTED, State.ACCEPTED]).order_by("created_at", "id")
+    elif box == "to_claim":
+        qs = qs.filter(state__in=[State.DISPATCHED, State.REOPENED]).order_by("handling_due", "id")
+    elif box == "in_progress":
+        qs = qs.filter(state=State.IN_PROGRESS).order_by("handling_due", "id")
+    elif box == "due_soon":
+        qs = qs.filter(state__in=OPEN_STATES, handling_warn_at__lte=now, handling_due__gt=now).order_by("handling_due")
+    elif box == "overdue":
+        qs = qs.filter(state__in=OPEN_STATES, handling_due__lte=now).order_by("handling_due", "id")
+    else:
+        raise ValueError(f"unknown box {box}")
+    return qs.select_related("category", "area", "department", "assignee")
+
+
+def whistle_inbox(*, user, open_only: bool = True) -> QuerySet:
+    """The calls on the user's department (or every call, for the unrestricted)."""
+    qs = WhistleCall.objects.select_related("case", "department")
+    if not (is_system(user) or user.is_superuser):
+        if user.role != "department_staff" or not user.department_id:
+            return qs.none()
+        qs = qs.filter(department_id=user.department_id)
+    if open_only:
+        qs = qs.filter(reported_at=None)
+    return qs.order_by("acknowledge_by", "id")
+
+
+def light(case: Case, *, now: dt.datetime | None = None) -> str:
+    """green / yellow (黄灯, past the warning share) / red (红灯, overdue) for an open case."""
+    if case.state not in OPEN_STATES:
+        return routing.Light.GREEN
+    return routing.light(now=now or timezone.now(), warn_at=case.handling_warn_at, due=case.handling_due)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures (三率)
+
+_Q4 = Decimal("0.0001")
+
+
+def _rate(numerator: Decimal | int, denominator: int) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(_Q4, rounding=ROUND_HALF_UP)
+
+
+def figures(
+    *,
+    user,
+    node: AreaNode,
+    start: dt.datetime,
+    end: dt.datetime,
+    category: Category | None = None,
+    satisfaction_weights: dict | None = None,
+    composite_weights: dict | None = None,
+) -> dict:
+    """三率 and the share closed at each level for the cases located under `node`, filed in
+    [start, end), of `category` (a leaf, or a group with its leaves).
+
+    - response rate: cases (not rejected, not merged) whose first contact came within the response
+      limit, over all those cases;
+    - resolution rate: rated requests the requester called solved, over rated requests;
+    - satisfaction rate: the rating weights (satisfied 1, basically 0.8, not 0 by default) averaged
+      over rated requests. Requests merged into a master rate on their own record and count here;
+    - composite: the weighted sum (10/45/45 by default), None while a part has no data;
+    - closed_by_level: closed cases by the level that resolved them, as counts and shares.
+    Rates are fractions (0–1) with four decimals."""
+    if not scope.covers_path(user, node.path):
+        raise NotFound()
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValueError("start and end must be aware datetimes")
+    sw = {k: Decimal(str(v)) for k, v in (satisfaction_weights or conf.get("CASES_SATISFACTION_WEIGHTS")).items()}
+    cw = {k: Decimal(str(v)) for k, v in (composite_weights or conf.get("CASES_COMPOSITE_WEIGHTS")).items()}
+    base = Case.objects.filter(location_path__startswith=node.path, created_at__gte=start, created_at__lt=end).exclude(
+        state=State.REJECTED
+    )
+    if category is not None:
+        base = base.filter(Q(category=category) | Q(category__parent=category))
+    master = Q(master=None) & ~Q(state=State.MERGED)
+    rated = ~Q(rating="")
+    totals = base.aggregate(
+        cases=Count("pk", filter=master),
+        responded_in_time=Count("pk", filter=master & Q(responded_at__lte=F("response_due"))),
+        responded=Count("pk", filter=master & Q(responded_at__isnull=False)),
+        rated=Count("pk", filter=rated),
+        solved=Count("pk", filter=rated & Q(rating_solved=True)),
+        satisfied=Count("pk", filter=Q(rating=Rating.SATISFIED)),
+        basic=Count("pk", filter=Q(rating=Rating.BASIC)),
+        unsatisfied=Count("pk", filter=Q(rating=Rating.UNSATISFIED)),
+        closed=Count("pk", filter=master & Q(state=State.CLOSED)),
+    )
+    by_level = dict(
+        base.filter(master, state=State.CLOSED)
+        .values_list("resolved_level")
+        .annotate(n=Count("pk"))
+        .values_list("resolved_level", "n")
+    )
+    response = _rate(totals["responded_in_time"], totals["cases"])
+    resolution = _rate(totals["solved"], totals["rated"])
+    weighted = sum((totals[key] * sw.get(key, Decimal(0)) for key in Rating.values), Decimal(0))
+    satisfaction = _rate(weighted, totals["rated"])
+    composite = None
+    if None not in (response, resolution, satisfaction):
+        composite = (
+            response * cw["response"] + resolution * cw["resolution"] + satisfaction * cw["satisfaction"]
+        ).quantize(_Q4, rounding=ROUND_HALF_UP)
+    closed = totals["closed"]
+    levels = {
+        level: {"count": by_level.get(level, 0), "share": _rate(by_level.get(level, 0), closed)}
+        for level in [Level.BUILDING, *HANDLING_LEVELS]
+    }
+    return {
+        "node": node.code,
+        "start": start,
+        "end": end,
+        "category": category.code if category else None,
+        "counts": totals,
+        "response_rate": response,
+        "resolution_rate": resolution,
+        "satisfaction_rate": satisfaction,
+        "composite": composite,
+        "closed_by_level": levels,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Hall and hotline: who is calling?
+
+
+def find_caller(*, user, phone: str) -> dict:
+    """For hall and hotline registration: the registered residents with this phone (through the
+    keyed hash, within the user's scope) and the caller's earlier requests the user may see."""
+    from gongzhi.core import pii
+    from gongzhi.residents.selectors import people_visible
+
+    digits = pii.normalise_phone(phone)
+    if len(digits) < 7:
+        return {"people": [], "cases": []}
+    people = list(people_visible(user=user, q=digits).select_related("user")[:10])
+    index = pii.blind_index(pii.PHONE, digits)
+    earlier = cases_visible(user=user).filter(caller_phone_index=index).order_by("-created_at")[:10]
+    return {"people": people, "cases": list(earlier)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Hot issues (热点): the same matter reported again and again at one place
+
+
+def hot_issues(*, user, node: AreaNode, since: dt.datetime, min_count: int = 3, limit: int = 20) -> list[dict]:
+    """Matters reported at least `min_count` times since `since` at one building (or grid) under
+    `node`, merged duplicates included — candidates for a deliberation topic. Most reported first."""
+    if not scope.covers_path(user, node.path):
+        raise NotFound()
+    rows = (
+        Case.objects.filter(location_path__startswith=node.path, created_at__gte=since)
+        .exclude(state=State.REJECTED)
+        .values("category__code", "category__name", "location_id", "location__name")
+        .annotate(count=Count("pk"), open=Count("pk", filter=Q(state__in=OPEN_STATES)))
+        .filter(count__gte=min_count)
+        .order_by("-count", "category__code")[:limit]
+    )
+    return [
+        {"category": r["category__code"], "category_name": r["category__name"], "location_id": r["location_id"],
+         "location_name": r["location__name"], "count": r["count"], "open": r["open"]}
+        for r in rows
+    ]

@@ -1,0 +1,407 @@
+"""Pages of the case pipeline: inboxes per role, filing a request, the case page with its timeline
+and action dialogs, the resident's requests and rating, the figures (with .xlsx export), and the
+in-app messages. As thin as the API: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from gongzhi.areas.models import AreaKind, AreaNode
+from gongzhi.areas.selectors import area_node_get, area_roots_for
+from gongzhi.core import notifications, scope
+from gongzhi.core import selectors as core_selectors
+from gongzhi.core.errors import DomainError, NotFound
+
+from . import routing, selectors, services, workflow
+from .models import (
+    Case,
+    Category,
+    Channel,
+    DisputeOutcome,
+    DisputeStage,
+    Level,
+    MediatorKind,
+    PartyRole,
+    Rating,
+    Result,
+)
+
+BOX_LABELS = {
+    "triage": gettext_lazy("To accept and dispatch"),
+    "to_claim": gettext_lazy("To claim"),
+    "in_progress": gettext_lazy("In progress"),
+    "due_soon": gettext_lazy("Due soon"),
+    "overdue": gettext_lazy("Overdue"),
+    "verify": gettext_lazy("To verify"),
+}
+ROLE_BOXES = {
+    "grid_worker": ["to_claim", "in_progress", "due_soon", "overdue"],
+    "community_staff": ["triage", "to_claim", "in_progress", "due_soon", "overdue", "verify"],
+    "street_staff": ["triage", "to_claim", "in_progress", "due_soon", "overdue", "verify"],
+    "district_admin": ["triage", "to_claim", "in_progress", "due_soon", "overdue", "verify"],
+    "department_staff": ["to_claim", "in_progress", "due_soon", "overdue"],
+    "inspector": ["verify"],
+}
+
+
+def _boxes(user) -> list[str]:
+    if user.is_superuser:
+        return ROLE_BOXES["district_admin"]
+    return ROLE_BOXES.get(user.role, [])
+
+
+@login_required
+def inbox(request):
+    if request.user.role == "resident" and not request.user.is_superuser:
+        return redirect("cases:mine")
+    boxes = _boxes(request.user)
+    box = request.GET.get("box") or (boxes[0] if boxes else "")
+    if box not in boxes and box != "whistle":
+        raise Http404
+    now = timezone.now()
+    if box == "whistle":
+        page = Paginator(selectors.whistle_inbox(user=request.user), 50).get_page(request.GET.get("page"))
+        cases = None
+    else:
+        page = Paginator(selectors.inbox(user=request.user, box=box, now=now), 50).get_page(request.GET.get("page"))
+        cases = [(c, selectors.light(c, now=now)) for c in page]
+    tabs = [(b, BOX_LABELS[b]) for b in boxes]
+    if request.user.role == "department_staff" or request.user.is_superuser:
+        tabs.append(("whistle", _("Whistle calls")))
+    return render(request, "cases/inbox.html", {"tabs": tabs, "box": box, "page": page, "cases": cases})
+
+
+@login_required
+def mine(request):
+    page = Paginator(selectors.inbox(user=request.user, box="mine").select_related("category"), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/mine.html", {"page": page})
+
+
+def _location_choices(user):
+    buildings = AreaNode.objects.filter(kind__in=[AreaKind.BUILDING], is_active=True)
+    if user.role != "resident" and not user.is_superuser:
+        buildings = scope.restrict(buildings, user)
+    return buildings.order_by("path")
+
+
+@login_required
+def new(request):
+    user = request.user
+    leaves = Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent").order_by(
+        "parent__order", "order"
+    )
+    staff = user.role != "resident"
+    channels = [(c.value, c.label) for c in Channel if c.value in services.STAFF_CHANNELS] if staff else [
+        (Channel.ONLINE.value, Channel.ONLINE.label)]
+    context = {"leaves": leaves, "locations": _location_choices(user)[:2000], "channels": channels, "staff": staff,
+               "values": request.POST, "errors": {}, "lookup": request.GET.get("phone", "")}
+    if staff and context["lookup"]:
+        context["found"] = selectors.find_caller(user=user, phone=context["lookup"])
+    if request.method == "POST":
+        post = request.POST
+        category = leaves.filter(pk=post.get("category") or 0).first()
+        location = None
+        if post.get("location"):
+            location = _location_choices(user).filter(pk=post["location"]).first() if post["location"].isdigit() else None
+        answers = {k[len("answer_"):]: v for k, v in post.items() if k.startswith("answer_") and v}
+        person = None
+        try:
+            if staff and post.get("person", "").isdigit():
+                from gongzhi.residents.selectors import person_get
+
+                person = person_get(user=user, pk=int(post["person"]))
+            if category is None:
+                from gongzhi.core.errors import InvalidInput
+
+                raise InvalidInput(_("Choose a matter."), fields={"category": [_("Choose a matter.")]})
+            case = services.case_submit(
+                actor=user,
+                channel=post.get("channel") or Channel.ONLINE,
+                category=category,
+                title=post.get("title", ""),
+                description=post.get("description", ""),
+                location=location,
+                latitude=post.get("latitude") or None,
+                longitude=post.get("longitude") or None,
+                address=post.get("address", ""),
+                caller_name=post.get("caller_name", ""),
+                caller_phone=post.get("caller_phone", ""),
+                anonymous=post.get("anonymous") == "on",
+                answers=answers,
+                attachments=request.FILES.getlist("photos"),
+                person=person,
+            )
+        except DomainError as exc:
+            context["errors"] = exc.fields
+            messages.error(request, exc.message)
+            return render(request, "cases/new.html", context, status=400)
+        messages.success(request, _("Your request %(ref)s was filed.") % {"ref": case.reference})
+        return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/new.html", context)
+
+
+@login_required
+def detail(request, pk: int):
+    try:
+        case = selectors.case_get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    role = "district_admin" if request.user.is_superuser else request.user.role
+    possible = workflow.actions_from(case.state, role)
+    if case.master_id:
+        possible = ["rate"] if case.master.state in ("awaiting_rating", "closed") and not case.rated_at else []
+    context = {
+        "case": case,
+        "light": selectors.light(case),
+        "timeline": selectors.timeline(user=request.user, case=case),
+        "calls": selectors.whistle_calls(case=case),
+        "requester": selectors.requester_display(user=request.user, case=case),
+        "actions": possible,
+        "results": Result.choices,
+        "ratings": Rating.choices,
+        "departments": routing.Department.objects.filter(
+            district__path=routing.prefix(case.location_path, 1), is_active=True
+        ),
+        "my_calls": selectors.whistle_inbox(user=request.user).filter(case=case)
+        if request.user.role == "department_staff" else [],
+        "dispute": getattr(case, "dispute", None) if case.kind == "dispute" else None,
+        "party_roles": PartyRole.choices,
+        "mediator_kinds": MediatorKind.choices,
+        "dispute_outcomes": DisputeOutcome.choices,
+        "dispute_stages": DisputeStage.choices,
+        "is_handler": services._holds(request.user, case) and request.user.role != "resident",
+    }
+    if core_selectors.can_see_history(request.user):
+        context["events"] = core_selectors.history_for(user=request.user, obj=case)[:50]
+    return render(request, "cases/detail.html", context)
+
+
+def _node(request, value):
+    return area_node_get(user=request.user, pk=int(value)) if value else None
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    """One action dialog posts here; errors come back as a message on the case page."""
+    user, post = request.user, request.POST
+    try:
+        case = selectors.case_get(user=user, pk=pk)
+        files = request.FILES.getlist("photos")
+        if action == "accept":
+            services.case_accept(actor=user, case=case, note=post.get("note", ""))
+        elif action == "reject":
+            services.case_reject(actor=user, case=case, reason=post.get("reason", ""))
+        elif action == "merge":
+            master = selectors.case_get(user=user, pk=int(post.get("master") or 0))
+            services.case_merge(actor=user, case=case, master=master, note=post.get("note", ""))
+        elif action == "dispatch":
+            department = None
+            if post.get("department"):
+                department = routing.Department.objects.filter(pk=post["department"]).first()
+            services.case_dispatch(actor=user, case=case, node=_node(request, post.get("node")),
+                                   department=department, note=post.get("note", ""))
+        elif action == "claim":
+            services.case_claim(actor=user, case=case)
+        elif action == "return":
+            services.case_return(actor=user, case=case, reason=post.get("reason", ""))
+        elif action == "escalate":
+            services.case_escalate(actor=user, case=case, reason=post.get("reason", ""))
+        elif action == "contact":
+            services.case_record_contact(actor=user, case=case, method=post.get("method", "phone"),
+                                         note=post.get("note", ""))
+        elif action == "note":
+            services.case_add_note(actor=user, case=case, note=post.get("note", ""), attachments=files,
+                                   internal=post.get("internal") == "on")
+        elif action == "request_extension":
+            services.case_request_extension(actor=user, case=case, days=int(post.get("days") or 0),
+                                            reason=post.get("reason", ""))
+        elif action == "approve_extension":
+            services.case_decide_extension(actor=user, case=case, approve=post.get("approve") == "yes",
+                                           note=post.get("note", ""))
+        elif action == "resolve":
+            services.case_resolve(actor=user, case=case, result=post.get("result", ""),
+                                  feedback=post.get("feedback", ""), attachments=files)
+        elif action in ("verify_pass", "verify_fail"):
+            services.case_verify(actor=user, case=case, passed=action == "verify_pass", note=post.get("note", ""))
+        elif action == "rate":
+            solved = {"yes": True, "no": False}.get(post.get("solved", ""))
+            services.case_rate(actor=user, case=case, rating=post.get("rating", ""), solved=solved,
+                               comment=post.get("comment", ""), callback=user.role != "resident")
+        elif action == "reopen":
+            services.case_reopen(actor=user, case=case, note=post.get("note", ""))
+        elif action == "whistle":
+            departments = list(routing.Department.objects.filter(pk__in=post.getlist("departments")))
+            services.case_whistle(actor=user, case=case, departments=departments, reason=post.get("reason", ""),
+                                  hours=int(post.get("hours") or 2))
+        elif action in ("acknowledge", "report_part"):
+            call = selectors.whistle_inbox(user=user).filter(case=case, pk=post.get("call") or 0).first()
+            if call is None:
+                raise NotFound()
+            if action == "acknowledge":
+                services.whistle_acknowledge(actor=user, call=call, note=post.get("note", ""))
+            else:
+                services.whistle_report(actor=user, call=call, report=post.get("report", ""), attachments=files)
+        elif action == "dispute_party":
+            services.dispute_add_party(actor=user, case=case, role=post.get("role", ""), name=post.get("name", ""),
+                                       phone=post.get("phone", ""))
+        elif action == "mediation":
+            mediators = [{"name": n.strip(), "kind": post.get("mediator_kind", "grid_worker")}
+                         for n in post.get("mediators", "").replace("，", ",").split(",") if n.strip()]
+            services.dispute_record_session(
+                actor=user, case=case, held_at=timezone.now(), mediators=mediators, summary=post.get("summary", ""),
+                outcome=post.get("outcome", ""), place=post.get("place", ""), agreement=post.get("agreement", ""),
+            )
+        elif action == "dispute_escalate":
+            services.dispute_escalate(actor=user, case=case, stage=post.get("stage", ""), reason=post.get("reason", ""))
+        else:
+            raise Http404
+    except NotFound as exc:
+        raise Http404 from exc
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", None) or _("The request is invalid."))
+        return redirect("cases:detail", pk=pk)
+    messages.success(request, _("Done: %(action)s") % {"action": _action_label(action)})
+    if not selectors.cases_visible(user=user).filter(pk=pk).exists():
+        return redirect("cases:inbox")
+    return redirect("cases:detail", pk=pk)
+
+
+def _action_label(action: str) -> str:
+    if action in workflow.BY_ACTION:
+        return str(workflow.BY_ACTION[action].label)
+    return {"verify_pass": _("Verification passed"), "verify_fail": _("Verification failed"),
+            "dispute_party": _("Party added"), "mediation": _("Mediation recorded"),
+            "dispute_escalate": _("Dispute moved on")}.get(action, action)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+
+
+def _figures_params(request):
+    roots = area_roots_for(user=request.user)
+    node_id = request.GET.get("node")
+    node = area_node_get(user=request.user, pk=int(node_id)) if node_id and node_id.isdigit() else (
+        roots[0] if roots else None)
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start") or today.replace(day=1).isoformat())
+        end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())
+    except ValueError:
+        start, end = today.replace(day=1), today
+    category = Category.objects.filter(code=request.GET.get("category") or "").first()
+    return roots, node, start, end, category
+
+
+def _compute(request, node, start, end, category) -> dict:
+    tz = timezone.get_current_timezone()
+    return selectors.figures(
+        user=request.user, node=node, category=category,
+        start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        end=dt.datetime.combine(end, dt.time.min, tzinfo=tz) + dt.timedelta(days=1),
+    )
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+FIGURE_ROWS = [
+    ("response_rate", gettext_lazy("Response rate")),
+    ("resolution_rate", gettext_lazy("Resolution rate")),
+    ("satisfaction_rate", gettext_lazy("Satisfaction rate")),
+    ("composite", gettext_lazy("Composite score")),
+]
+
+
+@login_required
+def figures(request):
+    if request.user.role not in ("community_staff", "street_staff", "district_admin", "inspector",
+                                 "grid_worker") and not request.user.is_superuser:
+        raise Http404
+    try:
+        roots, node, start, end, category = _figures_params(request)
+        if node is None:
+            raise Http404
+        data = _compute(request, node, start, end, category)
+    except NotFound as exc:
+        raise Http404 from exc
+    rows = [(label, _pct(data[key])) for key, label in FIGURE_ROWS]
+    levels = [(Level(level).label, v["count"], _pct(v["share"])) for level, v in data["closed_by_level"].items()]
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(node, start, end, category, rows, levels, data)
+    context = {
+        "roots": roots, "node": node, "start": start, "end": end, "category": category, "rows": rows,
+        "levels": levels, "counts": data["counts"],
+        "categories": Category.objects.filter(is_active=True).order_by("parent_id", "order"),
+        "nodes": scope.restrict(AreaNode.objects.filter(kind__in=["district", "street", "community", "grid"]),
+                                request.user).order_by("path")[:500],
+        "query": request.GET.urlencode(),
+        "hot": selectors.hot_issues(
+            user=request.user, node=node,
+            since=dt.datetime.combine(start, dt.time.min, tzinfo=timezone.get_current_timezone()),
+        ),
+    }
+    return render(request, "cases/figures.html", context)
+
+
+def _xlsx(node, start, end, category, rows, levels, data) -> HttpResponse:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "三率"
+    sheet.append([_("Area"), node.name, _("From"), start.isoformat(), _("To"), end.isoformat(),
+                  _("Matter"), category.name if category else _("All")])
+    sheet.append([])
+    sheet.append([_("Figure"), _("Value")])
+    for key, label in FIGURE_ROWS:
+        value = data[key]
+        sheet.append([str(label), float(value) if value is not None else None])
+    sheet.append([])
+    sheet.append([_("Level"), _("Closed cases"), _("Share")])
+    for (label, count, _share), v in zip(levels, data["closed_by_level"].values(), strict=True):
+        sheet.append([str(label), count, float(v["share"]) if v["share"] is not None else None])
+    sheet.append([])
+    for key, value in data["counts"].items():
+        sheet.append([key, value])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="figures-{node.code}-{start}-{end}.xlsx"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages (the in-app notification inbox)
+
+
+@login_required
+def inbox_messages(request):
+    if request.method == "POST":
+        notifications.mark_read(user=request.user)
+        return redirect("cases:messages")
+    page = Paginator(notifications.inbox(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "cases/messages.html", {"page": page})
+
+
+def case_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.pk])

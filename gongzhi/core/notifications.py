@@ -1,0 +1,220 @@
+"""Notifications: an in-app inbox row per recipient, and delivery through adapters (SMS, WeChat
+template message, e-mail) behind one interface.
+
+`notify(...)` writes `Notification` rows inside the caller's transaction and, once it commits,
+enqueues the `deliver` task (django-tasks), which hands each row to every adapter named in
+`settings.NOTIFICATION_ADAPTERS` (default: the logging adapter only). Adapters never raise into
+the caller: a failing channel is logged and the inbox row stays.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+from functools import cache
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import task
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ADAPTERS = ["gongzhi.core.notifications.LoggingAdapter"]
+
+
+class Adapter:
+    """One delivery channel. Subclasses implement `send`; `channel` names it in logs."""
+
+    channel = "base"
+
+    def send(self, notification: Notification) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class LoggingAdapter(Adapter):
+    """Writes each notification to the log: the default, and what development and tests use."""
+
+    channel = "log"
+
+    def send(self, notification: Notification) -> None:
+        logger.info(
+            "notification %s to user %s: %s", notification.pk, notification.recipient_id, notification.title
+        )
+
+
+class SmsAdapter(Adapter):
+    """SMS through a gateway: `settings.NOTIFICATION_SMS_GATEWAY` is a dotted path to a callable
+    `(phone, text)`. Without a gateway or a phone number it logs and skips."""
+
+    channel = "sms"
+
+    def send(self, notification: Notification) -> None:
+        gateway = getattr(settings, "NOTIFICATION_SMS_GATEWAY", "")
+        phone = getattr(notification.recipient, "phone", "") or ""
+        if not gateway or not phone:
+            logger.info("sms skipped for notification %s (no gateway or phone)", notification.pk)
+            return
+        import_string(gateway)(phone, f"{notification.title} {notification.body}"[:300])
+
+
+class WeChatTemplateAdapter(Adapter):
+    """WeChat template messages: `settings.NOTIFICATION_WECHAT_SENDER` is a dotted path to a callable
+    `(user, title, body, url)` that knows the user's openid and the template. Logs and skips without."""
+
+    channel = "wechat"
+
+    def send(self, notification: Notification) -> None:
+        sender = getattr(settings, "NOTIFICATION_WECHAT_SENDER", "")
+        if not sender:
+            logger.info("wechat skipped for notification %s (no sender configured)", notification.pk)
+            return
+        import_string(sender)(notification.recipient, notification.title, notification.body, notification.url)
+
+
+class EmailAdapter(Adapter):
+    """E-mail through Django's mail backend, to users with an address."""
+
+    channel = "email"
+
+    def send(self, notification: Notification) -> None:
+        from django.core.mail import send_mail
+
+        address = notification.recipient.email
+        if not address:
+            return
+        body = notification.body + (f"\n\n{notification.url}" if notification.url else "")
+        send_mail(notification.title, body, None, [address], fail_silently=False)
+
+
+@cache
+def _adapter_classes(paths: tuple[str, ...]) -> tuple[type[Adapter], ...]:
+    return tuple(import_string(p) for p in paths)
+
+
+def adapters() -> list[Adapter]:
+    paths = tuple(getattr(settings, "NOTIFICATION_ADAPTERS", DEFAULT_ADAPTERS))
+    return [cls() for cls in _adapter_classes(paths)]
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    title: str,
+    body: str = "",
+    url: str = "",
+    obj: models.Model | None = None,
+    kind: str = "",
+) -> list[Notification]:
+    """Write one inbox row per distinct active recipient and send them after the transaction commits."""
+    seen: set[int] = set()
+    rows = []
+    content_type = ContentType.objects.get_for_model(obj) if obj is not None else None
+    for user in recipients:
+        if user is None or user.pk in seen or not getattr(user, "is_active", True):
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Notification(
+                recipient=user,
+                kind=kind,
+                title=str(title)[:200],
+                body=str(body),
+                url=url[:300],
+                content_type=content_type,
+                object_id=str(obj.pk) if obj is not None else "",
+            )
+        )
+    return send_bulk(rows)
+
+
+def send_bulk(rows: list[Notification]) -> list[Notification]:
+    """Insert prepared rows in one query and deliver them after commit (the SLA sweep uses this)."""
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    ids = [n.pk for n in created if n.pk is not None]
+    if not ids:
+        # Backends that do not return ids from bulk inserts: find the rows just written.
+        ids = list(
+            Notification.objects.filter(delivered_at=None, recipient_id__in={n.recipient_id for n in rows})
+            .order_by("-id")
+            .values_list("pk", flat=True)[: len(rows)]
+        )
+    transaction.on_commit(lambda: _enqueue(ids))
+    return created
+
+
+def _enqueue(ids: list[int]) -> None:
+    for start in range(0, len(ids), 500):
+        deliver.enqueue(ids[start : start + 500])
+
+
+def _deliver(qs) -> int:
+    """Send each undelivered notification of `qs` through every adapter, once: rows are claimed
+    under a lock (SKIP LOCKED), so two workers never send the same one."""
+    sent = 0
+    channels = adapters()
+    with transaction.atomic():
+        rows = list(qs.filter(delivered_at=None).select_for_update(skip_locked=True, of=("self",))
+                    .select_related("recipient"))
+        for notification in rows:
+            for adapter in channels:
+                try:
+                    adapter.send(notification)
+                except Exception:  # one channel failing must not stop the others
+                    logger.exception("notification %s: %s adapter failed", notification.pk, adapter.channel)
+            sent += 1
+        Notification.objects.filter(pk__in=[r.pk for r in rows]).update(delivered_at=timezone.now())
+    return sent
+
+
+@task(queue_name="notifications")
+def deliver(ids: list[int]) -> int:
+    """Send the given notifications through every configured adapter; returns how many were sent."""
+    return _deliver(Notification.objects.filter(pk__in=ids))
+
+
+@task(queue_name="notifications")
+def deliver_created(created_at: str, batch: int = 500) -> int:
+    """Send the notifications written in bulk at `created_at` (ISO time; the SLA sweep's rows)."""
+    stamp = datetime.datetime.fromisoformat(created_at)
+    sent = 0
+    while True:
+        ids = list(
+            Notification.objects.filter(created_at=stamp, delivered_at=None).order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return sent
+        done = _deliver(Notification.objects.filter(pk__in=ids))
+        sent += done
+        if not done:  # locked by another worker: it is sending them
+            return sent
+
+
+# The in-app inbox.
+
+
+def inbox(*, user, unread_only: bool = False) -> models.QuerySet:
+    qs = Notification.objects.filter(recipient=user)
+    if unread_only:
+        qs = qs.filter(read_at=None)
+    return qs.order_by("-created_at", "-id")
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at=None).count()
+
+
+def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (all, or the given ids); only the user's own rows."""
+    qs = Notification.objects.filter(recipient=user, read_at=None)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
