@@ -1,0 +1,88 @@
+"""Export of people to .xlsx with the import template's headers (so a revealed export can be
+imported again). Masked unless the caller asked to reveal (the service checks the permission and
+writes the audit event)."""
+
+from __future__ import annotations
+
+import io
+
+from django.db.models import QuerySet
+from openpyxl import Workbook
+
+from . import selectors, xlsx
+from .models import PersonStatus
+
+
+def export_people(queryset: QuerySet, *, reveal: bool = False, batch: int = 2000) -> tuple[bytes, int]:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("居民信息")
+    ws.append(xlsx.HEADERS + ["状态"])
+    qs = queryset.select_related("household").order_by("household__path", "id")
+    if not reveal:
+        qs = qs.defer("id_number", "phone")
+    count = 0
+    ordered = list(qs.values_list("pk", flat=True))
+    status_labels = dict(PersonStatus.choices)
+    for start in range(0, len(ordered), batch):
+        people = list(qs.filter(pk__in=ordered[start : start + batch]))
+        nodes = {p.household_id: p.household for p in people}
+        places = _places(nodes.values())
+        tags = selectors.current_tags_by_person([p.pk for p in people])
+        for person in people:
+            building, unit, room = places.get(person.household_id, ("", "", ""))
+            ws.append(
+                [
+                    person.name,
+                    xlsx.GENDER_LABELS.get(person.gender, ""),
+                    person.id_number if reveal else person.id_number_masked,
+                    person.birth_date.isoformat() if person.birth_date else "",
+                    person.phone if reveal else person.phone_masked,
+                    xlsx.RESIDENCE_LABELS.get(person.residence_type, ""),
+                    xlsx.RELATION_LABELS.get(person.relation, ""),
+                    building,
+                    unit,
+                    room,
+                    person.occupation,
+                    person.employer,
+                    xlsx.YES if person.is_party_member else xlsx.NO,
+                    "、".join(xlsx.TAG_LABELS.get(t.kind, t.kind) for t in tags.get(person.pk, [])),
+                    person.moved_in_on.isoformat() if person.moved_in_on else "",
+                    person.notes,
+                    str(status_labels.get(person.status, person.status)),
+                ]
+            )
+            count += 1
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue(), count
+
+
+def _places(households) -> dict[int, tuple[str, str, str]]:
+    """(building code, unit name, room name) per household node: codes for buildings so that the
+    file imports back without ambiguity."""
+    from gongzhi.areas.models import AreaKind, AreaNode
+
+    households = list(households)
+    steplen = AreaNode.steplen
+    wanted = set()
+    for node in households:
+        for depth in range(1, node.depth):
+            wanted.add(node.path[: depth * steplen])
+    info = {}
+    wanted_list = list(wanted)
+    for start in range(0, len(wanted_list), 900):
+        for path, kind, code, name in AreaNode.objects.filter(
+            path__in=wanted_list[start : start + 900], kind__in=(AreaKind.BUILDING, AreaKind.UNIT)
+        ).values_list("path", "kind", "code", "name"):
+            info[path] = (kind, code, name)
+    result = {}
+    for node in households:
+        building = unit = ""
+        for depth in range(1, node.depth):
+            entry = info.get(node.path[: depth * steplen])
+            if entry and entry[0] == AreaKind.BUILDING:
+                building = entry[1]
+            elif entry and entry[0] == AreaKind.UNIT:
+                unit = entry[2]
+        result[node.pk] = (building, unit, node.name)
+    return result

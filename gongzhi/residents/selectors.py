@@ -1,0 +1,251 @@
+"""Reads of residents' records, always limited to the acting user's area scope and role.
+
+Lists defer the encrypted columns: what they show is the masked copy."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db.models import Count, DateTimeField, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from gongzhi.areas.models import AreaKind, AreaNode
+from gongzhi.core import pii, scope
+from gongzhi.core.errors import NotFound
+
+from . import permissions
+from .models import ImportJob, Move, Person, PersonStatus, PersonTag, TagKind, Visit
+
+ENCRYPTED = ("id_number", "phone")
+_ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+_PHONE_LIKE = re.compile(r"^[\d\s\-+]{7,20}$")
+_LETTERS = re.compile(r"^[A-Za-z]+$")
+_ADDRESS_KINDS = (AreaKind.BUILDING, AreaKind.UNIT, AreaKind.HOUSEHOLD)
+
+
+def _base_people(user) -> QuerySet:
+    if not permissions.can_view(user):
+        return Person.objects.none()
+    return scope.restrict(Person.objects.select_related("household").defer(*ENCRYPTED), user)
+
+
+def current_tag_q(prefix: str = "") -> Q:
+    today = timezone.localdate()
+    return Q(**{f"{prefix}end_on__isnull": True}) | Q(**{f"{prefix}end_on__gte": today})
+
+
+def _has_tag(kind: str) -> Exists:
+    return Exists(PersonTag.objects.filter(current_tag_q(), person=OuterRef("pk"), kind=kind))
+
+
+def _address_q(user, token: str, field: str = "household") -> Q | None:
+    nodes = scope.restrict(AreaNode.objects.filter(kind__in=_ADDRESS_KINDS, name__icontains=token), user)
+    paths = list(nodes.values_list("path", flat=True)[:200])
+    return scope.path_q(paths, field) if paths else None
+
+
+def search_q(user, q: str) -> Q:
+    """One search box: an exact ID number or phone (through the keyed hash), pinyin initials or
+    pinyin (`zs` finds 张三), a name, or an address part (楼栋 / 单元 / 房号). Several words must
+    all match."""
+    q = (q or "").strip()
+    if not q:
+        return Q()
+    compact = re.sub(r"[\s\-]", "", q)
+    if _ID_LIKE.match(compact):
+        return Q(id_number_hash=pii.blind_index(pii.ID_NUMBER, compact)) & ~Q(id_number_hash="")
+    if _PHONE_LIKE.match(q) and sum(c.isdigit() for c in q) >= 7:
+        return Q(phone_hash=pii.blind_index(pii.PHONE, q))
+    query = Q()
+    for token in q.split()[:5]:
+        if _LETTERS.match(token):
+            low = token.lower()
+            part = Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
+        else:
+            part = Q(name__icontains=token)
+        address = _address_q(user, token)
+        query &= (part | address) if address is not None else part
+    return query
+
+
+def people_visible(
+    *,
+    user,
+    q: str = "",
+    tag: str = "",
+    status: str = PersonStatus.LIVING,
+    household: AreaNode | None = None,
+    area: AreaNode | None = None,
+) -> QuerySet:
+    """People in the user's scope; `status` "" for everyone (moved out and deceased too)."""
+    qs = _base_people(user)
+    if status:
+        qs = qs.filter(status=status)
+    if household is not None:
+        qs = qs.filter(household=household)
+    if area is not None:
+        qs = qs.filter(household__path__startswith=area.path)
+    if tag:
+        qs = qs.filter(_has_tag(tag)) if tag in TagKind.values else qs.none()
+    if q:
+        qs = qs.filter(search_q(user, q))
+    return qs.order_by("household__path", "id")
+
+
+def person_get(*, user, pk: int) -> Person:
+    person = _base_people(user).filter(pk=pk).first()
+    if person is None:
+        raise NotFound()
+    return person
+
+
+def person_tags(*, person: Person) -> QuerySet:
+    return person.tags.all().order_by("-start_on", "-id")
+
+
+def person_moves(*, person: Person) -> QuerySet:
+    return Move.objects.filter(person=person).select_related("from_household", "to_household", "recorded_by").order_by(
+        "-date", "-id"
+    )
+
+
+def current_tags_by_person(person_ids: list[int]) -> dict[int, list[PersonTag]]:
+    found: dict[int, list[PersonTag]] = {}
+    ids = list(person_ids)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        for tag in PersonTag.objects.filter(current_tag_q(), person_id__in=chunk).order_by("kind"):
+            found.setdefault(tag.person_id, []).append(tag)
+    return found
+
+
+def grids_visible(*, user) -> QuerySet:
+    if not permissions.can_view(user):
+        return AreaNode.objects.none()
+    return scope.restrict(AreaNode.objects.filter(kind=AreaKind.GRID), user).order_by("path")
+
+
+def households_visible(
+    *,
+    user,
+    area: AreaNode | None = None,
+    tag: str = "",
+    not_visited_days: int | None = None,
+    q: str = "",
+) -> QuerySet:
+    """Household nodes in scope (a grid's roster when `area` is a grid), with member count and the
+    time of the last visit; `not_visited_days` keeps those not visited within that many days."""
+    if not permissions.can_view(user):
+        return AreaNode.objects.none()
+    qs = scope.restrict(AreaNode.objects.filter(kind=AreaKind.HOUSEHOLD), user)
+    if area is not None:
+        qs = qs.filter(path__startswith=area.path)
+    # Correlated subqueries (not joins): computed for the page of rows shown, not the whole area.
+    members = (
+        Person.objects.filter(household=OuterRef("pk"), status=PersonStatus.LIVING)
+        .order_by().values("household").annotate(n=Count("pk")).values("n")
+    )
+    last_visit = (
+        Visit.objects.filter(household=OuterRef("pk")).order_by().values("household")
+        .annotate(m=Max("visited_at")).values("m")
+    )
+    qs = qs.annotate(
+        members=Coalesce(Subquery(members, output_field=IntegerField()), 0),
+        last_visit=Subquery(last_visit, output_field=DateTimeField()),
+    )
+    if not_visited_days is not None:
+        since = timezone.now() - datetime.timedelta(days=max(0, int(not_visited_days)))
+        recent = Visit.objects.filter(household=OuterRef("pk"), visited_at__gte=since)
+        qs = qs.filter(~Exists(recent))
+    if tag:
+        if tag not in TagKind.values:
+            return qs.none()
+        tagged = PersonTag.objects.filter(
+            current_tag_q(), kind=tag, person__household=OuterRef("pk"), person__status=PersonStatus.LIVING
+        )
+        qs = qs.filter(Exists(tagged))
+    if q:
+        people = Person.objects.filter(search_q(user, q), household=OuterRef("pk"))
+        address = _address_q(user, q, field="")
+        qs = qs.filter(Exists(people) | address) if address is not None else qs.filter(Exists(people))
+    return qs.order_by("path")
+
+
+def household_get(*, user, pk: int) -> AreaNode:
+    node = households_visible(user=user).filter(pk=pk).first()
+    if node is None:
+        raise NotFound()
+    return node
+
+
+def household_members(*, user, household: AreaNode, include_former: bool = False) -> QuerySet:
+    qs = _base_people(user).filter(household=household)
+    if not include_former:
+        qs = qs.filter(status=PersonStatus.LIVING)
+    return qs.order_by("status", "id")
+
+
+def visits_visible(*, user, household: AreaNode | None = None) -> QuerySet:
+    if not permissions.can_view(user):
+        return Visit.objects.none()
+    qs = scope.restrict(Visit.objects.select_related("household", "visitor"), user)
+    if household is not None:
+        qs = qs.filter(household=household)
+    return qs.prefetch_related("people_met", "photos").order_by("-visited_at", "-id")
+
+
+def visit_get(*, user, pk: int) -> Visit:
+    visit = visits_visible(user=user).filter(pk=pk).first()
+    if visit is None:
+        raise NotFound()
+    return visit
+
+
+def visits_needing_follow_up(*, user) -> QuerySet:
+    """Visits whose findings still wait to be turned into a request."""
+    return visits_visible(user=user).filter(follow_up_needed=True, case_ref="")
+
+
+def import_jobs_for(*, user) -> QuerySet:
+    return ImportJob.objects.filter(created_by=user).order_by("-created_at", "-id")
+
+
+def import_job_get(*, user, pk: int) -> ImportJob:
+    job = import_jobs_for(user=user).filter(pk=pk).first()
+    if job is None:
+        raise NotFound()
+    return job
+
+
+def addresses(nodes) -> dict[int, str]:
+    """Address text (楼栋 单元 房号) of household nodes, from their ancestors in one query."""
+    nodes = list(nodes)
+    steplen = AreaNode.steplen
+    wanted: set[str] = set()
+    for node in nodes:
+        for depth in range(1, node.depth):
+            wanted.add(node.path[: depth * steplen])
+    names = {}
+    for start in range(0, len(wanted), 900):
+        chunk = list(wanted)[start : start + 900]
+        for path, _kind, name in AreaNode.objects.filter(path__in=chunk, kind__in=_ADDRESS_KINDS).values_list(
+            "path", "kind", "name"
+        ):
+            names[path] = name
+    result = {}
+    for node in nodes:
+        parts = [names[node.path[: d * steplen]] for d in range(1, node.depth) if node.path[: d * steplen] in names]
+        result[node.pk] = " ".join([*parts, node.name])
+    return result
+
+
+def address_of(node: AreaNode) -> str:
+    return addresses([node]).get(node.pk, node.name)
+
+
+def ancestor_of_kind(node: AreaNode, kind: str) -> AreaNode | None:
+    steplen = AreaNode.steplen
+    paths = [node.path[: d * steplen] for d in range(1, node.depth)]
+    return AreaNode.objects.filter(path__in=paths, kind=kind).first()

@@ -1,0 +1,750 @@
+"""Writes to residents' records. Each function is one transaction: it checks the actor's role and
+area scope, validates, writes, and records an audit event. Audit events and error messages carry
+only masked ID numbers and phones."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.areas.models import AreaKind, AreaNode
+from gongzhi.core import audit, pii, scope
+from gongzhi.core.actors import Actor, actor_user
+from gongzhi.core.errors import Forbidden, InvalidInput, NotFound, invalid_from_validation_error
+
+from . import permissions, validation
+from .models import (
+    Gender,
+    Household,
+    Move,
+    MoveKind,
+    Person,
+    PersonStatus,
+    PersonTag,
+    Relation,
+    ResidenceType,
+    TagKind,
+    Visit,
+    VisitPhoto,
+)
+
+# What audit events hold about a person: never the plaintext ID number or phone.
+PERSON_AUDIT_FIELDS = [
+    "household",
+    "name",
+    "gender",
+    "birth_date",
+    "id_number_masked",
+    "phone_masked",
+    "residence_type",
+    "relation",
+    "occupation",
+    "employer",
+    "is_party_member",
+    "party_member",
+    "user",
+    "status",
+    "moved_in_on",
+    "moved_out_on",
+    "died_on",
+    "notes",
+]
+
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_COUNT = 9
+# Signatures of the accepted image types (Pillow is not a dependency: checked by magic bytes).
+_PHOTO_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
+    (b"\x89PNG\r\n\x1a\n", "image/png", (".png",)),
+)
+
+
+def _require(check, actor: Actor, message: str) -> None:
+    if not check(actor):
+        raise Forbidden(message)
+
+
+def _require_edit(actor: Actor) -> None:
+    _require(permissions.can_edit, actor, _("You may not change residents' records."))
+
+
+def _require_in_scope(actor: Actor, node: AreaNode) -> None:
+    if not scope.covers_path(actor, node.path):
+        raise NotFound()
+
+
+def _require_household(node: AreaNode | None, field: str = "household") -> AreaNode:
+    if node is None or node.kind != AreaKind.HOUSEHOLD:
+        message = _("Choose a household (a room) of the area tree.")
+        raise InvalidInput(message, fields={field: [message]})
+    return node
+
+
+def _person_in_scope(actor: Actor, person: Person, *, lock: bool = True) -> Person:
+    qs = Person.objects.select_related("household")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    found = scope.restrict(qs, actor).filter(pk=person.pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _snapshot(person: Person) -> dict:
+    snap = audit.snapshot(person, PERSON_AUDIT_FIELDS)
+    snap["notes"] = pii.redact(snap.get("notes") or "")  # free text may hold a number someone typed
+    return snap
+
+
+def _field_error(field: str, message: str) -> InvalidInput:
+    return InvalidInput(message, fields={field: [message]})
+
+
+def _apply_identity(person: Person, *, name, id_number, phone, gender, birth_date) -> None:
+    """Validate and set name, ID number (with derived birth date and gender), phone and the
+    hashes and masked copies. Raises InvalidInput naming the field (masked values only)."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise _field_error("name", _("The name is required."))
+    person.name = name
+    person.name_initials, person.name_pinyin = validation.name_pinyin(name)
+    if id_number:
+        try:
+            number, born, id_gender = validation.clean_id_number(id_number)
+        except ValueError as exc:
+            raise _field_error("id_number", str(exc)) from None
+        if birth_date and birth_date != born:
+            raise _field_error("birth_date", _("The date of birth does not match the ID number."))
+        if gender and gender != Gender.UNKNOWN and gender != id_gender:
+            raise _field_error("gender", _("The gender does not match the ID number."))
+        person.id_number = number
+        person.id_number_hash = pii.blind_index(pii.ID_NUMBER, number)
+        person.id_number_masked = pii.mask_id_number(number)
+        person.birth_date, person.gender = born, id_gender
+    else:
+        person.id_number = person.id_number_hash = person.id_number_masked = ""
+        person.birth_date = birth_date
+        person.gender = gender or Gender.UNKNOWN
+    try:
+        number = validation.clean_phone(phone)
+    except ValueError as exc:
+        raise _field_error("phone", str(exc)) from None
+    person.phone = number
+    person.phone_hash = pii.blind_index(pii.PHONE, number)
+    person.phone_masked = pii.mask_phone(number)
+
+
+def _moved_out_record(id_hash: str) -> Person | None:
+    """The record of a person with this ID number who moved out (anywhere), to register again."""
+    if not id_hash:
+        return None
+    return (
+        Person.objects.select_for_update().filter(id_number_hash=id_hash, status=PersonStatus.MOVED_OUT)
+        .exclude(id_number_hash="").select_related("household").first()
+    )
+
+
+def _check_unique_id(person: Person) -> None:
+    if not person.id_number_hash:
+        return
+    clash = Person.objects.filter(id_number_hash=person.id_number_hash).exclude(id_number_hash="").exclude(pk=person.pk)
+    if clash.exists():
+        raise _field_error(
+            "id_number",
+            _("A person with the ID number %(masked)s is already registered.") % {"masked": person.id_number_masked},
+        )
+
+
+def _full_clean(person: Person) -> None:
+    try:
+        person.full_clean(exclude=["id_number", "phone", "party_member", "user", "household"], validate_unique=False)
+    except ValidationError as exc:
+        raise invalid_from_validation_error(exc) from exc
+
+
+def _choice(value: str, choices, field: str) -> str:
+    if value not in choices.values:
+        raise _field_error(field, _("Choose a valid value."))
+    return value
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Actor,
+    household: AreaNode,
+    name: str,
+    id_number: str = "",
+    phone: str = "",
+    gender: str = "",
+    birth_date: datetime.date | None = None,
+    residence_type: str = ResidenceType.REGISTERED,
+    relation: str = Relation.OTHER,
+    occupation: str = "",
+    employer: str = "",
+    is_party_member: bool = False,
+    moved_in_on: datetime.date | None = None,
+    notes: str = "",
+    tags: Iterable[str] = (),
+) -> Person:
+    """Register a person in a household (迁入 / 登记). Writes a move-in record."""
+    _require_edit(actor)
+    _require_household(household)
+    _require_in_scope(actor, household)
+    person = Person(household=household)
+    _apply_identity(person, name=name, id_number=id_number, phone=phone, gender=gender, birth_date=birth_date)
+    person.residence_type = _choice(residence_type, ResidenceType, "residence_type")
+    person.relation = _choice(relation, Relation, "relation")
+    person.occupation, person.employer, person.notes = occupation.strip(), employer.strip(), notes.strip()
+    person.is_party_member = bool(is_party_member)
+    person.moved_in_on = moved_in_on or timezone.localdate()
+    previous = _moved_out_record(person.id_number_hash)
+    if previous is not None:  # someone who moved out (of any area) moves in here: one record follows them
+        before = _snapshot(previous)
+        for field in ("name", "name_initials", "name_pinyin", "gender", "birth_date", "id_number", "id_number_hash",
+                      "id_number_masked", "residence_type", "relation", "occupation", "employer", "is_party_member",
+                      "moved_in_on", "notes"):
+            setattr(previous, field, getattr(person, field))
+        if person.phone:
+            previous.phone, previous.phone_hash, previous.phone_masked = person.phone, person.phone_hash, person.phone_masked
+        old_household = previous.household
+        previous.household, previous.status, previous.moved_out_on = household, PersonStatus.LIVING, None
+        previous.updated_at = timezone.now()
+        person = previous
+    else:
+        old_household = None
+        _check_unique_id(person)
+    _full_clean(person)
+    person.save()
+    Move.objects.create(
+        person=person, kind=MoveKind.MOVE_IN, date=person.moved_in_on, from_household=old_household,
+        to_household=household, recorded_by=actor_user(actor),
+    )
+    if previous is not None:
+        for kind in tags:
+            if not person.tags.filter(kind=kind, end_on__isnull=True).exists():
+                PersonTag.objects.create(person=person, kind=_choice(kind, TagKind, "tags"), start_on=timezone.localdate())
+        b, a = audit.diff(before, _snapshot(person))
+        audit.record(actor=actor, action="residents.person.move_in", obj=person, before=b, after=a,
+                     note=_("Registered again after moving out."))
+        return person
+    for kind in tags:
+        PersonTag.objects.create(person=person, kind=_choice(kind, TagKind, "tags"), start_on=timezone.localdate())
+    audit.record(actor=actor, action="residents.person.create", obj=person, after={**_snapshot(person), "tags": list(tags)})
+    return person
+
+
+UPDATABLE = {
+    "name", "id_number", "phone", "gender", "birth_date", "residence_type", "relation", "occupation", "employer",
+    "is_party_member", "notes", "moved_in_on",
+}
+
+
+@transaction.atomic
+def person_update(*, actor: Actor, person: Person, **values) -> Person:
+    """Change a person's details (not where they live: see person_transfer / person_move_out)."""
+    _require_edit(actor)
+    unknown = set(values) - UPDATABLE
+    if unknown:
+        raise InvalidInput(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    person = _person_in_scope(actor, person)
+    before = _snapshot(person)
+    new_id = values.get("id_number", person.id_number)
+    identity = {"name": values.get("name", person.name), "id_number": new_id, "phone": values.get("phone", person.phone)}
+    if new_id:  # gender and date of birth follow the ID number; given values must match it
+        identity.update(gender=values.get("gender", ""), birth_date=values.get("birth_date"))
+    else:
+        identity.update(gender=values.get("gender", person.gender), birth_date=values.get("birth_date", person.birth_date))
+    _apply_identity(person, **identity)
+    if "residence_type" in values:
+        person.residence_type = _choice(values["residence_type"], ResidenceType, "residence_type")
+    if "relation" in values:
+        person.relation = _choice(values["relation"], Relation, "relation")
+    for key in ("occupation", "employer", "notes"):
+        if key in values:
+            setattr(person, key, (values[key] or "").strip())
+    if "is_party_member" in values:
+        person.is_party_member = bool(values["is_party_member"])
+    if "moved_in_on" in values:
+        person.moved_in_on = values["moved_in_on"]
+    _check_unique_id(person)
+    _full_clean(person)
+    person.updated_at = timezone.now()
+    person.save()
+    b, a = audit.diff(before, _snapshot(person))
+    if a:
+        audit.record(actor=actor, action="residents.person.update", obj=person, before=b, after=a)
+    return person
+
+
+def _require_living(person: Person) -> None:
+    if person.status != PersonStatus.LIVING:
+        message = _("%(name)s is recorded as %(status)s.") % {"name": person.name, "status": person.get_status_display()}
+        raise InvalidInput(message, fields={"status": [message]})
+
+
+def _check_date(date: datetime.date | None, field: str = "date") -> datetime.date:
+    date = date or timezone.localdate()
+    if date > timezone.localdate():
+        raise _field_error(field, _("The date cannot lie in the future."))
+    return date
+
+
+def _end_open_tags(person: Person, date: datetime.date) -> None:
+    for tag in person.tags.filter(end_on__isnull=True):
+        tag.end_on = max(date, tag.start_on)
+        tag.save(update_fields=["end_on"])
+
+
+@transaction.atomic
+def person_move_out(
+    *, actor: Actor, person: Person, date: datetime.date | None = None, place: str = "", note: str = ""
+) -> Person:
+    """迁出: the person leaves the area; the record stays (status moved out) with its history."""
+    _require_edit(actor)
+    person = _person_in_scope(actor, person)
+    _require_living(person)
+    date = _check_date(date)
+    before = _snapshot(person)
+    person.status, person.moved_out_on, person.updated_at = PersonStatus.MOVED_OUT, date, timezone.now()
+    person.save(update_fields=["status", "moved_out_on", "updated_at"])
+    _end_open_tags(person, date)
+    Move.objects.create(
+        person=person, kind=MoveKind.MOVE_OUT, date=date, from_household=person.household, place=place.strip(),
+        note=note.strip(), recorded_by=actor_user(actor),
+    )
+    b, a = audit.diff(before, _snapshot(person))
+    audit.record(actor=actor, action="residents.person.move_out", obj=person, before=b, after=a, note=note)
+    return person
+
+
+@transaction.atomic
+def person_move_in(
+    *, actor: Actor, person: Person, household: AreaNode, date: datetime.date | None = None, note: str = ""
+) -> Person:
+    """回迁: a person recorded as moved out comes back (to the same or another household)."""
+    _require_edit(actor)
+    person = _person_in_scope(actor, person)
+    _require_household(household)
+    _require_in_scope(actor, household)
+    if person.status != PersonStatus.MOVED_OUT:
+        raise _field_error("status", _("Only a person who moved out can move back in."))
+    date = _check_date(date)
+    before = _snapshot(person)
+    old = person.household
+    person.household, person.status, person.moved_in_on = household, PersonStatus.LIVING, date
+    person.moved_out_on, person.updated_at = None, timezone.now()
+    person.save()
+    Move.objects.create(
+        person=person, kind=MoveKind.RETURN, date=date, from_household=old, to_household=household, note=note,
+        recorded_by=actor_user(actor),
+    )
+    b, a = audit.diff(before, _snapshot(person))
+    audit.record(actor=actor, action="residents.person.move_in", obj=person, before=b, after=a, note=note)
+    return person
+
+
+@transaction.atomic
+def person_transfer(
+    *, actor: Actor, person: Person, household: AreaNode, date: datetime.date | None = None, note: str = "",
+    relation: str | None = None,
+) -> Person:
+    """A move to another household within the actor's area (辖区内搬迁)."""
+    _require_edit(actor)
+    person = _person_in_scope(actor, person)
+    _require_living(person)
+    _require_household(household)
+    _require_in_scope(actor, household)
+    if household.pk == person.household_id:
+        raise _field_error("household", _("The person already lives in this household."))
+    date = _check_date(date)
+    before = _snapshot(person)
+    old = person.household
+    person.household, person.updated_at = household, timezone.now()
+    if relation:
+        person.relation = _choice(relation, Relation, "relation")
+    person.save()
+    Move.objects.create(
+        person=person, kind=MoveKind.TRANSFER, date=date, from_household=old, to_household=household, note=note,
+        recorded_by=actor_user(actor),
+    )
+    b, a = audit.diff(before, _snapshot(person))
+    audit.record(actor=actor, action="residents.person.transfer", obj=person, before=b, after=a, note=note)
+    return person
+
+
+@transaction.atomic
+def person_record_death(*, actor: Actor, person: Person, date: datetime.date, note: str = "") -> Person:
+    _require_edit(actor)
+    person = _person_in_scope(actor, person)
+    if person.status == PersonStatus.DECEASED:
+        raise _field_error("status", _("The death is already recorded."))
+    date = _check_date(date, "died_on")
+    if person.birth_date and date < person.birth_date:
+        raise _field_error("died_on", _("The date of death lies before the date of birth."))
+    before = _snapshot(person)
+    person.status, person.died_on, person.updated_at = PersonStatus.DECEASED, date, timezone.now()
+    person.save(update_fields=["status", "died_on", "updated_at"])
+    _end_open_tags(person, date)
+    Move.objects.create(
+        person=person, kind=MoveKind.DEATH, date=date, from_household=person.household, note=note,
+        recorded_by=actor_user(actor),
+    )
+    b, a = audit.diff(before, _snapshot(person))
+    audit.record(actor=actor, action="residents.person.death", obj=person, before=b, after=a, note=note)
+    return person
+
+
+@transaction.atomic
+def person_tag_add(
+    *, actor: Actor, person: Person, kind: str, start_on: datetime.date | None = None, note: str = ""
+) -> PersonTag:
+    _require_edit(actor)
+    person = _person_in_scope(actor, person)
+    _require_living(person)
+    kind = _choice(kind, TagKind, "kind")
+    start_on = _check_date(start_on, "start_on")
+    if person.tags.filter(kind=kind, end_on__isnull=True).exists():
+        raise _field_error("kind", _("This person already has this tag."))
+    tag = PersonTag.objects.create(person=person, kind=kind, start_on=start_on, note=note.strip())
+    audit.record(
+        actor=actor, action="residents.tag.add", obj=person,
+        after={"tag": kind, "start_on": start_on, "note": tag.note},
+    )
+    return tag
+
+
+@transaction.atomic
+def person_tag_end(*, actor: Actor, tag: PersonTag, end_on: datetime.date | None = None, note: str = "") -> PersonTag:
+    _require_edit(actor)
+    tag = scope.restrict(PersonTag.objects.select_for_update(of=("self",)).select_related("person"), actor).filter(
+        pk=tag.pk
+    ).first()
+    if tag is None:
+        raise NotFound()
+    if tag.end_on is not None:
+        raise _field_error("end_on", _("This tag has already ended."))
+    end_on = _check_date(end_on, "end_on")
+    if end_on < tag.start_on:
+        raise _field_error("end_on", _("A tag cannot end before it starts."))
+    tag.end_on = end_on
+    if note:
+        tag.note = note.strip()[:200]
+    tag.save(update_fields=["end_on", "note"])
+    audit.record(actor=actor, action="residents.tag.end", obj=tag.person, after={"tag": tag.kind, "end_on": end_on})
+    return tag
+
+
+REVEALABLE = ("id_number", "phone")
+
+
+@transaction.atomic
+def person_reveal(*, actor: Actor, person: Person, fields: Iterable[str] = REVEALABLE, reason: str = "") -> dict:
+    """The full ID number and/or phone of one person, for a user allowed to reveal; every call is
+    an audit event (which fields, by whom, why — never the values)."""
+    _require(permissions.can_reveal, actor, _("You may not see full ID numbers and phone numbers."))
+    fields = [f for f in fields if f in REVEALABLE] or list(REVEALABLE)
+    person = _person_in_scope(actor, person, lock=False)
+    values = {f: getattr(person, f) for f in fields}
+    audit.record(actor=actor, action="residents.person.reveal", obj=person, after={"fields": fields}, note=reason[:500])
+    return values
+
+
+@transaction.atomic
+def household_card_save(
+    *, actor: Actor, household: AreaNode, tenure: str, floor_area=None, notes: str = ""
+) -> Household:
+    _require_edit(actor)
+    _require_household(household)
+    _require_in_scope(actor, household)
+    card, created = Household.objects.select_for_update().get_or_create(node=household)
+    fields = ["tenure", "floor_area", "notes"]
+    before = None if created else audit.snapshot(card, fields)
+    card.tenure = _choice(tenure, Household.Tenure, "tenure")
+    card.floor_area, card.notes = floor_area, (notes or "").strip()
+    try:
+        card.full_clean()
+    except ValidationError as exc:
+        raise invalid_from_validation_error(exc) from exc
+    card.save()
+    b, a = audit.diff(before, audit.snapshot(card, fields))
+    audit.record(actor=actor, action="residents.household.save", obj=household, before=b, after=a)
+    return card
+
+
+def check_photo(upload) -> str:
+    """The content type of an uploaded photo, after checking its size, extension and signature."""
+    name = (getattr(upload, "name", "") or "").lower()
+    size = getattr(upload, "size", 0) or 0
+    if size > PHOTO_MAX_BYTES:
+        raise _field_error("photos", _("A photo may be at most %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)})
+    if size == 0:
+        raise _field_error("photos", _("The photo is empty."))
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, content_type, extensions in _PHOTO_SIGNATURES:
+        if head.startswith(signature) and name.endswith(extensions):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP" and name.endswith(".webp"):
+        return "image/webp"
+    raise _field_error("photos", _("Photos must be JPEG, PNG or WebP images."))
+
+
+def save_photo(visit: Visit, upload, content_type: str) -> VisitPhoto:
+    """Store a checked photo under a random name (the original name may hold personal data)."""
+    import uuid
+
+    extension = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}[content_type]
+    upload.name = f"{uuid.uuid4().hex}{extension}"
+    return VisitPhoto.objects.create(visit=visit, file=upload, content_type=content_type, size=upload.size)
+
+
+@transaction.atomic
+def visit_create(
+    *,
+    actor: Actor,
+    household: AreaNode,
+    visited_at: datetime.datetime | None = None,
+    people_met: Iterable[Person] = (),
+    others_met: str = "",
+    findings: str = "",
+    follow_up_needed: bool = False,
+    photos: Iterable = (),
+) -> Visit:
+    """Record a door visit (入户走访) to a household."""
+    _require_edit(actor)
+    _require_household(household)
+    _require_in_scope(actor, household)
+    visitor = actor_user(actor)
+    if visitor is None:
+        raise Forbidden(_("A visit is recorded by a person."))
+    visited_at = visited_at or timezone.now()
+    if timezone.is_naive(visited_at):
+        visited_at = timezone.make_aware(visited_at)
+    if visited_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise _field_error("visited_at", _("The time of the visit cannot lie in the future."))
+    people = list(people_met)
+    members = set(Person.objects.filter(household=household).values_list("pk", flat=True))
+    if any(p.pk not in members for p in people):
+        raise _field_error("people_met", _("Choose people of this household."))
+    photos = list(photos)
+    if len(photos) > PHOTO_MAX_COUNT:
+        raise _field_error("photos", _("At most %(n)d photos per visit.") % {"n": PHOTO_MAX_COUNT})
+    checked = [(photo, check_photo(photo)) for photo in photos]
+    if not (findings.strip() or people or others_met.strip()):
+        raise _field_error("findings", _("Write down whom you met or what you found."))
+    visit = Visit.objects.create(
+        household=household, visitor=visitor, visited_at=visited_at, others_met=others_met.strip()[:200],
+        findings=findings.strip(), follow_up_needed=bool(follow_up_needed),
+    )
+    visit.people_met.set(people)
+    for upload, content_type in checked:
+        save_photo(visit, upload, content_type)
+    audit.record(
+        actor=actor, action="residents.visit.create", obj=visit,
+        after={
+            "household": household.pk, "visited_at": visited_at, "people_met": [p.pk for p in people],
+            "follow_up_needed": visit.follow_up_needed, "photos": len(checked),
+        },
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_link_case(*, actor: Actor, visit: Visit, case_ref: str) -> Visit:
+    """Note the request (case) that a visit's findings were turned into (the case pipeline calls
+    this after creating the case with channel `visit`)."""
+    _require_edit(actor)
+    visit = scope.restrict(Visit.objects.select_for_update(), actor).filter(pk=visit.pk).first()
+    if visit is None:
+        raise NotFound()
+    case_ref = (case_ref or "").strip()
+    if not case_ref:
+        raise _field_error("case_ref", _("Name the request."))
+    before = {"case_ref": visit.case_ref}
+    visit.case_ref, visit.follow_up_needed = case_ref[:64], False
+    visit.save(update_fields=["case_ref", "follow_up_needed"])
+    audit.record(actor=actor, action="residents.visit.link_case", obj=visit, before=before, after={"case_ref": case_ref})
+    return visit
+
+
+def residents_import(*, actor: Actor, file, file_name: str = "", create_households: bool = True):
+    """Import people from the .xlsx template now; see `gongzhi.residents.importer`."""
+    from .importer import run_import
+
+    return run_import(actor=actor, file=file, file_name=file_name, create_households=create_households)
+
+
+# Uploads larger than this go to the background worker (about 20,000 rows), so that a page or API
+# request never waits for long; smaller ones are imported at once.
+BACKGROUND_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+def residents_import_or_queue(*, actor: Actor, file, file_name: str = "", create_households: bool = True):
+    """An ImportResult when the file was imported (or rejected) at once, or a queued ImportJob."""
+    from .importer import queue_import
+
+    size = getattr(file, "size", None)
+    if size is not None and size > BACKGROUND_IMPORT_BYTES:
+        return queue_import(actor=actor, file=file, file_name=file_name, create_households=create_households)
+    return residents_import(actor=actor, file=file, file_name=file_name, create_households=create_households)
+
+
+def residents_export(*, actor: Actor, queryset=None, reveal: bool = False, filters: dict | None = None) -> bytes:
+    """The people of `queryset` (default: everyone the actor sees) as .xlsx with the template's
+    headers; masked unless `reveal` and the actor may reveal. Every export is an audit event."""
+    from . import selectors
+    from .exporter import export_people
+
+    _require(permissions.can_export, actor, _("You may not export residents' records."))
+    if reveal and not permissions.can_reveal(actor):
+        raise Forbidden(_("You may not see full ID numbers and phone numbers."))
+    qs = selectors.people_visible(user=actor) if queryset is None else scope.restrict(queryset, actor)
+    content, count = export_people(qs, reveal=reveal)
+    paths = scope.scope_paths(actor)
+    audit.record(
+        actor=actor, action="residents.person.export", obj=None,
+        after={
+            "rows": count, "revealed": bool(reveal),
+            "filters": {k: pii.redact(v) if isinstance(v, str) else v for k, v in (filters or {}).items()},
+        },
+        area_path=(paths[0] if paths else ""),
+    )
+    return content
+
+
+@transaction.atomic
+def people_bulk_create(*, actor: Actor, people: list[dict], note: str = "") -> list[Person]:
+    """Register many people at once (demo data, moves from another system) in a few queries.
+
+    Each dict holds `household` (an AreaNode) and `name`, and optionally id_number, phone, gender,
+    birth_date, residence_type, relation, occupation, employer, is_party_member, moved_in_on,
+    notes and `tags` (a list of (kind, start_on)). Everything is validated before anything is
+    written (errors name the position, masked); one move-in per person; one audit event."""
+    _require_edit(actor)
+    if not people:
+        return []
+    encrypt = pii.encryptor()
+    id_index, phone_index = pii.blind_indexer(pii.ID_NUMBER), pii.blind_indexer(pii.PHONE)
+    now, today, user = timezone.now(), timezone.localdate(), actor_user(actor)
+    checked_paths: set[str] = set()
+    seen: set[str] = set()
+    built: list[tuple[Person, list]] = []
+    for index, spec in enumerate(people):
+        household = _require_household(spec.get("household"), f"people.{index}.household")
+        if household.path not in checked_paths:
+            _require_in_scope(actor, household)
+            checked_paths.add(household.path)
+        probe = Person(household=household)
+        try:
+            _apply_identity(
+                probe, name=spec.get("name", ""), id_number=spec.get("id_number", ""), phone=spec.get("phone", ""),
+                gender=spec.get("gender", ""), birth_date=spec.get("birth_date"),
+            )
+        except InvalidInput as exc:
+            raise InvalidInput(
+                _("Person %(n)d: %(message)s") % {"n": index + 1, "message": exc.message},
+                fields={f"people.{index}.{k}": v for k, v in exc.fields.items()},
+            ) from None
+        if probe.id_number_hash:
+            if probe.id_number_hash in seen:
+                raise _field_error(f"people.{index}.id_number", _("The ID number %(masked)s appears twice.")
+                                   % {"masked": probe.id_number_masked})
+            seen.add(probe.id_number_hash)
+        person = Person(
+            household=household, name=probe.name, name_initials=probe.name_initials, name_pinyin=probe.name_pinyin,
+            gender=probe.gender, birth_date=probe.birth_date, id_number=encrypt(probe.id_number),
+            id_number_hash=id_index(probe.id_number), id_number_masked=probe.id_number_masked,
+            phone=encrypt(probe.phone), phone_hash=phone_index(probe.phone), phone_masked=probe.phone_masked,
+            residence_type=_choice(spec.get("residence_type", ResidenceType.REGISTERED), ResidenceType,
+                                   f"people.{index}.residence_type"),
+            relation=_choice(spec.get("relation", Relation.OTHER), Relation, f"people.{index}.relation"),
+            occupation=spec.get("occupation", ""), employer=spec.get("employer", ""),
+            is_party_member=bool(spec.get("is_party_member")), moved_in_on=spec.get("moved_in_on") or today,
+            notes=spec.get("notes", ""), created_at=now, updated_at=now,
+        )
+        tags = [(_choice(kind, TagKind, f"people.{index}.tags"), start or today) for kind, start in spec.get("tags", ())]
+        built.append((person, tags))
+    hashes = list(seen)
+    for start in range(0, len(hashes), 900):
+        clash = Person.objects.filter(id_number_hash__in=hashes[start : start + 900]).exclude(id_number_hash="").values_list(
+            "id_number_masked", flat=True
+        )[:1]
+        if clash:
+            raise _field_error("id_number", _("A person with the ID number %(masked)s is already registered.")
+                               % {"masked": clash[0]})
+    created = Person.objects.bulk_create([p for p, _ in built], batch_size=2000)
+    Move.objects.bulk_create(
+        [Move(person_id=p.pk, kind=MoveKind.MOVE_IN, date=p.moved_in_on, to_household_id=p.household_id,
+              recorded_by=user, recorded_at=now) for p in created],
+        batch_size=2000,
+    )
+    PersonTag.objects.bulk_create(
+        [PersonTag(person_id=p.pk, kind=kind, start_on=start, created_at=now)
+         for p, (_, tags) in zip(created, built, strict=True) for kind, start in tags],
+        batch_size=2000,
+    )
+    paths = sorted(checked_paths)
+    audit.record(
+        actor=actor, action="residents.person.bulk_create", obj=None,
+        after={"people": len(created), "households": len(checked_paths)}, note=note,
+        area_path=paths[0] if paths else "",
+    )
+    return created
+
+
+@transaction.atomic
+def person_link_party_member(*, actor: Actor, person: Person, party_member=None) -> Person:
+    """Link a resident to their party membership record (party.PartyMember), or unlink (None).
+    Both must lie in the actor's scope (the member through `party.selectors.member_get`)."""
+    _require_edit(actor)
+    person = _person_in_scope(actor, person)
+    before = _snapshot(person)
+    if party_member is not None:
+        from gongzhi.party import selectors as party_selectors
+
+        party_member = party_selectors.member_get(user=actor, pk=party_member.pk)
+        clash = Person.objects.filter(party_member=party_member).exclude(pk=person.pk).first()
+        if clash is not None:
+            raise _field_error("party_member", _("This party member is already linked to %(name)s.") % {"name": clash.name})
+    person.party_member = party_member
+    person.is_party_member = party_member is not None or person.is_party_member
+    person.updated_at = timezone.now()
+    person.save(update_fields=["party_member", "is_party_member", "updated_at"])
+    b, a = audit.diff(before, _snapshot(person))
+    audit.record(actor=actor, action="residents.person.party_link", obj=person, before=b, after=a)
+    return person
+
+
+def visit_raise_case(*, actor: Actor, visit: Visit, category, title: str = "", description: str = ""):
+    """Turn a visit's findings into a request (case) of the case pipeline (channel `visit`,
+    located at the household, the first person met as the resident concerned) and note its
+    reference on the visit. One transaction: the case and the link are written together."""
+    from gongzhi.cases import services as case_services
+
+    with transaction.atomic():
+        visit = scope.restrict(Visit.objects.select_for_update(), actor).filter(pk=visit.pk).first()
+        if visit is None:
+            raise NotFound()
+        if visit.case_ref:
+            raise _field_error("case_ref", _("This visit was already turned into request %(ref)s.") % {"ref": visit.case_ref})
+        household = AreaNode.objects.get(pk=visit.household_id)
+        met = visit.people_met.order_by("pk").first()
+        findings = (description or visit.findings).strip()
+        case = case_services.case_submit(
+            actor=actor,
+            channel="visit",
+            category=category,
+            title=(title or findings.splitlines()[0] if findings else "").strip()[:60],
+            description=findings,
+            location=household,
+            person=met,
+        )
+        visit_link_case(actor=actor, visit=visit, case_ref=case.reference)
+    return case
