@@ -20,7 +20,7 @@ api = NinjaAPI(
     title="gongzhi API",
     version="1",
     description="共治 — community governance. Authenticate with a session or `Authorization: Bearer <token>`.",
-    auth=[SessionAuth(), TokenAuth()],
+    auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
 )

@@ -33,3 +33,37 @@ def test_a_wrong_token_is_refused(client):
     response = client.get("/api/areas/nodes", HTTP_AUTHORIZATION="Bearer gz_not-a-token")
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
+
+
+def test_a_token_client_can_write_without_a_csrf_token(client):
+    # given a community worker's token (no session, no CSRF cookie)
+    from django.test import Client
+
+    t = tree()
+    staff = user("community_staff", nodes=[t["community"]])
+    _, raw = services.api_token_create(actor=staff, user=staff, name="hall app")
+    api_client = Client(enforce_csrf_checks=True)
+    # when it POSTs to the API
+    response = api_client.post(
+        "/api/residents/people/search", data={"q": "张"}, content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    # then the token decides, not the CSRF check
+    assert response.status_code == 200, response.content
+    # and a bad token is a 401, not a CSRF error
+    refused = api_client.post(
+        "/api/residents/people/search", data={"q": "张"}, content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer gz_wrong",
+    )
+    assert refused.status_code == 401
+
+
+def test_a_session_write_without_the_csrf_token_is_refused():
+    from django.test import Client
+
+    t = tree()
+    staff = user("community_staff", nodes=[t["community"]])
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(staff)
+    response = browser.post("/api/residents/people/search", data={"q": "张"}, content_type="application/json")
+    assert response.status_code == 403
