@@ -27,9 +27,24 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 
+# Translations (source strings English, zh_Hans the default UI). Each app keeps its own catalogue in
+# gongzhi/<app>/locale; strings of the project package (gongzhi/templates, settings.py, api.py, …)
+# go to gongzhi/locale (LOCALE_PATHS): that run ignores everything inside the app folders.
+# Afterwards fill in every new msgstr, then `make messages` again to compile (.mo files are committed).
+# `make messages I18N_APPS="core areas"` refreshes only those apps' catalogues (plus the project's).
+ALL_APPS := $(patsubst gongzhi/%/apps.py,%,$(wildcard gongzhi/*/apps.py))
+I18N_APPS ?= $(ALL_APPS)
+MANAGE_DEV := DEBUG=1 $(abspath $(PY)) $(abspath manage.py)
+MAKEMESSAGES := makemessages -l zh_Hans --no-obsolete --add-location=file
+
 messages: setup
-	cd gongzhi && for app in */locale; do (cd $$(dirname $$app) && ../../$(PY) ../../manage.py makemessages -l zh_Hans --no-obsolete >/dev/null); done
-	$(PY) manage.py compilemessages >/dev/null
+	@set -e; for app in $(I18N_APPS); do \
+	  mkdir -p gongzhi/$$app/locale; \
+	  echo "== gongzhi/$$app/locale"; (cd gongzhi/$$app && $(MANAGE_DEV) $(MAKEMESSAGES)); \
+	done
+	@echo "== gongzhi/locale (project: templates, settings, api)"
+	cd gongzhi && $(MANAGE_DEV) $(MAKEMESSAGES) $(foreach app,$(ALL_APPS),--ignore='$(app)/?*') --ignore='static/?*'
+	cd gongzhi && $(MANAGE_DEV) compilemessages $(foreach app,$(filter-out $(I18N_APPS),$(ALL_APPS)),--ignore='$(app)')
 
 clean:
 	rm -rf $(VENV) var

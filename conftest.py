@@ -1,7 +1,10 @@
 """Shared test set-up: factories live in each app's tests/factories.py; this file holds fixtures
-every app uses."""
+every app uses. Browser tests (`@pytest.mark.browser`, the `browser` fixture, login and screenshot
+helpers) come from gongzhi/core/tests/browser.py."""
 
 import pytest
+
+pytest_plugins = ["gongzhi.core.tests.browser"]
 
 
 @pytest.fixture(autouse=True)
