@@ -10,3 +10,14 @@ pytest_plugins = ["gongzhi.core.tests.browser"]
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The working-day calendar is cached per process; a test that flushes or edits the calendar
+    must not leak its view into the next test."""
+    from gongzhi.core import calendar
+
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "gongzhi.core.middleware.ChosenLanguageOnlyMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -200,9 +201,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "filters": {"request_id": {"()": "gongzhi.core.context.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "gongzhi.core.context.RequestIdLogFilter"},
+        # ID numbers and phones never reach a log line in full (request lines carry search terms).
+        "redact_pii": {"()": "gongzhi.core.pii.RedactingLogFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id", "redact_pii"]}
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
 }

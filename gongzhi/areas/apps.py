@@ -8,5 +8,12 @@ class AreasConfig(AppConfig):
     name = "gongzhi.areas"
     label = "areas"
     verbose_name = _("Areas")
-    navigation = (NavItem(_("Areas"), "areas:tree", order=20),)
+    navigation = (
+        NavItem(
+            _("Areas"),
+            "areas:tree",
+            roles=frozenset({"grid_worker", "community_staff", "street_staff", "inspector", "supervision", "district_admin"}),
+            order=20,
+        ),
+    )
     demo_order = 10

@@ -185,3 +185,8 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("after"))
     def after_pretty(self, obj):
         return self._pretty(obj.after)
+
+
+admin.site.site_header = _("gongzhi · master data")
+admin.site.site_title = _("gongzhi master data")
+admin.site.index_title = _("Master data")

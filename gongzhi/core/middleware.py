@@ -20,3 +20,17 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+class ChosenLanguageOnlyMiddleware:
+    """Simplified Chinese unless the user chose another language with the switch.
+
+    Django would otherwise follow the browser's Accept-Language, and a government office's
+    English-configured PC would greet staff in English. The choice (the language cookie) still wins."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -47,3 +47,13 @@ def test_requests_carry_an_id_and_command_writes_name_the_command(client):
     event = AuditEvent.objects.filter(action="accounts.token.create").get()
     assert event.actor_label == "command:token"
     assert event.source == "command:token" and event.request_id
+
+
+def test_pages_are_chinese_even_for_an_english_browser_until_the_user_switches(client):
+    # given a browser that asks for English
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    # then the page is still Simplified Chinese
+    assert 'lang="zh-hans"' in page.content.decode()
+    # when the user chooses English with the switch, then English it is
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert 'lang="en"' in client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
