@@ -14,8 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from gongzhi.areas.models import AreaNode
+from gongzhi.areas.models import AreaKind, AreaNode, Department
 from gongzhi.core import scope
 from gongzhi.core.actors import is_system
 from gongzhi.core.errors import NotFound
@@ -304,3 +305,40 @@ def hot_issues(*, user, node: AreaNode, since: dt.datetime, min_count: int = 3, 
          "location_name": r["location__name"], "count": r["count"], "open": r["open"]}
         for r in rows
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The dispatch dialog
+
+
+def dispatch_targets(*, user, case: Case) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Where `user` may send `case` by hand, grouped for a `<select>`: the case's street, its
+    community and that community's grids — active nodes within the user's scope only — and, for a
+    department-level matter, the active departments of the case's district. Each option is
+    (value, label): "node:<id>" or "department:<id>", labelled by name and code."""
+    def label(name: str, code: str) -> str:
+        return _("%(name)s (%(code)s)") % {"name": name, "code": code}
+
+    street_path = routing.prefix(case.location_path, routing.DEPTH[AreaKind.STREET])
+    community_path = routing.prefix(case.location_path, routing.DEPTH[AreaKind.COMMUNITY])
+    nodes = scope.restrict(
+        AreaNode.objects.filter(is_active=True).filter(
+            Q(path=street_path, kind=AreaKind.STREET)
+            | Q(path=community_path, kind=AreaKind.COMMUNITY)
+            | Q(path__startswith=community_path, kind=AreaKind.GRID)
+        ),
+        user,
+    ).order_by("path").only("pk", "kind", "name", "code")
+    groups = {AreaKind.STREET: [], AreaKind.COMMUNITY: [], AreaKind.GRID: []}
+    for node in nodes:
+        groups[node.kind].append((f"node:{node.pk}", label(node.name, node.code)))
+    titles = {AreaKind.STREET: _("Street"), AreaKind.COMMUNITY: _("Community"), AreaKind.GRID: _("Grids")}
+    result = [(titles[kind], options) for kind, options in groups.items() if options]
+    if Level.DEPARTMENT in (case.level, case.rule.rules.get("level")):
+        departments = Department.objects.filter(
+            district__path=routing.prefix(case.location_path, routing.DEPTH[AreaKind.DISTRICT]), is_active=True
+        ).order_by("code")
+        options = [(f"department:{d.pk}", label(d.name, d.code)) for d in departments]
+        if options:
+            result.append((_("Departments"), options))
+    return result

@@ -186,6 +186,8 @@ def detail(request, pk: int):
         "dispute_stages": DisputeStage.choices,
         "is_handler": services._holds(request.user, case) and request.user.role != "resident",
     }
+    if "dispatch" in possible:
+        context["dispatch_targets"] = selectors.dispatch_targets(user=request.user, case=case)
     if core_selectors.can_see_history(request.user):
         context["events"] = core_selectors.history_for(user=request.user, obj=case)[:50]
     return render(request, "cases/detail.html", context)
@@ -193,6 +195,18 @@ def detail(request, pk: int):
 
 def _node(request, value):
     return area_node_get(user=request.user, pk=int(value)) if value else None
+
+
+def _dispatch_target(post) -> tuple[str, str]:
+    """(node id, department id) from the dialog's picker ("node:<id>" / "department:<id>", empty for
+    the catalogue's route) or from separate `node` / `department` fields."""
+    target = post.get("target", "")
+    if not target:
+        return post.get("node", ""), post.get("department", "")
+    kind, _sep, ident = target.partition(":")
+    if kind not in ("node", "department") or not ident.isdigit():
+        raise ValueError(target)
+    return (ident, "") if kind == "node" else ("", ident)
 
 
 @login_required
@@ -211,10 +225,9 @@ def act(request, pk: int, action: str):
             master = selectors.case_get(user=user, pk=int(post.get("master") or 0))
             services.case_merge(actor=user, case=case, master=master, note=post.get("note", ""))
         elif action == "dispatch":
-            department = None
-            if post.get("department"):
-                department = routing.Department.objects.filter(pk=post["department"]).first()
-            services.case_dispatch(actor=user, case=case, node=_node(request, post.get("node")),
+            node_id, department_id = _dispatch_target(post)
+            department = routing.Department.objects.filter(pk=department_id).first() if department_id else None
+            services.case_dispatch(actor=user, case=case, node=_node(request, node_id),
                                    department=department, note=post.get("note", ""))
         elif action == "claim":
             services.case_claim(actor=user, case=case)
