@@ -10,6 +10,9 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     argv = [sys.argv[0], *sys.argv[1:]]
+    # Command modules are Python names: `gongzhi gen-bench` runs the `gen_bench` command.
+    if len(argv) > 1 and "-" in argv[1] and not argv[1].startswith("-"):
+        argv[1] = argv[1].replace("-", "_")
     if len(argv) == 1:
         argv.append("help")
     execute_from_command_line(argv)
