@@ -4,7 +4,6 @@ each step land in test-artifacts/screenshots/cases-*.png."""
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select
 
 from gongzhi.cases.models import Case, Category, State
@@ -16,7 +15,7 @@ from gongzhi.core.tests.browser import (
     login,
     save_screenshot,
     set_viewport,
-    wait_for,
+    submit_and_wait,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,10 +37,8 @@ def act(browser, live_server, case, action, **fields):
             Select(element).select_by_value(value)
         else:
             element.send_keys(value)
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     # the old page goes away once the action has been posted and answered
-    wait_for(browser, staleness_of(form))
-    wait_for(browser, lambda d: d.execute_script("return document.readyState") == "complete")
+    submit_and_wait(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
 
 
 def test_resident_files_grid_worker_handles_community_verifies_resident_rates(browser, live_server):
@@ -58,9 +55,8 @@ def test_resident_files_grid_worker_handles_community_verifies_resident_rates(br
     browser.find_element(By.NAME, "description").send_keys("A1号楼门口井盖缺失，晚上很危险")
     Select(browser.find_element(By.NAME, "location")).select_by_value(str(w.building_a.pk))
     assert_png(save_screenshot(browser, "cases-1-resident-files-phone"))
-    browser.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
-    wait_for(browser, lambda d: "/cases/new/" not in d.current_url
-             and d.execute_script("return document.readyState") == "complete")
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.card button[type=submit]"))
+    assert "/cases/new/" not in browser.current_url
     case = Case.objects.get()
     assert "井盖丢了" in browser.find_element(By.TAG_NAME, "h1").text
 

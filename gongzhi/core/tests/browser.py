@@ -177,6 +177,24 @@ def wait_for(driver, condition, timeout: float = 10):
     return WebDriverWait(driver, timeout, ignored_exceptions=ignored).until(condition)
 
 
+def submit_and_wait(driver, button, timeout: float = 10) -> None:
+    """Click a submit button and wait for the page that answers it to have loaded.
+
+    The old document is tagged before the click and the wait is for a document without the tag, so
+    nothing holds a reference to a node that Chromium is tearing down (polling such a node can fail
+    with "Node with given id does not belong to the document" mid-navigation)."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.execute_script("window.__gongzhiOldPage = true")
+    button.click()
+    WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script(
+            "return !window.__gongzhiOldPage && document.readyState === 'complete'"
+        )
+    )
+
+
 def login(driver, live_server, user, password: str | None = None, next_url: str = "/") -> None:
     """Sign in through the real login form, then wait for the page after it."""
     from selenium.webdriver.common.by import By

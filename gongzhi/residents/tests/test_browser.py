@@ -3,7 +3,15 @@ person's full numbers with the (htmx) button, and the page shows them only after
 
 import pytest
 
-from gongzhi.core.tests.browser import PHONE, assert_png, login, save_screenshot, set_viewport, wait_for
+from gongzhi.core.tests.browser import (
+    PHONE,
+    assert_png,
+    login,
+    save_screenshot,
+    set_viewport,
+    submit_and_wait,
+    wait_for,
+)
 
 from .factories import world
 
@@ -26,8 +34,8 @@ def test_grid_worker_records_a_visit_on_a_phone(browser, live_server):
     browser.find_element(By.NAME, "findings").send_keys("老人反映暖气不热")
     browser.find_element(By.NAME, "follow_up_needed").click()
     save_screenshot(browser, "residents-visit-form-phone")
-    browser.find_element(By.CSS_SELECTOR, "form button.primary").click()
-    wait_for(browser, lambda d: "/visits/new/" not in d.current_url)
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button.primary"))
+    assert "/visits/new/" not in browser.current_url
     assert "老人反映暖气不热" in browser.page_source
     assert Visit.objects.get().visitor == w["grid_worker_a"]
     assert w["person_a"].id_number not in browser.page_source
