@@ -21,7 +21,7 @@ from gongzhi.core.errors import InvalidInput, NotFound
 from gongzhi.core.pagination import Pagination
 
 from . import selectors, services, workflow
-from .models import Case, Category, WhistleCall
+from .models import Case, Category, CategoryRevision, WhistleCall
 
 router = Router(tags=["cases"])
 
@@ -172,6 +172,38 @@ class WhistleCallOut(Schema):
         return obj.department.code
 
 
+class CaseFiledOut(CaseOut):
+    """What filing answers with (201): the saved case as it stands, built from the object just
+    written without reading it back — no timeline, whistle calls or rules (GET /api/cases/{id}
+    has them)."""
+
+    location_id: int
+    handling_warn_at: dt.datetime
+    rule_version: int
+
+    @staticmethod
+    def resolve_rule_version(obj) -> int:
+        return obj.rule.version
+
+    # The calendar computes time limits in local time; a case read from the database has them in
+    # UTC. Answer as every other endpoint does, so the same case reads the same everywhere.
+    @staticmethod
+    def resolve_response_due(obj) -> dt.datetime:
+        return obj.response_due.astimezone(dt.UTC)
+
+    @staticmethod
+    def resolve_handling_due(obj) -> dt.datetime:
+        return obj.handling_due.astimezone(dt.UTC)
+
+    @staticmethod
+    def resolve_handling_warn_at(obj) -> dt.datetime:
+        return obj.handling_warn_at.astimezone(dt.UTC)
+
+    @staticmethod
+    def resolve_created_at(obj) -> dt.datetime:
+        return obj.created_at.astimezone(dt.UTC)
+
+
 class CaseDetailOut(CaseFields):
     description: str
     answers: dict
@@ -308,10 +340,21 @@ def _department(case: Case, code: str | None) -> Department | None:
     return routing.department_for(case.location_path, code)
 
 
-@router.post("/", response={201: CaseDetailOut}, summary="File a request (any channel)")
+@router.post(
+    "/", response={201: CaseFiledOut}, summary="File a request (any channel)",
+    description="Answers 201 with the filed case's record: id, reference, state, matter, holder, place, "
+                "time limits and rule version. The full case with its timeline is `GET /api/cases/{case_id}`.",
+)
 def submit(request: HttpRequest, payload: CaseIn):
     user = request.auth
-    category = Category.objects.filter(code=payload.category).first()
+    # The matter and its current rules in one query (the service checks the pair belongs together).
+    revision = (
+        CategoryRevision.objects.select_related("category")
+        .filter(category__code=payload.category)
+        .order_by("-version")
+        .first()
+    )
+    category = revision.category if revision else Category.objects.filter(code=payload.category).first()
     if category is None:
         message = _("“%(code)s” is not in the catalogue.") % {"code": payload.category}
         raise InvalidInput(message, fields={"category": [message]})
@@ -348,8 +391,9 @@ def submit(request: HttpRequest, payload: CaseIn):
         caller_phone=payload.caller_phone,
         anonymous=payload.anonymous,
         answers=payload.answers,
+        revision=revision,
     )
-    return Status(201, _done(request, case))
+    return Status(201, case)
 
 
 class CallerPersonOut(Schema):

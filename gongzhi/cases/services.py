@@ -549,6 +549,7 @@ def case_submit(
     attachments: Sequence[UploadedFile] = (),
     person=None,
     now: dt.datetime | None = None,
+    revision: CategoryRevision | None = None,
 ) -> Case:
     """File a request from any channel. A resident files their own (online or by mailbox); staff
     register on a caller's behalf (hall, hotline), their own findings (visit, patrol, camera) or a
@@ -556,7 +557,10 @@ def case_submit(
     triage; its time limits run from now by the matter's current rules.
 
     `person`: the registered resident (residents.Person) the hall or hotline found by the caller's
-    phone — their name, phone, household and user account fill in what was not given."""
+    phone — their name, phone, household and user account fill in what was not given.
+
+    `revision`: the matter's current revision when the caller already read it (the API reads the
+    matter and its latest revision in one query); it must be the latest of `category`."""
     role = _role(actor)
     if person is not None:
         caller_name = caller_name or person.name
@@ -586,7 +590,8 @@ def case_submit(
     if not category.is_active or category.parent_id is None:
         message = _("Choose an active matter from the catalogue (not a group).")
         raise InvalidInput(message, fields={"category": [message]})
-    revision = current_revision(category)
+    if revision is None or revision.category_id != category.pk:
+        revision = current_revision(category)
     rules = revision.rules
     kind = kind or rules["kind"]
     if kind not in Kind.values:
