@@ -21,3 +21,13 @@ def _fresh_calendar():
     calendar.clear_cache()
     yield
     calendar.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_triage_model():
+    """The active triage model is held per process; tests activate and roll back their own."""
+    from gongzhi.triage import predictor
+
+    predictor.reset()
+    yield
+    predictor.reset()

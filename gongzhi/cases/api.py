@@ -73,7 +73,9 @@ class CategoryOut(Schema):
 
 class CaseIn(Schema):
     channel: str
-    category: str
+    # The catalogue code; leave it out to let triage recognise the matter from the text (needs an
+    # active triage model).
+    category: str | None = None
     title: str
     description: str
     location_id: int | None = None
@@ -180,6 +182,8 @@ class CaseFiledOut(CaseOut):
     location_id: int
     handling_warn_at: dt.datetime
     rule_version: int
+    auto_routed: bool
+    triage: dict | None = None
 
     @staticmethod
     def resolve_rule_version(obj) -> int:
@@ -221,6 +225,8 @@ class CaseDetailOut(CaseFields):
     actions: list[str]
     timeline: list[EventOut]
     whistle_calls: list[WhistleCallOut]
+    auto_routed: bool = False
+    triage: dict | None = None
 
 
 def _detail(request: HttpRequest, case: Case) -> dict:
@@ -243,6 +249,9 @@ def _detail(request: HttpRequest, case: Case) -> dict:
         actions=workflow.actions_from(case.state, None if user.is_superuser else user.role),
         timeline=list(selectors.timeline(user=user, case=case)),
         whistle_calls=list(selectors.whistle_calls(case=case)),
+        auto_routed=case.auto_routed,
+        # what triage suggested is for staff; a requester sees the matter only
+        triage=case.triage if user.is_superuser or user.role != "resident" else None,
     )
     return data
 
@@ -348,14 +357,16 @@ def _department(case: Case, code: str | None) -> Department | None:
 def submit(request: HttpRequest, payload: CaseIn):
     user = request.auth
     # The matter and its current rules in one query (the service checks the pair belongs together).
-    revision = (
-        CategoryRevision.objects.select_related("category")
-        .filter(category__code=payload.category)
-        .order_by("-version")
-        .first()
-    )
-    category = revision.category if revision else Category.objects.filter(code=payload.category).first()
-    if category is None:
+    revision = category = None
+    if payload.category is not None:
+        revision = (
+            CategoryRevision.objects.select_related("category")
+            .filter(category__code=payload.category)
+            .order_by("-version")
+            .first()
+        )
+        category = revision.category if revision else Category.objects.filter(code=payload.category).first()
+    if category is None and payload.category is not None:
         message = _("“%(code)s” is not in the catalogue.") % {"code": payload.category}
         raise InvalidInput(message, fields={"category": [message]})
     location = None
@@ -486,6 +497,36 @@ def accept(request: HttpRequest, case_id: int, payload: NoteIn):
 @router.post("/{case_id}/reject", response=CaseDetailOut, summary="Reject with a reason")
 def reject(request: HttpRequest, case_id: int, payload: ReasonIn):
     return _done(request, services.case_reject(actor=request.auth, case=_case(request, case_id), reason=payload.reason))
+
+
+class RecategoriseIn(Schema):
+    category: str
+    note: str = ""
+
+
+@router.post("/{case_id}/recategorise", response=CaseDetailOut, summary="Change the matter of a case in triage")
+def recategorise(request: HttpRequest, case_id: int, payload: RecategoriseIn):
+    category = Category.objects.filter(code=payload.category).first()
+    if category is None:
+        message = _("“%(code)s” is not in the catalogue.") % {"code": payload.category}
+        raise InvalidInput(message, fields={"category": [message]})
+    case = services.case_recategorise(actor=request.auth, case=_case(request, case_id), category=category,
+                                      note=payload.note)
+    return _done(request, case)
+
+
+class SimilarOut(Schema):
+    case: CaseOut
+    similarity: float
+
+
+@router.get("/{case_id}/similar", response=list[SimilarOut],
+            summary="Possible duplicates: open cases nearby with similar text, to merge")
+def similar(request: HttpRequest, case_id: int):
+    case = _case(request, case_id)
+    if request.auth.role == "resident" and not request.auth.is_superuser:
+        return []
+    return selectors.similar_open_cases(user=request.auth, case=case)
 
 
 @router.post("/{case_id}/merge", response=CaseDetailOut, summary="Merge a duplicate into a master case")

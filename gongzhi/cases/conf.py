@@ -21,6 +21,15 @@ DEFAULTS = {
     "CASES_MAX_EXTENSION_DAYS": 15,
     # Rows handled per query in the SLA sweep.
     "CASES_SWEEP_BATCH": 5000,
+    # Triage at intake: a request whose most likely matter (by the active triage model) has at least
+    # this probability is accepted and dispatched by the system; below it, or when the requester chose
+    # another matter, it waits in the community's triage inbox. None (or above 1) turns this off.
+    "CASES_TRIAGE_AUTO_ROUTE_CONFIDENCE": 0.85,
+    # Possible duplicates offered for merging: open cases in the same community filed within this many
+    # days whose text is at least this similar (Jaccard of character bigrams, 0–1).
+    "CASES_DUPLICATE_DAYS": 30,
+    "CASES_DUPLICATE_MIN_SIMILARITY": 0.3,
+    "CASES_DUPLICATE_CANDIDATES": 300,
 }
 
 

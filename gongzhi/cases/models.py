@@ -339,6 +339,11 @@ class Case(models.Model):
     rating_comment = models.TextField(_("rating comment"), blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # What triage suggested at intake: {"model_version", "top3": [{"label", "probability"}],
+    # "explanation": [{"term", "weight"}], "requested": the matter the requester chose ("" if none)};
+    # null when no model was active. Both columns have database defaults so bulk loaders may omit them.
+    triage = models.JSONField(_("triage suggestion"), null=True, blank=True)
+    auto_routed = models.BooleanField(_("routed by triage"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("case")

@@ -342,3 +342,79 @@ def dispatch_targets(*, user, case: Case) -> list[tuple[str, list[tuple[str, str
         if options:
             result.append((_("Departments"), options))
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Possible duplicates (offered for merging at triage) and what triage suggested
+
+
+def _bigrams(text: str) -> set[str]:
+    """Character bigrams of the letters and digits of `text` (Chinese has no spaces to split on)."""
+    chars = [c for c in text.lower() if c.isalnum()]
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Jaccard similarity (0–1) of the two texts' character bigrams."""
+    x, y = _bigrams(a), _bigrams(b)
+    if not x or not y:
+        return 0.0
+    return len(x & y) / len(x | y)
+
+
+def similar_open_cases(*, user, case: Case, limit: int = 5) -> list[dict]:
+    """Open cases the user can see that likely describe the same matter as `case`: in the same
+    community, filed within `CASES_DUPLICATE_DAYS` before or after it, not merged, with similar text.
+    The same building and the same matter add to the score. Most similar first:
+    [{"case", "similarity"}]."""
+    community_path = routing.prefix(case.location_path, routing.DEPTH[AreaKind.COMMUNITY])
+    days = dt.timedelta(days=conf.get("CASES_DUPLICATE_DAYS"))
+    building_path = routing.prefix(case.location_path, routing.DEPTH[AreaKind.BUILDING])
+    candidates = (
+        cases_visible(user=user)
+        .filter(
+            location_path__startswith=community_path,
+            created_at__gte=case.created_at - days,
+            created_at__lte=case.created_at + days,
+            master__isnull=True,
+        )
+        .exclude(pk=case.pk)
+        .exclude(state__in=[State.REJECTED, State.MERGED, State.CLOSED])
+        .select_related("category", "location")
+        .order_by("-created_at")[: conf.get("CASES_DUPLICATE_CANDIDATES")]
+    )
+    text = f"{case.title} {case.description}"
+    threshold = float(conf.get("CASES_DUPLICATE_MIN_SIMILARITY"))
+    found = []
+    for other in candidates:
+        score = text_similarity(text, f"{other.title} {other.description}")
+        if len(building_path) == routing.DEPTH[AreaKind.BUILDING] * AreaNode.steplen and \
+                other.location_path.startswith(building_path):
+            score += 0.1
+        if other.category_id == case.category_id:
+            score += 0.1
+        if score >= threshold:
+            found.append({"case": other, "similarity": round(min(score, 1.0), 2)})
+    found.sort(key=lambda item: (-item["similarity"], -item["case"].pk))
+    return found[:limit]
+
+
+def triage_display(case: Case) -> dict | None:
+    """What triage suggested for `case`, with the matters' names, for the case page and the API."""
+    record = case.triage
+    if not record or not record.get("top3"):
+        return None
+    codes = [row["label"] for row in record["top3"]] + [record.get("requested") or ""]
+    names = dict(Category.objects.filter(code__in=[c for c in codes if c]).values_list("code", "name"))
+    return {
+        "model_version": record.get("model_version"),
+        "top3": [
+            {"code": row["label"], "name": names.get(row["label"], row["label"]),
+             "probability": row["probability"], "percent": round(row["probability"] * 100)}
+            for row in record["top3"]
+        ],
+        "terms": [row["term"] for row in record.get("explanation", [])],
+        "requested": record.get("requested") or "",
+        "requested_name": names.get(record.get("requested") or "", ""),
+        "auto_routed": case.auto_routed,
+    }

@@ -9,6 +9,7 @@ saves with `update_fields`, writes a `CaseEvent` and an audit event, and notifie
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import mimetypes
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -22,8 +23,15 @@ from django.utils.translation import gettext as _
 from gongzhi.accounts.models import User
 from gongzhi.areas.models import AreaKind, AreaNode, Department
 from gongzhi.core import audit, notifications, pii, scope
-from gongzhi.core.actors import Actor, actor_label, actor_user, is_system
-from gongzhi.core.errors import Conflict, Forbidden, InvalidInput, NotFound, invalid_from_validation_error
+from gongzhi.core.actors import Actor, SystemActor, actor_label, actor_user, is_system
+from gongzhi.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    invalid_from_validation_error,
+)
 
 from . import conf, routing, workflow
 from .models import (
@@ -51,6 +59,8 @@ from .models import (
     State,
     WhistleCall,
 )
+
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # Catalogue
@@ -533,7 +543,7 @@ def case_submit(
     *,
     actor: Actor,
     channel: str,
-    category: Category,
+    category: Category | None,
     title: str,
     description: str,
     location: AreaNode | None = None,
@@ -567,11 +577,6 @@ def case_submit(
         caller_phone = caller_phone or person.phone
         location = location or person.household
         requester = requester or person.user
-    if person is not None:
-        caller_name = caller_name or person.name
-        caller_phone = caller_phone or person.phone
-        location = location or person.household
-        requester = requester or person.user
     if channel not in Channel.values:
         raise InvalidInput(_("Unknown channel."), fields={"channel": [_("Choose a valid channel.")]})
     if role == "resident":
@@ -587,6 +592,10 @@ def case_submit(
     if requester is not None and requester.role != "resident":
         message = _("The requester must be a resident's account.")
         raise InvalidInput(message, fields={"requester": [message]})
+    suggestion = _triage_suggest(title, description)
+    requested = category
+    if category is None:
+        category = _suggested_category(suggestion)
     if not category.is_active or category.parent_id is None:
         message = _("Choose an active matter from the catalogue (not a group).")
         raise InvalidInput(message, fields={"category": [message]})
@@ -643,6 +652,7 @@ def case_submit(
         response_due=response_due,
         handling_due=handling_due,
         handling_warn_at=warn_at,
+        triage=_triage_record(suggestion, requested),
     )
     case.save()
     if backdated:
@@ -657,10 +667,118 @@ def case_submit(
         actor=actor, action="cases.case.submit", obj=case, area_path=case.area_path,
         after={"state": case.state, "category": category.code, "channel": channel, "location": location.code},
     )
-    _notify_later(
-        lambda: _staff_at([triage.pk], ["community_staff"]),
-        _("New request: %(title)s") % {"title": title}, description[:200], case, "cases.submitted",
-    )
+    if _may_auto_route(suggestion, requested, category):
+        case = _auto_route(case, suggestion)
+    if not case.auto_routed:
+        _notify_later(
+            lambda: _staff_at([triage.pk], ["community_staff"]),
+            _("New request: %(title)s") % {"title": title}, description[:200], case, "cases.submitted",
+        )
+    return case
+
+
+# ---------------------------------------------------------------------------------------------
+# Triage at intake: the active model's suggestion, and routing without a dispatcher when it is sure
+
+TRIAGE_ACTOR = SystemActor(label="triage")
+
+
+def _triage_suggest(title: str, description: str):
+    """The active triage model's suggestion (`triage.predictor.Suggestion`) for the text, or None when
+    no model is active. Intake never waits on triage: a failing model is logged and skipped."""
+    if not (description or "").strip():
+        return None
+    from gongzhi.triage import predictor
+
+    try:
+        return predictor.suggest(title, description)
+    except predictor.NoActiveModel:
+        return None
+    except Exception:  # noqa: BLE001 — a broken model must not stop a resident's request
+        logger.exception("triage suggestion failed; the request waits for a dispatcher")
+        return None
+
+
+def _suggested_category(suggestion) -> Category:
+    """The most likely active catalogue matter among the suggestion's top three."""
+    if suggestion is not None:
+        codes = [label for label, _p in suggestion.top3]
+        leaves = {c.code: c for c in Category.objects.filter(code__in=codes, is_active=True, parent__isnull=False)}
+        for code in codes:
+            if code in leaves:
+                return leaves[code]
+    message = _("Choose a matter: it could not be recognised from the text.")
+    raise InvalidInput(message, fields={"category": [message]})
+
+
+def _triage_record(suggestion, requested: Category | None) -> dict | None:
+    if suggestion is None:
+        return None
+    record = suggestion.as_dict()
+    record["requested"] = requested.code if requested is not None else ""
+    return record
+
+
+def _may_auto_route(suggestion, requested: Category | None, category: Category) -> bool:
+    """Sure enough, and not against the requester's own choice of matter."""
+    threshold = conf.get("CASES_TRIAGE_AUTO_ROUTE_CONFIDENCE")
+    if suggestion is None or threshold is None or float(threshold) > 1:
+        return False
+    if suggestion.confidence < float(threshold) or suggestion.label != category.code:
+        return False
+    return requested is None or requested.code == suggestion.label
+
+
+def _auto_route(case: Case, suggestion) -> Case:
+    """Accept and dispatch by the catalogue as the `triage` system actor. When the route cannot be
+    taken (e.g. the district lacks the lead department) the case stays in the triage inbox."""
+    note = _("Routed by triage: %(matter)s (%(share)s%%)") % {
+        "matter": case.category.name, "share": round(suggestion.confidence * 100),
+    }
+    try:
+        with transaction.atomic():
+            case_accept(actor=TRIAGE_ACTOR, case=case, note=note)
+            case = case_dispatch(actor=TRIAGE_ACTOR, case=case, note=note)
+            case.auto_routed = True
+            _save(case, ["auto_routed"])
+    except DomainError as exc:
+        logger.info("case %s not routed by triage: %s", case.pk, exc)
+        case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def case_recategorise(*, actor: Actor, case: Case, category: Category, note: str = "") -> Case:
+    """Change the matter of a case still in triage — a dispatcher's correction of the requester or of
+    triage. The case takes the matter's current rules, and its time limits are counted again from
+    submission by them. The final matter of every closed case is what triage learns from."""
+    case = _lock(actor, case)
+    _check(actor, case, "recategorise")
+    _require(_holds(actor, case), _("The case is held elsewhere; you may not change its matter."))
+    if category is None or not category.is_active or category.parent_id is None:
+        message = _("Choose an active matter from the catalogue (not a group).")
+        raise InvalidInput(message, fields={"category": [message]})
+    if category.pk == case.category_id:
+        message = _("The case already has this matter.")
+        raise InvalidInput(message, fields={"category": [message]})
+    old = case.category
+    old_kind = case.rule.rules.get("kind")
+    revision = current_revision(category)
+    rules = revision.rules
+    before = {"category": old.code, "rule_version": case.rule.version, "kind": case.kind,
+              "response_due": case.response_due, "handling_due": case.handling_due}
+    case.category, case.rule, case.theme = category, revision, rules["theme"]
+    if case.kind == old_kind:  # the kind followed the old matter; a kind chosen by hand stays
+        case.kind = rules["kind"]
+    case.response_due, case.handling_due, case.handling_warn_at = routing.deadlines(case.created_at, rules)
+    _save(case, ["category", "rule", "theme", "kind", "response_due", "handling_due", "handling_warn_at"])
+    if case.kind == Kind.DISPUTE:
+        Dispute.objects.get_or_create(case=case)
+    after = {"category": category.code, "rule_version": revision.version, "kind": case.kind,
+             "response_due": case.response_due, "handling_due": case.handling_due}
+    _event(case, actor, "recategorise", from_state=case.state, note=note,
+           params={"from": old.code, "to": category.code, "rule_version": revision.version})
+    _audit(actor, case, "recategorise", before, after, note=note)
     return case
 
 

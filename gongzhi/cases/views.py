@@ -108,13 +108,18 @@ def new(request):
     staff = user.role != "resident"
     channels = [(c.value, c.label) for c in Channel if c.value in services.STAFF_CHANNELS] if staff else [
         (Channel.ONLINE.value, Channel.ONLINE.label)]
+    from gongzhi.triage.selectors import active_model
+
     context = {"leaves": leaves, "locations": _location_choices(user)[:2000], "channels": channels, "staff": staff,
-               "values": request.POST, "errors": {}, "lookup": request.GET.get("phone", "")}
+               "values": request.POST, "errors": {}, "lookup": request.GET.get("phone", ""),
+               "triage_available": active_model() is not None}
     if staff and context["lookup"]:
         context["found"] = selectors.find_caller(user=user, phone=context["lookup"])
     if request.method == "POST":
         post = request.POST
-        category = leaves.filter(pk=post.get("category") or 0).first()
+        # "auto": the requester leaves the matter to triage (offered while a triage model is active)
+        recognise = post.get("category") == "auto" and context["triage_available"]
+        category = None if recognise else leaves.filter(pk=post.get("category") or 0).first()
         location = None
         if post.get("location"):
             location = _location_choices(user).filter(pk=post["location"]).first() if post["location"].isdigit() else None
@@ -125,7 +130,7 @@ def new(request):
                 from gongzhi.residents.selectors import person_get
 
                 person = person_get(user=user, pk=int(post["person"]))
-            if category is None:
+            if category is None and not recognise:
                 from gongzhi.core.errors import InvalidInput
 
                 raise InvalidInput(_("Choose a matter."), fields={"category": [_("Choose a matter.")]})
@@ -188,6 +193,13 @@ def detail(request, pk: int):
     }
     if "dispatch" in possible:
         context["dispatch_targets"] = selectors.dispatch_targets(user=request.user, case=case)
+    if request.user.role != "resident":
+        context["triage"] = selectors.triage_display(case)
+        if case.state in ("submitted", "accepted") and "merge" in possible:
+            context["similar"] = selectors.similar_open_cases(user=request.user, case=case)
+    if "recategorise" in possible:
+        context["leaves"] = Category.objects.filter(is_active=True, parent__isnull=False).select_related(
+            "parent").order_by("parent__order", "order")
     if core_selectors.can_see_history(request.user):
         context["events"] = core_selectors.history_for(user=request.user, obj=case)[:50]
     return render(request, "cases/detail.html", context)
@@ -224,6 +236,10 @@ def act(request, pk: int, action: str):
         elif action == "merge":
             master = selectors.case_get(user=user, pk=int(post.get("master") or 0))
             services.case_merge(actor=user, case=case, master=master, note=post.get("note", ""))
+        elif action == "recategorise":
+            category = Category.objects.filter(pk=post.get("category") or 0).first() \
+                if (post.get("category") or "").isdigit() else None
+            services.case_recategorise(actor=user, case=case, category=category, note=post.get("note", ""))
         elif action == "dispatch":
             node_id, department_id = _dispatch_target(post)
             department = routing.Department.objects.filter(pk=department_id).first() if department_id else None

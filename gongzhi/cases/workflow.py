@@ -53,6 +53,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("accept", _("Accept"), (S.SUBMITTED,), (S.ACCEPTED,), TRIAGE),
     Transition("reject", _("Reject"), (S.SUBMITTED, S.ACCEPTED), (S.REJECTED,), TRIAGE),
     Transition("merge", _("Merge into another case"), (S.SUBMITTED, S.ACCEPTED), (S.MERGED,), TRIAGE),
+    Transition("recategorise", _("Change the matter"), (S.SUBMITTED, S.ACCEPTED), (SAME,), TRIAGE),
     Transition("dispatch", _("Dispatch"), (S.ACCEPTED, S.DISPATCHED), (S.DISPATCHED,), TRIAGE),
     Transition("claim", _("Claim"), (S.DISPATCHED,), (S.IN_PROGRESS,), HANDLERS),
     Transition("return", _("Return to the dispatcher"), (S.DISPATCHED, S.IN_PROGRESS), (S.ACCEPTED,), HANDLERS),

@@ -84,17 +84,21 @@ def current() -> tuple[TextClassifier, int]:
     global _state
     state = _state
     now = time.monotonic()
-    if state.classifier is not None and state.checked_at and now - state.checked_at < CHECK_SECONDS:
+    if state.checked_at and now - state.checked_at < CHECK_SECONDS:
+        if state.classifier is None:  # "none active" is remembered as long, so intake pays nothing
+            raise NoActiveModel()
         return state.classifier, state.version
     with _lock:
         state = _state
-        if state.classifier is not None and state.checked_at and now - state.checked_at < CHECK_SECONDS:
+        if state.checked_at and now - state.checked_at < CHECK_SECONDS:
+            if state.classifier is None:
+                raise NoActiveModel()
             return state.classifier, state.version
         from .models import TriageModel
 
         active = TriageModel.objects.filter(is_active=True).values_list("id", "version", "blob_sha256").first()
         if active is None:
-            _state = _EMPTY
+            _state = _Loaded(None, 0, "", None, now)
             raise NoActiveModel()
         model_id, version, sha256 = active
         if state.classifier is not None and (state.model_id, state.sha256) == (model_id, sha256):

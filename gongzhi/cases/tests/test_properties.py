@@ -19,7 +19,7 @@ ACTORS = ["resident", "worker_a", "worker_b", "cstaff", "sstaff", "inspector", "
 ACTIONS = [
     "accept", "reject", "merge", "dispatch", "claim", "return", "escalate", "contact", "note", "request_extension",
     "approve_extension", "resolve", "verify_pass", "verify_fail", "rate_ok", "rate_bad", "reopen", "whistle",
-    "acknowledge", "report_part", "auto_close",
+    "acknowledge", "report_part", "auto_close", "recategorise",
 ]
 
 
@@ -68,6 +68,9 @@ def perform(w, action: str, actor, case: Case):
             s.whistle_acknowledge(actor=actor, call=call)
         else:
             s.whistle_report(actor=actor, call=call, report="已完成本部门部分")
+    elif action == "recategorise":
+        other = "blocked-drain" if case.category.code != "blocked-drain" else "shared-bikes"
+        s.case_recategorise(actor=actor, case=case, category=category(other))
     elif action == "auto_close":
         done = s.case_auto_close(actor=actor, case=case, now=timezone.now() + dt.timedelta(days=60))
         return 1 if done else 0
