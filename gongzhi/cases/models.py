@@ -6,6 +6,8 @@ choices and constraints only. Columns that inbox lists, the SLA sweep and the fi
 denormalised onto `Case` and indexed, so those queries stay flat as history grows.
 """
 
+import os
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -433,7 +435,16 @@ class CaseEvent(models.Model):
 
 
 def attachment_path(instance: "CaseAttachment", filename: str) -> str:
+    """The old, guessable storage name (cases/<case id>/<name>): kept for migration 0001 only."""
     return f"cases/{instance.case_id}/{filename}"
+
+
+def attachment_storage_name(instance: "CaseAttachment", filename: str) -> str:
+    """A random storage name (cases/<uuid4 hex>.<ext>): nothing in it says which case the file
+    belongs to, and nothing can be guessed from a neighbour's name. Files are served only by
+    the scoped `cases:attachment` view, never from MEDIA_URL."""
+    extension = os.path.splitext(filename)[1].lower()[:10]
+    return f"cases/{uuid.uuid4().hex}{extension}"
 
 
 class CaseAttachment(models.Model):
@@ -443,7 +454,7 @@ class CaseAttachment(models.Model):
     event = models.ForeignKey(
         CaseEvent, verbose_name=_("event"), null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("file"), upload_to=attachment_path)
+    file = models.FileField(_("file"), upload_to=attachment_storage_name)
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
