@@ -117,3 +117,115 @@ def test_hot_issues_are_the_matters_reported_again_and_again_at_one_place(w):
     assert hot == [{"category": "shared-bikes", "category_name": "共享单车乱停乱放", "location_id": w.building_a.pk,
                     "location_name": w.building_a.name, "count": 5, "open": 1}]
     assert selectors.hot_issues(user=w.cstaff, node=w.grid_b, since=since) == []
+
+
+# The same numbers everywhere: selector, API, page and .xlsx, from the one fixture above.
+
+# Worked out by hand from the fixture (see the first test): rates as fractions, and the share closed
+# at each level over the three closed cases c1, c2, c3.
+HAND = {
+    "response_rate": Decimal("0.5000"),
+    "resolution_rate": Decimal("0.5000"),
+    "satisfaction_rate": Decimal("0.6500"),
+    "composite": Decimal("0.5675"),
+}
+HAND_LEVELS = {
+    "building": (0, Decimal("0.0000")),
+    "grid": (2, Decimal("0.6667")),
+    "community": (1, Decimal("0.3333")),
+    "street": (0, Decimal("0.0000")),
+    "department": (0, Decimal("0.0000")),
+}
+
+
+def _login(client, user):
+    from gongzhi.accounts.tests.factories import PASSWORD
+
+    client.logout()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def _dates():
+    today = timezone.localdate()
+    return today - dt.timedelta(days=1), today + dt.timedelta(days=1)
+
+
+def _page_cells(html: str) -> list[list[str]]:
+    """The rows of the page's tables as lists of cell texts (th and td)."""
+    import re
+
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S):
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)]
+        rows.append(cells)
+    return rows
+
+
+def test_the_page_the_api_and_the_xlsx_show_the_hand_computed_figures(client, w):
+    import io
+
+    from django.utils import translation
+    from openpyxl import load_workbook
+
+    from gongzhi.cases import views
+    from gongzhi.cases.models import Level
+
+    start, end = _dates()
+    tz = timezone.get_current_timezone()
+    f = selectors.figures(
+        user=w.cstaff, node=w.community,
+        start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        end=dt.datetime.combine(end, dt.time.min, tzinfo=tz) + dt.timedelta(days=1),
+    )
+    assert {key: f[key] for key in HAND} == HAND
+    assert {k: (v["count"], v["share"]) for k, v in f["closed_by_level"].items()} == HAND_LEVELS
+
+    _login(client, w.cstaff)
+    query = {"start": start.isoformat(), "end": end.isoformat()}
+
+    # API: the same fractions
+    api = client.get("/api/cases/figures", {"node_id": w.community.pk, **query})
+    assert api.status_code == 200
+    body = api.json()
+    assert {key: body[key] for key in HAND} == {key: float(v) for key, v in HAND.items()}
+    assert {k: (v["count"], v["share"]) for k, v in body["closed_by_level"].items()} == {
+        k: (n, float(s)) for k, (n, s) in HAND_LEVELS.items()}
+    assert body["counts"]["cases"] == 4 and body["counts"]["rated"] == 4
+
+    # Page: the same numbers as percentages with one decimal, in the order of the rows
+    page = client.get("/cases/figures/", {"node": w.community.pk, **query})
+    assert page.status_code == 200
+    language = page["Content-Language"]
+    with translation.override(language):
+        figure_labels = [str(label) for _key, label in views.FIGURE_ROWS]
+        level_labels = {str(Level(k).label): k for k in HAND_LEVELS}
+    cells = {row[0]: row[1:] for row in _page_cells(page.content.decode()) if row}
+    assert [cells[label] for label in figure_labels] == [["50.0%"], ["50.0%"], ["65.0%"], ["56.8%"]]
+    assert {level_labels[label]: tuple(cells[label]) for label in level_labels} == {
+        "building": ("0", "0.0%"), "grid": ("2", "66.7%"), "community": ("1", "33.3%"),
+        "street": ("0", "0.0%"), "department": ("0", "0.0%")}
+
+    # .xlsx: the same fractions in the cells next to the labels
+    xlsx = client.get("/cases/figures/", {"node": w.community.pk, "format": "xlsx", **query})
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    by_label = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True) if row and row[0] is not None}
+    assert [by_label[label][0] for label in figure_labels] == [0.5, 0.5, 0.65, 0.5675]
+    assert {level_labels[label]: tuple(by_label[label][:2]) for label in level_labels} == {
+        k: (n, float(s)) for k, (n, s) in HAND_LEVELS.items()}
+
+
+@pytest.mark.parametrize("who", ["worker_b", "resident", "cg"])
+def test_figures_of_a_node_outside_the_users_scope_are_refused_by_page_api_and_xlsx(client, w, who):
+    start, end = _dates()
+    query = {"start": start.isoformat(), "end": end.isoformat()}
+    _login(client, w.users[who])
+    api = client.get("/api/cases/figures", {"node_id": w.grid_a.pk, **query})
+    assert api.status_code in (403, 404)
+    assert "response_rate" not in api.content.decode()
+    for extra in ({}, {"format": "xlsx"}):
+        response = client.get("/cases/figures/", {"node": w.grid_a.pk, **query, **extra})
+        assert response.status_code in (403, 404)
+        assert response["Content-Type"].startswith("text/html")
+        assert "50.0%" not in response.content.decode()
