@@ -29,6 +29,27 @@ TITLES = {
     "minimum-living": "咨询低保申请条件", "job-seeking": "求职登记", "home-care": "独居老人需要助洁服务",
     "school-enrolment": "咨询孩子入学", "market-order": "早市占道经营", "debris": "楼道杂物堆放",
 }
+# More ways residents put the same matter, so the demo's triage model learns words, not one title.
+DETAILS = {
+    "shared-bikes": ["共享单车乱停乱放，堵住了单元门", "几十辆单车堆在路口，轮椅推不过去", "单车停在消防通道上没人管"],
+    "garbage-collection": ["垃圾站的垃圾好几天没拉走，异味很大", "垃圾桶满溢，苍蝇很多", "楼下垃圾没人清运，已经堆成小山"],
+    "neighbour-noise": ["楼上每天半夜跺脚敲打，吵得睡不着", "邻居家音响声音太大，晚上十二点还在放", "楼上装修电钻声从早到晚"],
+    "blocked-drain": ["下水道堵了，污水漫到路面上", "雨水井被树叶堵住，一下雨就积水", "化粪池外溢，臭味熏人"],
+    "street-lights": ["小区门口路灯坏了一个多星期，晚上黑漆漆的", "楼道灯不亮，老人上下楼摔过跤", "路灯一直闪，晚上走路不安全"],
+    "property-service": ["物业报修三次都没人来", "物业费交了，绿化没人管，门禁也坏了", "物业保安经常不在岗"],
+    "stray-animals": ["小区里流浪狗成群，追着孩子叫", "流浪猫在楼道里产崽，晚上叫得厉害", "有野狗咬伤了人，希望尽快处理"],
+    "illegal-construction": ["一楼住户在院子里私自加盖房子", "楼顶有人违章搭建彩钢棚", "有人占用公共绿地搭了棚子"],
+    "heating": ["家里暖气片冰凉，室温只有十几度", "供暖不热，老人孩子受不了", "暖气管道漏水，屋里也不热"],
+    "elevator": ["电梯三天两头停运，老人只能爬楼", "电梯运行时有异响，很害怕", "电梯困人了好几次，维保不及时"],
+    "ev-charging": ["小区没有电动车充电桩，只能飞线充电", "希望在车棚里装几个充电桩", "电动车在楼道里充电很危险，需要充电设施"],
+    "neighbour-dispute": ["楼上卫生间漏水到我家天花板，协商不成", "邻居占用公共楼道堆东西，说了也不听，吵了起来", "两家因为停车位发生争执"],
+    "minimum-living": ["家里收入很低，想问怎么申请低保", "低保复审需要什么材料", "失业后生活困难，能不能办低保"],
+    "job-seeking": ["失业了，想找一份工作", "有没有就业培训和招聘会的信息", "大学生毕业想在社区附近就业"],
+    "home-care": ["独居老人行动不便，需要上门助洁", "老人一个人在家，希望有人定期探望", "想给老人申请居家养老服务"],
+    "school-enrolment": ["孩子明年上小学，学区怎么划分", "随迁子女入学需要哪些材料", "咨询幼儿园入园报名时间"],
+    "market-order": ["早市摊贩占道经营，车辆无法通行", "路边摊占了人行道，垃圾满地", "小商贩在小区门口摆摊叫卖"],
+    "debris": ["楼道里堆满杂物和纸箱，有火灾隐患", "有人在楼梯间堆放旧家具", "地下室通道被杂物堵死"],
+}
 
 
 def _pick_target(rng) -> str:
@@ -58,9 +79,11 @@ def load(ctx: DemoContext) -> None:
         created = now - dt.timedelta(days=rng.uniform(0, 60) if index > 20 else rng.uniform(0, 2))
         channel = rng.choice([Channel.ONLINE, Channel.ONLINE, Channel.HALL, Channel.HOTLINE, Channel.VISIT,
                               Channel.PATROL, Channel.MAILBOX])
+        detail = rng.choice(DETAILS[category.code])
         values = {
-            "channel": channel, "category": category, "title": TITLES[category.code],
-            "description": f"{building.name}：{TITLES[category.code]}，{faker.sentence()}", "location": building,
+            "channel": channel, "category": category,
+            "title": TITLES[category.code] if rng.random() < 0.5 else detail.split("，")[0][:20],
+            "description": f"{building.name}：{detail}。{faker.sentence()}", "location": building,
             "now": created, "answers": _answers(category, rng),
         }
         if channel in (Channel.ONLINE, Channel.MAILBOX) and resident is not None and rng.random() < 0.3:

@@ -6,3 +6,4 @@ class TriageConfig(AppConfig):
     name = "gongzhi.triage"
     label = "triage"
     verbose_name = _("Triage")
+    demo_order = 55  # after the cases it learns from
