@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,5 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No media route, not even with DEBUG: everything in MEDIA_ROOT is personal or case data (case
+# attachments and camera snapshots, visit photos, import reports and pending imports), served only
+# by scoped views (cases:attachment, residents:visit-photo, residents:import-report,
+# integrations:camera-snapshot). Static files come from whitenoise / runserver.

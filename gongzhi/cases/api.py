@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
@@ -17,6 +18,7 @@ from ninja.pagination import paginate
 
 from gongzhi.areas.models import AreaNode, Department
 from gongzhi.areas.selectors import area_node_get
+from gongzhi.core import downloads
 from gongzhi.core.errors import InvalidInput, NotFound
 from gongzhi.core.pagination import Pagination
 
@@ -153,7 +155,9 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_attachments(obj) -> list[dict]:
-        return [{"name": a.name, "content_type": a.content_type, "size": a.size, "url": a.file.url}
+        # The scoped download, never the media URL (MEDIA_ROOT is not served).
+        return [{"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size,
+                 "url": reverse("api:case_attachment", args=[a.pk])}
                 for a in obj.attachments.all()]
 
 
@@ -474,6 +478,13 @@ def _jsonable(value):
     if isinstance(value, dt.datetime):
         return value.isoformat()
     return value
+
+
+@router.get("/attachments/{attachment_id}", url_name="case_attachment",
+            summary="An attachment's bytes (photo inline, other files as a download); 404 outside scope")
+def attachment(request: HttpRequest, attachment_id: int):
+    found = selectors.attachment_get(user=request.auth, pk=attachment_id)
+    return downloads.serve(found.file, content_type=found.content_type, name=found.name)
 
 
 @router.get("/{case_id}", response=CaseDetailOut, summary="A case with its whole timeline")

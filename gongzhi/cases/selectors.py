@@ -26,6 +26,7 @@ from .models import (
     HANDLING_LEVELS,
     OPEN_STATES,
     Case,
+    CaseAttachment,
     CaseEvent,
     Category,
     Level,
@@ -76,12 +77,29 @@ def case_get(*, user, pk: int) -> Case:
     return case
 
 
+def sees_internal(user) -> bool:
+    """Whether `user` sees internal events (and their attachments): everyone but residents."""
+    return not (getattr(user, "role", None) == "resident" and not user.is_superuser)
+
+
 def timeline(*, user, case: Case) -> QuerySet:
     """The case's events, oldest first; a requester does not see internal notes."""
     events = CaseEvent.objects.filter(case=case).select_related("actor").prefetch_related("attachments")
-    if getattr(user, "role", None) == "resident" and not user.is_superuser:
+    if not sees_internal(user):
         events = events.filter(internal=False)
     return events.order_by("created_at", "id")
+
+
+def attachment_get(*, user, pk: int) -> CaseAttachment:
+    """An attachment `user` may open: its case is in the user's scope (`case_get`) and, for a
+    requester, it does not belong to an internal event. NotFound otherwise, whichever the reason."""
+    attachment = CaseAttachment.objects.select_related("event").filter(pk=pk).first()
+    if attachment is None:
+        raise NotFound()
+    case_get(user=user, pk=attachment.case_id)
+    if attachment.event_id and attachment.event.internal and not sees_internal(user):
+        raise NotFound()
+    return attachment
 
 
 def whistle_calls(*, case: Case) -> QuerySet:

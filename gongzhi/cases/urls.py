@@ -11,4 +11,5 @@ urlpatterns = [
     path("messages/", views.inbox_messages, name="messages"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

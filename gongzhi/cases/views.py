@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.areas.selectors import area_node_get, area_roots_for
-from gongzhi.core import notifications, scope
+from gongzhi.core import downloads, notifications, scope
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, NotFound
 
@@ -203,6 +203,17 @@ def detail(request, pk: int):
     if core_selectors.can_see_history(request.user):
         context["events"] = core_selectors.history_for(user=request.user, obj=case)[:50]
     return render(request, "cases/detail.html", context)
+
+
+@login_required
+def attachment(request, pk: int):
+    """A case attachment, for those who may see the case (and, for internal notes, staff only);
+    404 otherwise. Uploads are never served from MEDIA_URL."""
+    try:
+        found = selectors.attachment_get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    return downloads.serve(found.file, content_type=found.content_type, name=found.name)
 
 
 def _node(request, value):
