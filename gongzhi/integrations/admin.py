@@ -6,6 +6,8 @@ read-only."""
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.models import User
@@ -312,6 +314,16 @@ class CameraEventAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["event_id", "camera__code"]
     date_hierarchy = "occurred_at"
     list_select_related = ["camera", "event_type", "case"]
+    # The stored file would show as a link to MEDIA_URL, which is not served: link the scoped view.
+    exclude = ["snapshot"]
+    readonly_fields = ["snapshot_link"]
+
+    @admin.display(description=_("snapshot"))
+    def snapshot_link(self, obj):
+        if not obj.snapshot:
+            return "-"
+        return format_html('<a href="{}">{}</a>', reverse("integrations:camera-snapshot", args=[obj.pk]),
+                           _("snapshot"))
 
 
 @admin.register(CameraIncident)

@@ -1,6 +1,7 @@
-"""Open311 GeoReport v2 at /open311/v2/ (this module is included at the site root)."""
+"""Open311 GeoReport v2 at /open311/v2/ and the scoped camera snapshots (this module is included
+at the site root)."""
 
-from django.urls import re_path
+from django.urls import path, re_path
 
 from . import views
 
@@ -19,4 +20,5 @@ urlpatterns = [
             name="open311-request"),
     re_path(r"^open311/v2/tokens/(?P<token>[A-Za-z0-9_\-]+)" + FMT, views.token_detail, name="open311-token"),
     re_path(r"^open311/(?P<rest>.*)$", views.not_found, name="open311-not-found"),
+    path("integrations/camera-events/<int:pk>/snapshot/", views.camera_snapshot, name="camera-snapshot"),
 ]

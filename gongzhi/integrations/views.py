@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import mimetypes
 import re
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.cases.models import State
+from gongzhi.core import downloads
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound
 
 from . import conf, open311, selectors, services
@@ -271,3 +274,18 @@ def token_detail(request: HttpRequest, fmt: str, token: str, within=None) -> Htt
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     fmt = "json" if rest.endswith(".json") else "xml"
     return open311.errors(fmt, 404, [_("No such Open311 resource; see discovery.xml.")])
+
+
+# ---------------------------------------------------------------------------------------------
+# Camera snapshots
+
+
+@login_required
+def camera_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
+    """A camera alert's snapshot, for staff whose area holds the camera; 404 otherwise. Uploads
+    are never served from MEDIA_URL (the same image is also the case's attachment)."""
+    event = selectors.camera_events(user=request.user).filter(pk=pk).first()
+    if event is None or not event.snapshot:
+        raise Http404
+    content_type = mimetypes.guess_type(event.snapshot.name)[0] or "application/octet-stream"
+    return downloads.serve(event.snapshot, content_type=content_type)
