@@ -19,6 +19,10 @@ setup: $(STAMP)
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py demo
+	@# One task worker in the background (SLA sweep every CASES_SWEEP_MINUTES, notifications),
+	@# stopped with the server (Ctrl+C or any exit).
+	DEBUG=1 $(PY) manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup

@@ -1,10 +1,19 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.navigation import NavItem
+from gongzhi.core.periodic import Periodic
 
 STAFF = frozenset({"grid_worker", "community_staff", "street_staff", "department_staff", "inspector", "district_admin"})
 FIGURES = frozenset({"grid_worker", "community_staff", "street_staff", "inspector", "district_admin"})
+
+
+def sweep_period():
+    from . import conf
+
+    return dt.timedelta(minutes=conf.get("CASES_SWEEP_MINUTES"))
 
 
 class CasesConfig(AppConfig):
@@ -20,3 +29,5 @@ class CasesConfig(AppConfig):
         NavItem(_("Figures"), "cases:figures", roles=FIGURES, order=60),
         NavItem(_("Messages"), "cases:messages", order=90),
     )
+    # Enqueued by `gongzhi worker` (gongzhi.core.periodic).
+    periodic = (Periodic("cases.sla-sweep", "gongzhi.cases.tasks.sla_sweep", every=sweep_period),)

@@ -19,6 +19,8 @@ DEFAULTS = {
     "CASES_ATTACHMENTS_PER_EVENT": 9,
     # Longest extension a handler may ask for, in working days.
     "CASES_MAX_EXTENSION_DAYS": 15,
+    # Minutes between two runs of the SLA sweep (enqueued by `gongzhi worker`).
+    "CASES_SWEEP_MINUTES": 5,
     # Rows handled per query in the SLA sweep.
     "CASES_SWEEP_BATCH": 5000,
     # Triage at intake: a request whose most likely matter (by the active triage model) has at least

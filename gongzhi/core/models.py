@@ -139,3 +139,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PeriodicSchedule(models.Model):
+    """The lease of one periodic job (`gongzhi.core.periodic`): when it is next due. Workers lock
+    this row before enqueuing, so several workers enqueue each run once."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    next_due_at = models.DateTimeField(_("next due"), null=True, blank=True)
+    last_enqueued_at = models.DateTimeField(_("last enqueued"), null=True, blank=True)
+    last_result_id = models.CharField(_("last task id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
