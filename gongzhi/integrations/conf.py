@@ -7,6 +7,11 @@ DEFAULTS = {
     "INTEGRATIONS_DEFAULT_CHANNELS": ["online"],
     # Requests per minute for a new key.
     "INTEGRATIONS_DEFAULT_RATE_LIMIT": 60,
+    # Where each key's requests per minute are counted so that every server process shares the
+    # limit: "cache" (atomic increments; only right when the cache is shared, e.g. Redis),
+    # "database" (an atomic per-key-per-minute counter row) or "auto": the cache when it is Redis or
+    # Memcached, the database otherwise (the local-memory cache is one per process).
+    "INTEGRATIONS_RATE_LIMIT_STORE": "auto",
     # GET services/requests without an API key (the spec says reads need none). False: a key is required.
     "INTEGRATIONS_OPEN311_PUBLIC_READS": True,
     # Which cases Open311 reads show besides those filed through Open311: channels whose cases are

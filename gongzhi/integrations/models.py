@@ -85,6 +85,24 @@ class ApiKeyUsage(models.Model):
         return f"{self.key_id} {self.hour:%Y-%m-%d %H}:00 {self.endpoint} ×{self.count}"
 
 
+class ApiKeyRateWindow(models.Model):
+    """Requests of a key in one minute (`minute` = unix time // 60), counted in the database with an
+    atomic upsert so that every server process shares the key's limit when the cache is local to a
+    process. Rows older than the previous minute are deleted as a key starts a new minute."""
+
+    key = models.ForeignKey(ApiKey, verbose_name=_("API key"), on_delete=models.CASCADE, related_name="+")
+    minute = models.BigIntegerField(_("minute"))
+    used = models.PositiveIntegerField(_("requests"), default=0)
+
+    class Meta:
+        verbose_name = _("API key rate window")
+        verbose_name_plural = _("API key rate windows")
+        constraints = [models.UniqueConstraint(fields=["key", "minute"], name="apikey_rate_unique_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.key_id} @{self.minute} ×{self.used}"
+
+
 class Open311Submission(models.Model):
     """What an Open311 client sent besides the case itself: the key, the client's ids, the
     contact e-mail (encrypted) and the media URL, and the token of the submission."""

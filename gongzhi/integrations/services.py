@@ -24,7 +24,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
+from django.db import router as db_router
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Length, StrIndex
 from django.utils import timezone
@@ -38,11 +39,13 @@ from gongzhi.cases.models import OPEN_STATES, Case, Category, Channel, State
 from gongzhi.core import audit, context, notifications, scope
 from gongzhi.core.actors import Actor, SystemActor, actor_user, is_system
 from gongzhi.core.errors import Conflict, Forbidden, InvalidInput, NotFound, invalid_from_validation_error
+from gongzhi.core.models import AuditEvent
 
 from . import conf, selectors, signing
 from .errors import KeyRefused, RateLimited, Unauthenticated
 from .models import (
     ApiKey,
+    ApiKeyRateWindow,
     ApiKeyUsage,
     Camera,
     CameraEvent,
@@ -212,30 +215,119 @@ def _count_use(key: ApiKey, endpoint: str, now: dt.datetime, *, refused: bool) -
         rows.update(**increment, **values)
 
 
-def apikey_use(*, key: ApiKey, endpoint: str, now: dt.datetime | None = None) -> None:
-    """Count one use of `key` (per hour and endpoint, with the last request id and IP, so every use
-    is traceable to its request), refusing it with RateLimited when the key went over its requests
-    per minute (a fixed one-minute window in the cache)."""
-    now = now or timezone.now()
-    window = int(now.timestamp() // 60)
-    cache_key = f"integrations:rate:{key.pk}:{window}"
+def _cache_is_shared() -> bool:
+    """Whether the default cache is one store for every process with an atomic increment (Redis,
+    Memcached). The local-memory cache (the default without REDIS_URL) is one per process; the
+    dummy, file and database caches have no atomic increment."""
+    from django.core.cache import caches
+    from django.core.cache.backends.memcached import BaseMemcachedCache
+    from django.core.cache.backends.redis import RedisCache
+
+    return isinstance(caches["default"], (RedisCache, BaseMemcachedCache))
+
+
+def rate_store() -> str:
+    """Where the per-minute counts live: "cache" or "database" (INTEGRATIONS_RATE_LIMIT_STORE;
+    "auto" is the cache when it is shared across processes, the database otherwise)."""
+    store = conf.get("INTEGRATIONS_RATE_LIMIT_STORE")
+    if store == "auto":
+        return "cache" if _cache_is_shared() else "database"
+    if store not in ("cache", "database"):
+        raise ValueError(f"INTEGRATIONS_RATE_LIMIT_STORE must be auto, cache or database, not {store!r}")
+    return store
+
+
+def _count_in_cache(key: ApiKey, minute: int) -> int:
+    cache_key = f"integrations:rate:{key.pk}:{minute}"
     cache.add(cache_key, 0, timeout=120)
     try:
-        used = cache.incr(cache_key)
+        return cache.incr(cache_key)
     except ValueError:  # expired between add and incr
         cache.set(cache_key, 1, timeout=120)
-        used = 1
+        return 1
+
+
+def _count_in_database(key: ApiKey, minute: int) -> int:
+    """One atomic statement: INSERT … ON CONFLICT DO UPDATE SET used = used + 1 RETURNING used
+    (PostgreSQL; SQLite ≥ 3.35). The row lock (PostgreSQL) or the write lock (SQLite) serialises
+    concurrent requests of any process, so the counts never lose an increment. Without RETURNING
+    (SQLite < 3.35) the upsert and the read share a transaction, which holds the same lock."""
+    connection = connections[db_router.db_for_write(ApiKeyRateWindow)]
+    qn = connection.ops.quote_name
+    meta = ApiKeyRateWindow._meta
+    table = qn(meta.db_table)
+    key_col, minute_col, used_col = (qn(meta.get_field(f).column) for f in ("key", "minute", "used"))
+    # Only quoted identifiers of our own model are interpolated; the values are parameters.
+    upsert = (
+        f"INSERT INTO {table} ({key_col}, {minute_col}, {used_col}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({key_col}, {minute_col}) DO UPDATE SET {used_col} = {table}.{used_col} + 1"
+    )
+    rows = ApiKeyRateWindow.objects.using(connection.alias)
+    if connection.features.can_return_columns_from_insert:
+        with connection.cursor() as cursor:
+            cursor.execute(f"{upsert} RETURNING {used_col}", [key.pk, minute])
+            used = cursor.fetchone()[0]
+    else:  # pragma: no cover - SQLite < 3.35
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute(upsert, [key.pk, minute])
+            used = rows.filter(key_id=key.pk, minute=minute).values_list("used", flat=True).get()
+    if used == 1:  # the key's first request this minute: forget the minutes before the previous one
+        rows.filter(key_id=key.pk, minute__lt=minute - 1).delete()
+    return used
+
+
+def rate_count(key: ApiKey, now: dt.datetime) -> int:
+    """Count one request of `key` in the fixed one-minute window of `now`; the count so far."""
+    minute = int(now.timestamp() // 60)
+    if rate_store() == "cache":
+        return _count_in_cache(key, minute)
+    return _count_in_database(key, minute)
+
+
+def apikey_use(*, key: ApiKey, endpoint: str, now: dt.datetime | None = None) -> None:
+    """Count one use of `key` (per hour and endpoint, with the last request id and IP), refusing it
+    with RateLimited when the key went over its requests per minute: a fixed one-minute window
+    counted where every server process sees it (see `rate_store`). The use itself is audited by
+    `apikey_use_record` once its answer is known."""
+    now = now or timezone.now()
+    used = rate_count(key, now)
     ctx = context.current()
     if used > key.rate_limit:
         _count_use(key, endpoint, now, refused=True)
         logger.info("api key %s refused on %s (rate) request %s", key.prefix, endpoint, ctx.request_id if ctx else "-")
         raise RateLimited()
     _count_use(key, endpoint, now, refused=False)
-    # One log line per use (with its request id): the database keeps the hourly counts.
     logger.info("api key %s used on %s request %s", key.prefix, endpoint, ctx.request_id if ctx else "-")
     if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=1):
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         key.last_used_at = now
+
+
+USE_ACTION = "integrations.apikey.use"
+
+
+def apikey_use_record(
+    *, key: ApiKey, endpoint: str, method: str, path: str, status: int
+) -> AuditEvent:
+    """The audit event of one request made with `key`, written once its answer is known (also when
+    it was refused: over the rate, outside the key's area or channel, invalid, or a revoked key).
+
+    Actor `apikey:<name>`, linked to the key; after = endpoint, method, path and HTTP status; the
+    request id and IP come from the request's context. A revoked key is named by its prefix only
+    (actor `apikey:<prefix>`, not linked), its area kept for scoping. The raw key is never written.
+
+    One INSERT and nothing else (the key and its area are already loaded, the content type is
+    cached), outside any transaction of the request so that a filing rolled back is still audited
+    as a use; a single INSERT needs no transaction of its own."""
+    details = {"endpoint": endpoint, "method": method, "path": path[:200], "status": status}
+    if key.revoked_at is None:
+        return audit.record(actor=key_actor(key), action=USE_ACTION, obj=key, after=details)
+    return audit.record(
+        actor=SystemActor(label=f"apikey:{key.prefix}"),
+        action=USE_ACTION,
+        after={**details, "prefix": key.prefix, "refused": "revoked"},
+        area_path=key.area.path if key.area_id else "",
+    )
 
 
 def key_actor(key: ApiKey) -> SystemActor:

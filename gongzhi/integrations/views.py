@@ -46,12 +46,14 @@ def endpoint(*methods: str, name: str):
                 return response
             try:
                 within = _jurisdiction(request)
-                return view(request, fmt=fmt, within=within, **kwargs)
+                response = view(request, fmt=fmt, within=within, **kwargs)
             except DomainError as exc:
-                return open311.errors(fmt, exc.status, _descriptions(exc))
+                response = open311.errors(fmt, exc.status, _descriptions(exc))
             except Exception:  # the spec's "general service error", in the client's format
                 logger.exception("Open311 %s failed", name)
-                return open311.errors(fmt, 500, [_("Something went wrong on the server.")])
+                response = open311.errors(fmt, 500, [_("Something went wrong on the server.")])
+            _audit_key_use(request, response.status_code)
+            return response
 
         wrapper.endpoint_name = name
         return wrapper
@@ -88,17 +90,46 @@ def _jurisdiction(request: HttpRequest) -> AreaNode | None:
 
 def _key(request: HttpRequest, *, required: bool, endpoint_name: str) -> ApiKey | None:
     """The api_key of the request (form field, query parameter or X-Api-Key header), counted and
-    rate-limited. Missing where required, unknown or revoked: KeyRefused (403)."""
+    rate-limited; every request with an issued key (revoked or not) is audited by the `endpoint`
+    wrapper once its status is known. Missing where required, unknown or revoked: KeyRefused (403)."""
     raw = _param(request, "api_key") or request.headers.get("X-Api-Key", "").strip()
     if not raw:
         if required:
             raise KeyRefused(_("api_key was not provided."))
         return None
-    key = selectors.key_for(raw)
+    key = selectors.key_by_value(raw)
     if key is None:
+        # Matches no key ever issued: not a key's use, so not audited (anyone could fill the
+        # append-only audit table with made-up keys); logged with what would be its prefix.
+        logger.info("unknown api key %s… refused on %s", _shown_prefix(raw), endpoint_name)
+        raise KeyRefused(_("Invalid api_key received -- it is unknown or revoked."))
+    request.integrations_key_use = (key, endpoint_name)
+    if key.revoked_at is not None:
         raise KeyRefused(_("Invalid api_key received -- it is unknown or revoked."))
     services.apikey_use(key=key, endpoint=endpoint_name)
     return key
+
+
+def _shown_prefix(raw: str) -> str:
+    """The prefix part of a value shaped like a key (gzk_<8 letters and digits>_…), else "?"."""
+    match = re.match(r"^gzk_([a-z0-9]{8})_", raw)
+    return match.group(1) if match else "?"
+
+
+def _audit_key_use(request: HttpRequest, status: int) -> None:
+    """One audit event for the request when it was made with an issued key (see
+    services.apikey_use_record). A failure to write it is logged, never turned into an error after
+    the answer (a filing is already committed; the client would file it again)."""
+    use = getattr(request, "integrations_key_use", None)
+    if use is None:
+        return
+    key, endpoint_name = use
+    try:
+        services.apikey_use_record(
+            key=key, endpoint=endpoint_name, method=request.method, path=request.path, status=status
+        )
+    except Exception:
+        logger.exception("could not audit the use of api key %s on %s", key.prefix, endpoint_name)
 
 
 # ---------------------------------------------------------------------------------------------
