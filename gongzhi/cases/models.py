@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.pii import PHONE, EncryptedCharField, mask_phone
 
@@ -414,8 +415,8 @@ class CaseEvent(models.Model):
     )
     actor_label = models.CharField(_("actor label"), max_length=150)
     action = models.CharField(_("action"), max_length=24)
-    from_state = models.CharField(_("from"), max_length=16, choices=State.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=16, choices=State.choices, blank=True)
+    from_state = models.CharField(pgettext_lazy("state", "from"), max_length=16, choices=State.choices, blank=True)
+    to_state = models.CharField(pgettext_lazy("state", "to"), max_length=16, choices=State.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     params = models.JSONField(_("details"), default=dict, blank=True)
     # Hidden from the requester (internal notes).
@@ -596,7 +597,7 @@ class PartyRole(models.TextChoices):
 class DisputeParty(models.Model):
     dispute = models.ForeignKey(Dispute, verbose_name=_("dispute"), on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(_("role"), max_length=10, choices=PartyRole.choices)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = EncryptedCharField(_("phone"), kind=PHONE, max_length=20)
     household = models.ForeignKey(
         "areas.AreaNode", verbose_name=_("household"), null=True, blank=True, on_delete=models.PROTECT,

@@ -109,7 +109,7 @@ def whistle_calls(*, case: Case) -> QuerySet:
 def requester_display(*, user, case: Case) -> str:
     """Who asked, as the viewer may see it: hidden from handlers when the requester asked so."""
     if case.anonymous and not (getattr(user, "is_superuser", False) or case.requester_id == getattr(user, "pk", None)):
-        return "（匿名）"
+        return _("(anonymous)")
     if case.requester_id:
         return str(case.requester)
     from gongzhi.core.pii import mask_name

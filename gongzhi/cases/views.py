@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import AreaKind, AreaNode
@@ -368,6 +368,18 @@ FIGURE_ROWS = [
     ("satisfaction_rate", gettext_lazy("Satisfaction rate")),
     ("composite", gettext_lazy("Composite score")),
 ]
+# The counts behind the rates, as the .xlsx export labels them.
+COUNT_LABELS = {
+    "cases": gettext_lazy("Cases counted"),
+    "responded_in_time": gettext_lazy("Responded in time"),
+    "responded": gettext_lazy("Responded"),
+    "rated": gettext_lazy("Rated"),
+    "solved": gettext_lazy("Rated as solved"),
+    "satisfied": gettext_lazy("Satisfied"),
+    "basic": gettext_lazy("Basically satisfied"),
+    "unsatisfied": gettext_lazy("Not satisfied"),
+    "closed": gettext_lazy("Closed"),
+}
 
 
 @login_required
@@ -406,8 +418,8 @@ def _xlsx(node, start, end, category, rows, levels, data) -> HttpResponse:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "三率"
-    sheet.append([_("Area"), node.name, _("From"), start.isoformat(), _("To"), end.isoformat(),
+    sheet.title = str(_("Three rates"))[:31]
+    sheet.append([_("Area"), node.name, pgettext("period", "From"), start.isoformat(), pgettext("period", "To"), end.isoformat(),
                   _("Matter"), category.name if category else _("All")])
     sheet.append([])
     sheet.append([_("Figure"), _("Value")])
@@ -420,7 +432,7 @@ def _xlsx(node, start, end, category, rows, levels, data) -> HttpResponse:
         sheet.append([str(label), count, float(v["share"]) if v["share"] is not None else None])
     sheet.append([])
     for key, value in data["counts"].items():
-        sheet.append([key, value])
+        sheet.append([str(COUNT_LABELS.get(key, key)), value])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

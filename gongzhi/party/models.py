@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 from gongzhi.areas.models import AreaKind, AreaNode, Unit
@@ -151,7 +152,7 @@ class PartyMember(models.Model):
 
     area_scope_field = "organization__area"
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     joined_on = models.DateField(_("joined the party"), null=True, blank=True)
@@ -170,7 +171,7 @@ class PartyMember(models.Model):
         on_delete=models.SET_NULL,
         related_name="party_memberships",
     )
-    status = models.CharField(_("status"), max_length=15, choices=MemberStatus.choices, default=MemberStatus.FULL)
+    status = models.CharField(pgettext_lazy("party member", "status"), max_length=15, choices=MemberStatus.choices, default=MemberStatus.FULL)
     is_in_service = models.BooleanField(_("in-service member"), default=False)
     employer = models.ForeignKey(
         Unit,

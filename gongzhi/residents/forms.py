@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Household, Relation, ResidenceType, TagKind
 
@@ -17,7 +18,7 @@ class SecretInput(forms.TextInput):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(
         label=_("ID number"), max_length=20, required=False,
         help_text=_("18 characters; the date of birth and gender are read from it."),

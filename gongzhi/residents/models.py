@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core.pii import EncryptedCharField
@@ -104,7 +105,7 @@ class Person(models.Model):
         related_name="residents",
         limit_choices_to={"kind": AreaKind.HOUSEHOLD},
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, db_index=True)
     name_pinyin = models.CharField(_("pinyin"), max_length=200, blank=True, db_index=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
@@ -242,10 +243,10 @@ class Move(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=MoveKind.choices)
     date = models.DateField(_("date"))
     from_household = models.ForeignKey(
-        AreaNode, verbose_name=_("from"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        AreaNode, verbose_name=pgettext_lazy("move", "from"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     to_household = models.ForeignKey(
-        AreaNode, verbose_name=_("to"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        AreaNode, verbose_name=pgettext_lazy("move", "to"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     place = models.CharField(_("from/to (outside)"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -323,7 +324,7 @@ class ImportJob(models.Model):
     area_scope_field = None  # visible to the uploader only (selectors filter by created_by)
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
+        QUEUED = "queued", pgettext_lazy("import job", "Waiting")
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Imported")
         REJECTED = "rejected", _("Rejected: bad rows")
@@ -345,7 +346,7 @@ class ImportJob(models.Model):
     # A large upload waiting for the background worker: stored encrypted (Fernet), deleted after the run.
     upload = models.FileField(_("upload (encrypted)"), upload_to="imports/pending/", blank=True)
     create_households = models.BooleanField(_("create missing rooms"), default=True)
-    message = models.CharField(_("message"), max_length=300, blank=True)
+    message = models.CharField(pgettext_lazy("import job", "message"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("import")

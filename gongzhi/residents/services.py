@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core import audit, pii, scope
@@ -110,7 +111,7 @@ def _apply_identity(person: Person, *, name, id_number, phone, gender, birth_dat
     hashes and masked copies. Raises InvalidInput naming the field (masked values only)."""
     name = " ".join((name or "").split())
     if not name:
-        raise _field_error("name", _("The name is required."))
+        raise _field_error("name", pgettext("person", "The name is required."))
     person.name = name
     person.name_initials, person.name_pinyin = validation.name_pinyin(name)
     if id_number:

@@ -323,7 +323,10 @@ def test_every_app_with_user_facing_text_has_a_chinese_catalogue():
     assert missing == [], f"apps without gongzhi/<app>/locale/zh_Hans (run `make messages`): {missing}"
 
 
-TEMPLATE_STRING = re.compile(r"""{%\s*(?:translate|trans)\s+(["'])(.+?)\1(?![^%]*\bcontext\b)[^%]*%}""")
+# {% translate "msgid" %} or {% translate "msgid" context "ctx" %}: msgid and context stop at their own quote.
+TEMPLATE_STRING = re.compile(
+    r"""{%\s*(?:translate|trans)\s+(["'])((?:(?!\1).)+)\1(?:\s+context\s+(["'])((?:(?!\3).)+)\3)?[^%]*%}"""
+)
 
 
 def test_every_template_string_is_translated_into_chinese():
@@ -332,10 +335,11 @@ def test_every_template_string_is_translated_into_chinese():
 
     untranslated = []
     for template in sorted(GONGZHI_DIR.glob("**/templates/**/*.html")):
-        for _quote, msgid in TEMPLATE_STRING.findall(template.read_text(encoding="utf-8")):
+        for _quote, msgid, _cquote, context in TEMPLATE_STRING.findall(template.read_text(encoding="utf-8")):
             with translation.override("zh-hans"):
-                if re.search(r"[A-Za-z]", msgid) and translation.gettext(msgid) == msgid:
-                    untranslated.append(f"{template.relative_to(GONGZHI_DIR)}: {msgid}")
+                chinese = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                if re.search(r"[A-Za-z]", msgid) and chinese == msgid:
+                    untranslated.append(f"{template.relative_to(GONGZHI_DIR)}: {msgid}{f' ({context})' if context else ''}")
     assert untranslated == [], "run `make messages` and translate: " + "; ".join(untranslated)
 
 
