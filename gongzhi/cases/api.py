@@ -667,3 +667,202 @@ def acknowledge(request: HttpRequest, call_id: int, payload: NoteIn):
 @router.post("/whistle-calls/{call_id}/report", response=WhistleCallOut, summary="Report the department's part")
 def report(request: HttpRequest, call_id: int, payload: ReportIn):
     return services.whistle_report(actor=request.auth, call=_call(request, call_id), report=payload.report)
+
+
+# ---------------------------------------------------------------------------------------------
+# Disputes (矛盾纠纷): parties, mediation sessions, escalation to collective mediation / judicial office
+
+
+class DisputePartyOut(Schema):
+    id: int
+    role: str
+    role_label: str
+    name: str
+    phone_masked: str
+    household_id: int | None = None
+
+    @staticmethod
+    def resolve_role_label(obj) -> str:
+        return str(obj.get_role_display())
+
+    @staticmethod
+    def resolve_phone_masked(obj) -> str:
+        from gongzhi.core import pii
+
+        return pii.mask_phone(obj.phone)
+
+
+class MediatorOut(Schema):
+    name: str
+    kind: str
+    kind_label: str
+    user_id: int | None = None
+    party_member_id: int | None = None
+
+
+class MediationSessionOut(Schema):
+    id: int
+    stage: str
+    held_at: dt.datetime
+    place: str
+    mediators: list[MediatorOut]
+    summary: str
+    outcome: str
+    recorded_by: str | None = None
+
+    @staticmethod
+    def resolve_mediators(obj) -> list[dict]:
+        return obj.mediator_list
+
+    @staticmethod
+    def resolve_recorded_by(obj) -> str | None:
+        return str(obj.recorded_by) if obj.recorded_by_id else None
+
+
+class DisputeOut(Schema):
+    case_id: int
+    stage: str
+    stage_label: str
+    outcome: str
+    outcome_label: str
+    agreement: str
+    agreement_signed_at: dt.datetime | None = None
+    parties: list[DisputePartyOut]
+    sessions: list[MediationSessionOut]
+
+    @staticmethod
+    def resolve_stage_label(obj) -> str:
+        return str(obj.get_stage_display())
+
+    @staticmethod
+    def resolve_outcome_label(obj) -> str:
+        return str(obj.get_outcome_display())
+
+    @staticmethod
+    def resolve_parties(obj) -> list:
+        return list(obj.parties.all()) if obj.pk else []
+
+    @staticmethod
+    def resolve_sessions(obj) -> list:
+        return list(obj.sessions.select_related("recorded_by")) if obj.pk else []
+
+
+class DisputePartyIn(Schema):
+    role: str
+    name: str
+    phone: str = ""
+    household_id: int | None = None
+
+
+class MediatorIn(Schema):
+    """Pick a person who exists by `user_id` or `party_member_id` (see GET …/dispute/mediators;
+    name and kind come from the record), or name a volunteer, residents' representative or lawyer
+    with `name` and `kind`."""
+
+    user_id: int | None = None
+    party_member_id: int | None = None
+    name: str = ""
+    kind: str = ""
+
+
+class MediationSessionIn(Schema):
+    held_at: dt.datetime
+    mediators: list[MediatorIn]
+    summary: str
+    outcome: str
+    place: str = ""
+    agreement: str = ""
+
+
+class DisputeEscalateIn(Schema):
+    stage: str
+    reason: str
+
+
+class MediatorCandidateOut(Schema):
+    user_id: int | None = None
+    party_member_id: int | None = None
+    name: str
+    kind: str
+    kind_label: str
+    detail: str = ""
+
+
+class MediatorCandidatesOut(Schema):
+    people: list[MediatorCandidateOut]
+    named_kinds: list[dict]
+
+
+def _dispute_case(request: HttpRequest, case_id: int) -> Case:
+    case = _case(request, case_id)
+    if case.kind != "dispute":
+        raise NotFound(_("This case is not a dispute."))
+    return case
+
+
+def _dispute(case: Case):
+    from .models import Dispute
+
+    return selectors.dispute_of(case=case) or Dispute(case=case)
+
+
+@router.get("/{case_id}/dispute", response=DisputeOut,
+            summary="The dispute of a case: stage, outcome, agreement, parties (phones masked), sessions")
+def dispute(request: HttpRequest, case_id: int):
+    return _dispute(_dispute_case(request, case_id))
+
+
+@router.get("/{case_id}/dispute/mediators", response=MediatorCandidatesOut,
+            summary="Who may be picked to mediate: grid workers and staff of the area, party members of the community")
+def dispute_mediators(request: HttpRequest, case_id: int):
+    from gongzhi.core.errors import Forbidden
+
+    case = _dispute_case(request, case_id)
+    if (request.auth.role == "resident" and not request.auth.is_superuser) or not services._holds(request.auth, case):
+        raise Forbidden(_("The case is held elsewhere; you may not act on it."))
+    found = selectors.mediator_candidates(user=request.auth, case=case)
+    people = [{"user_id": u.pk, "name": str(u), "kind": kind.value, "kind_label": str(kind.label)}
+              for u, kind in found["users"]]
+    from .models import MediatorKind
+
+    people += [{"party_member_id": m.pk, "name": m.name, "kind": MediatorKind.PARTY_MEMBER.value,
+                "kind_label": str(MediatorKind.PARTY_MEMBER.label), "detail": m.organization.name}
+               for m in found["members"]]
+    named = [{"kind": k.value, "label": str(k.label)} for k in selectors.NAMED_MEDIATOR_KINDS]
+    return {"people": people, "named_kinds": named}
+
+
+@router.post("/{case_id}/dispute/parties", response={201: DisputeOut}, summary="Add a party to the dispute")
+def dispute_party(request: HttpRequest, case_id: int, payload: DisputePartyIn):
+    from gongzhi.core import scope
+
+    case = _dispute_case(request, case_id)
+    household = None
+    if payload.household_id:
+        household = AreaNode.objects.filter(pk=payload.household_id, kind="household").first()
+        if household is None or not scope.covers_path(request.auth, household.path):
+            message = _("Choose a household.")
+            raise InvalidInput(message, fields={"household_id": [message]})
+    services.dispute_add_party(actor=request.auth, case=case, role=payload.role, name=payload.name,
+                               phone=payload.phone, household=household)
+    return Status(201, _dispute(case))
+
+
+@router.post("/{case_id}/dispute/sessions", response={201: DisputeOut},
+             summary="Record a mediation session (held_at with a time zone, not in the future)")
+def dispute_session(request: HttpRequest, case_id: int, payload: MediationSessionIn):
+    case = _dispute_case(request, case_id)
+    services.dispute_record_session(
+        actor=request.auth, case=case, held_at=payload.held_at,
+        mediators=[m.dict(exclude_defaults=True) for m in payload.mediators],
+        summary=payload.summary, outcome=payload.outcome, place=payload.place, agreement=payload.agreement,
+    )
+    return Status(201, _dispute(case))
+
+
+@router.post("/{case_id}/dispute/escalate", response=DisputeOut,
+             summary="Move the dispute on: to collective mediation (议事站, stage 'collective'), then the judicial office ('judicial')")
+def dispute_escalate(request: HttpRequest, case_id: int, payload: DisputeEscalateIn):
+    case = _dispute_case(request, case_id)
+    services.dispute_escalate(actor=request.auth, case=case, stage=payload.stage, reason=payload.reason)
+    return _dispute(case)

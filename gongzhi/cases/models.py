@@ -629,7 +629,7 @@ class MediationSession(models.Model):
     stage = models.CharField(_("stage"), max_length=12, choices=DisputeStage.choices)
     held_at = models.DateTimeField(_("held"))
     place = models.CharField(_("place"), max_length=100, blank=True)
-    # [{"name": ..., "kind": MediatorKind, "user_id": optional}]
+    # [{"name": ..., "kind": MediatorKind, "user_id" or "party_member_id": optional}]
     mediators = models.JSONField(_("mediators"), default=list)
     summary = models.TextField(_("summary"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=DisputeOutcome.choices)
@@ -645,3 +645,9 @@ class MediationSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute_id} {self.held_at:%Y-%m-%d}"
+
+    @property
+    def mediator_list(self) -> list[dict]:
+        """The mediators with their kind's label, for pages and the API."""
+        labels = dict(MediatorKind.choices)
+        return [{**m, "kind_label": str(labels.get(m.get("kind"), m.get("kind", "")))} for m in self.mediators]

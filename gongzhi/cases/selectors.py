@@ -29,7 +29,9 @@ from .models import (
     CaseAttachment,
     CaseEvent,
     Category,
+    Dispute,
     Level,
+    MediatorKind,
     Rating,
     State,
     WhistleCall,
@@ -435,4 +437,58 @@ def triage_display(case: Case) -> dict | None:
         "requested": record.get("requested") or "",
         "requested_name": names.get(record.get("requested") or "", ""),
         "auto_routed": case.auto_routed,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Disputes (矛盾纠纷)
+
+# Who mediates as what: staff accounts of these roles can be picked as mediators.
+MEDIATOR_ROLE_KINDS = {
+    "grid_worker": MediatorKind.GRID_WORKER,
+    "community_staff": MediatorKind.STAFF,
+    "street_staff": MediatorKind.STAFF,
+}
+# Mediators no registry holds (volunteers, residents' representatives, lawyers): named by hand.
+NAMED_MEDIATOR_KINDS = (MediatorKind.VOLUNTEER, MediatorKind.REPRESENTATIVE, MediatorKind.LAWYER)
+
+
+def dispute_of(*, case: Case) -> Dispute | None:
+    """The dispute record of a case the caller got through `case_get`, with parties and sessions."""
+    return Dispute.objects.filter(case=case).prefetch_related("parties", "sessions").first()
+
+
+def mediator_users(*, user, case: Case) -> QuerySet:
+    """Grid workers and community/street staff `user` can see who are bound to the location of
+    `case` or a node above it (its grid, community, street)."""
+    from gongzhi.accounts.selectors import users_visible
+
+    path, step = case.location_path, AreaNode.steplen
+    above = [path[:end] for end in range(step, len(path) + 1, step)]
+    return (
+        users_visible(user=user)
+        .filter(is_active=True, role__in=list(MEDIATOR_ROLE_KINDS), area_bindings__node__path__in=above)
+        .distinct()
+        .order_by("role", "display_name", "username")
+    )
+
+
+def mediator_members(*, user, case: Case) -> QuerySet:
+    """Party members `user` can see in the organisations of the location's community, with the
+    in-service members registered there (双报到)."""
+    from gongzhi.party.selectors import members_visible
+
+    community = routing.prefix(case.location_path, routing.DEPTH[AreaKind.COMMUNITY])
+    return members_visible(user=user).filter(
+        Q(organization__area__path__startswith=community) | Q(home_community__path=community)
+    )
+
+
+def mediator_candidates(*, user, case: Case) -> dict:
+    """The people `user` may pick to mediate the dispute of `case`: accounts (`mediator_users`) with
+    the kind their role gives, and party members (`mediator_members`). Volunteers, residents'
+    representatives and lawyers have no registry here and are named by hand (`NAMED_MEDIATOR_KINDS`)."""
+    return {
+        "users": [(u, MEDIATOR_ROLE_KINDS[u.role]) for u in mediator_users(user=user, case=case)[:200]],
+        "members": list(mediator_members(user=user, case=case)[:500]),
     }

@@ -1383,6 +1383,50 @@ def _lock_dispute(actor: Actor, case: Case) -> tuple[Case, Dispute]:
     return case, dispute
 
 
+def _mediators(actor: Actor, case: Case, mediators: list[dict]) -> list[dict]:
+    """The mediators as stored on a session. A person who exists is picked by `user_id` (a grid
+    worker or community/street staff of the case's location) or `party_member_id` (a party member of
+    its community) among those `selectors.mediator_candidates` offers the actor, and takes name and
+    kind from the record; anyone else — volunteers, residents' representatives, lawyers, who have no
+    registry — is named with that kind. Repeats are dropped."""
+    from . import selectors
+
+    def refuse(message: str):
+        raise InvalidInput(message, fields={"mediators": [message]})
+
+    if not isinstance(mediators, list | tuple) or not mediators:
+        refuse(_("Name at least one mediator."))
+    stored: list[dict] = []
+    for item in mediators:
+        if not isinstance(item, dict):
+            refuse(_("Name each mediator and what they are (grid worker, party member, volunteer …)."))
+        user_id, member_id = item.get("user_id"), item.get("party_member_id")
+        try:
+            user_id = int(user_id) if user_id not in (None, "") else None
+            member_id = int(member_id) if member_id not in (None, "") else None
+        except (TypeError, ValueError):
+            refuse(_("Pick the mediator from the list."))
+        if user_id is not None:
+            person = selectors.mediator_users(user=actor, case=case).filter(pk=user_id).first()
+            if person is None:
+                refuse(_("Pick mediators from the grid workers and staff of the dispute's area."))
+            entry = {"name": str(person), "kind": selectors.MEDIATOR_ROLE_KINDS[person.role], "user_id": person.pk}
+        elif member_id is not None:
+            member = selectors.mediator_members(user=actor, case=case).filter(pk=member_id).first()
+            if member is None:
+                refuse(_("Pick party members from those of the dispute's community."))
+            entry = {"name": member.name, "kind": MediatorKind.PARTY_MEMBER, "party_member_id": member.pk}
+        else:
+            name, kind = str(item.get("name") or "").strip()[:50], item.get("kind")
+            if not name or kind not in selectors.NAMED_MEDIATOR_KINDS:
+                refuse(_("Pick grid workers, staff and party members from the list; name a volunteer, "
+                         "residents' representative or lawyer with what they are."))
+            entry = {"name": name, "kind": str(kind)}
+        if entry not in stored:
+            stored.append(entry)
+    return stored
+
+
 @transaction.atomic
 def dispute_add_party(
     *, actor: Actor, case: Case, role: str, name: str, phone: str = "", household: AreaNode | None = None
@@ -1412,14 +1456,16 @@ def dispute_record_session(
     place: str = "",
     agreement: str = "",
 ) -> MediationSession:
-    """One mediation session with its mediators (grid workers, party members, volunteers,
-    representatives …). An agreed outcome with its text records the mediation agreement."""
+    """One mediation session, held at `held_at` (aware, not in the future), with its mediators (see
+    `_mediators`: picked grid workers, staff and party members, or named volunteers, residents'
+    representatives, lawyers). An agreed outcome with its text records the mediation agreement."""
     case, dispute = _lock_dispute(actor, case)
-    if timezone.is_naive(held_at):
+    if not isinstance(held_at, dt.datetime) or timezone.is_naive(held_at):
         raise InvalidInput(_("The time must carry a time zone."), fields={"held_at": [_("Invalid time.")]})
-    if not mediators or any(not m.get("name") or m.get("kind") not in MediatorKind.values for m in mediators):
-        message = _("Name each mediator and what they are (grid worker, party member, volunteer …).")
-        raise InvalidInput(message, fields={"mediators": [message]})
+    if held_at > timezone.now():
+        message = _("A mediation session is recorded once it has been held: the time lies in the future.")
+        raise InvalidInput(message, fields={"held_at": [message]})
+    mediators = _mediators(actor, case, mediators)
     if outcome not in DisputeOutcome.values:
         raise InvalidInput(_("Choose the outcome."), fields={"outcome": [_("Choose a valid outcome.")]})
     summary = _required_text(summary, "summary", _("Summarise the session."))

@@ -23,7 +23,7 @@ from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.areas.selectors import area_node_get, area_roots_for
 from gongzhi.core import downloads, notifications, scope
 from gongzhi.core import selectors as core_selectors
-from gongzhi.core.errors import DomainError, NotFound
+from gongzhi.core.errors import DomainError, InvalidInput, NotFound
 
 from . import routing, selectors, services, workflow
 from .models import (
@@ -33,7 +33,6 @@ from .models import (
     DisputeOutcome,
     DisputeStage,
     Level,
-    MediatorKind,
     PartyRole,
     Rating,
     Result,
@@ -186,11 +185,14 @@ def detail(request, pk: int):
         if request.user.role == "department_staff" else [],
         "dispute": getattr(case, "dispute", None) if case.kind == "dispute" else None,
         "party_roles": PartyRole.choices,
-        "mediator_kinds": MediatorKind.choices,
+        "mediator_kinds": [(k.value, k.label) for k in selectors.NAMED_MEDIATOR_KINDS],
         "dispute_outcomes": DisputeOutcome.choices,
         "dispute_stages": DisputeStage.choices,
         "is_handler": services._holds(request.user, case) and request.user.role != "resident",
     }
+    if context["dispute"] is not None and context["is_handler"]:
+        context["mediator_choices"] = selectors.mediator_candidates(user=request.user, case=case)
+        context["held_at_default"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     if "dispatch" in possible:
         context["dispatch_targets"] = selectors.dispatch_targets(user=request.user, case=case)
     if request.user.role != "resident":
@@ -301,10 +303,9 @@ def act(request, pk: int, action: str):
             services.dispute_add_party(actor=user, case=case, role=post.get("role", ""), name=post.get("name", ""),
                                        phone=post.get("phone", ""))
         elif action == "mediation":
-            mediators = [{"name": n.strip(), "kind": post.get("mediator_kind", "grid_worker")}
-                         for n in post.get("mediators", "").replace("，", ",").split(",") if n.strip()]
             services.dispute_record_session(
-                actor=user, case=case, held_at=timezone.now(), mediators=mediators, summary=post.get("summary", ""),
+                actor=user, case=case, held_at=_held_at(post.get("held_at", "")), mediators=_mediators_from(post),
+                summary=post.get("summary", ""),
                 outcome=post.get("outcome", ""), place=post.get("place", ""), agreement=post.get("agreement", ""),
             )
         elif action == "dispute_escalate":
@@ -320,6 +321,35 @@ def act(request, pk: int, action: str):
     if not selectors.cases_visible(user=user).filter(pk=pk).exists():
         return redirect("cases:inbox")
     return redirect("cases:detail", pk=pk)
+
+
+def _held_at(value: str) -> dt.datetime:
+    """A datetime-local value ("2026-12-01T14:30") in the current time zone; empty means now."""
+    value = value.strip()
+    if not value:
+        return timezone.now()
+    try:
+        held_at = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        message = _("Give the date and time the session was held.")
+        raise InvalidInput(message, fields={"held_at": [message]}) from exc
+    return held_at if timezone.is_aware(held_at) else timezone.make_aware(held_at)
+
+
+def _mediators_from(post) -> list[dict]:
+    """The mediation dialog's mediators: people picked from the list ("user:<id>", "member:<id>")
+    and people named by hand, each with their own kind (`other_name` / `other_kind`, row by row)."""
+    mediators: list[dict] = []
+    for value in post.getlist("mediator"):
+        source, _sep, ident = value.partition(":")
+        key = {"user": "user_id", "member": "party_member_id"}.get(source)
+        if key is None or not ident.isdigit():
+            raise ValueError(value)
+        mediators.append({key: int(ident)})
+    for name, kind in zip(post.getlist("other_name"), post.getlist("other_kind"), strict=False):
+        if name.strip():
+            mediators.append({"name": name.strip(), "kind": kind})
+    return mediators
 
 
 def _action_label(action: str) -> str:

@@ -393,7 +393,7 @@ def test_dispute_mediation_and_escalation_to_collective_mediation(w):
     case = in_progress(w, "neighbour-dispute", title="楼上漏水纠纷", description="楼上漏水损坏楼下吊顶")
     services.dispute_add_party(actor=w.worker_a, case=case, role="applicant", name="李建国", phone="13900001111")
     services.dispute_add_party(actor=w.worker_a, case=case, role="respondent", name="赵敏")
-    mediators = [{"name": "网格员", "kind": "grid_worker"}, {"name": "党员志愿者", "kind": "party_member"}]
+    mediators = [{"user_id": w.worker_a2.pk}, {"name": "王志愿", "kind": "volunteer"}]
     services.dispute_record_session(actor=w.worker_a, case=case, held_at=timezone.now(), mediators=mediators,
                                     summary="双方各执一词", outcome="failed")
     dispute = services.dispute_escalate(actor=w.worker_a, case=case, stage="collective", reason="到议事站集体劝解")
