@@ -212,6 +212,28 @@ class CaseFiledOut(CaseOut):
         return obj.created_at.astimezone(dt.UTC)
 
 
+class SupervisionOut(Schema):
+    """A warning or supervision (督办) raised by the SLA sweep: who was told (level and node or
+    department), about which deadline, when."""
+
+    id: int
+    kind: str
+    level: str
+    node: str | None = None
+    department: str | None = None
+    due: dt.datetime
+    created_at: dt.datetime
+    notified_at: dt.datetime | None = None
+
+    @staticmethod
+    def resolve_node(obj) -> str | None:
+        return obj.node.name if obj.node_id else None
+
+    @staticmethod
+    def resolve_department(obj) -> str | None:
+        return obj.department.code if obj.department_id else None
+
+
 class CaseDetailOut(CaseFields):
     description: str
     answers: dict
@@ -231,6 +253,7 @@ class CaseDetailOut(CaseFields):
     whistle_calls: list[WhistleCallOut]
     auto_routed: bool = False
     triage: dict | None = None
+    supervisions: list[SupervisionOut] = []
 
 
 def _detail(request: HttpRequest, case: Case) -> dict:
@@ -256,6 +279,7 @@ def _detail(request: HttpRequest, case: Case) -> dict:
         auto_routed=case.auto_routed,
         # what triage suggested is for staff; a requester sees the matter only
         triage=case.triage if user.is_superuser or user.role != "resident" else None,
+        supervisions=list(selectors.supervisions(user=user, case=case)),
     )
     return data
 

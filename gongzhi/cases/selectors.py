@@ -34,6 +34,7 @@ from .models import (
     MediatorKind,
     Rating,
     State,
+    Supervision,
     WhistleCall,
 )
 
@@ -90,6 +91,15 @@ def timeline(*, user, case: Case) -> QuerySet:
     if not sees_internal(user):
         events = events.filter(internal=False)
     return events.order_by("created_at", "id")
+
+
+def supervisions(*, user, case: Case) -> QuerySet:
+    """The warnings and supervision (督办) the SLA sweep raised on `case` (one the caller reached
+    through `case_get`), newest first, with the node or department told. Staff see them (the level
+    above is told, and its scope covers the case); a requester does not."""
+    if not sees_internal(user):
+        return Supervision.objects.none()
+    return Supervision.objects.filter(case=case).select_related("node", "department").order_by("-created_at", "-id")
 
 
 def attachment_get(*, user, pk: int) -> CaseAttachment:

@@ -27,17 +27,19 @@ from django_tasks import task
 
 from gongzhi.accounts.models import AreaBinding, User
 from gongzhi.areas.models import AreaNode
-from gongzhi.core import notifications
+from gongzhi.core import audit, notifications
 from gongzhi.core.actors import SystemActor
 from gongzhi.core.context import action_context
 from gongzhi.core.models import Notification
 
 from . import conf, services
-from .models import OPEN_STATES, Case, Level, State, Supervision, SupervisionKind
+from .models import OPEN_STATES, Case, CaseEvent, Level, State, Supervision, SupervisionKind
 
 logger = logging.getLogger(__name__)
 
 ACTOR = SystemActor(label="task:sla-sweep")
+# The actor label of the case events the sweep writes (the timeline shows it).
+EVENT_ACTOR_LABEL = "system"
 
 # Who is told at each supervising level.
 LEVEL_ROLES = {
@@ -76,15 +78,50 @@ def _in(values) -> str:
     return ", ".join(f"'{v}'" for v in values)  # fixed enum values, never user input
 
 
+def _event_sql() -> tuple[str, dict]:
+    """The INSERT … SELECT writing one case event ("supervise", by "system") per supervision row of
+    `kind` raised at `stamp`, its note naming the level told; and the translated notes."""
+    formats = {
+        SupervisionKind.HANDLING_OVERDUE: _("Supervision (督办) by the %(level)s: the handling limit has passed."),
+        SupervisionKind.HANDLING_WARNING: _("Warning to the %(level)s: the handling limit is nearly reached."),
+        SupervisionKind.RESPONSE_OVERDUE: _(
+            "Supervision (督办) by the %(level)s: the requester was not contacted within the response limit."
+        ),
+    }
+    labels = {**dict(Level.choices), "district": _("District")}
+    params, whens = {}, []
+    for kind, text in formats.items():
+        for i, (level, label) in enumerate(labels.items()):
+            key = f"note_{kind}_{i}"
+            params[key] = text % {"level": str(label).lower()}  # "the community"; no-op in Chinese
+            whens.append(f"WHEN '{kind}:{level}' THEN %({key})s")
+    details = (
+        "'{\"supervision\": ' || CAST(s.id AS TEXT) || ', \"kind\": \"' || s.kind || "
+        "'\", \"level\": \"' || s.level || '\"}'"
+    )
+    if connection.vendor == "postgresql":
+        details = f"CAST({details} AS jsonb)"
+    sql = f"""
+        INSERT INTO {CaseEvent._meta.db_table}
+            (case_id, created_at, actor_id, actor_label, action, from_state, to_state, note, params, internal)
+        SELECT s.case_id, %(stamp)s, NULL, %(label)s, 'supervise', '', '',
+               CASE s.kind || ':' || s.level {" ".join(whens)} ELSE '' END, {details}, %(internal)s
+        FROM {Supervision._meta.db_table} s
+        WHERE s.created_at = %(stamp)s AND s.notified_at IS NULL AND s.kind = %(kind)s
+    """  # noqa: S608
+    return sql, {**params, "label": EVENT_ACTOR_LABEL, "internal": True}
+
+
 def raise_supervisions(kind: str, *, now: dt.datetime) -> int:
-    """Insert the missing supervision rows of `kind` for every open case past its deadline; returns
-    how many were inserted."""
+    """Insert the missing supervision rows of `kind` for every open case past its deadline, and a
+    case event for each (same statement count whatever the number); returns how many were inserted.
+    The rows of this run carry its own time stamp (`created_at`), which picks them for the events."""
     field, extra, raised = KIND_RULES[kind]
     # Only table and column names and fixed enum values are formatted in; data are parameters.
     sql = f"""
         INSERT INTO {Supervision._meta.db_table} (case_id, kind, level, node_id, department_id, due, created_at)
         SELECT t.id, %(kind)s, t.target, n.id,
-               CASE WHEN t.target = 'department' THEN t.department_id END, t.due, %(now)s
+               CASE WHEN t.target = 'department' THEN t.department_id END, t.due, %(stamp)s
         FROM (
             SELECT c.id, c.department_id, c.area_path, c.{field} AS due,
                    {RAISED_SQL if raised else HOLDER_SQL} AS target
@@ -98,9 +135,15 @@ def raise_supervisions(kind: str, *, now: dt.datetime) -> int:
         )
         ON CONFLICT DO NOTHING
     """  # noqa: S608
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    events, notes = _event_sql()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, {"kind": str(kind), "now": connection.ops.adapt_datetimefield_value(now)})
-        return max(cursor.rowcount, 0)
+        cursor.execute(sql, {"kind": str(kind), "now": connection.ops.adapt_datetimefield_value(now),
+                             "stamp": stamp})
+        raised_count = max(cursor.rowcount, 0)
+        if raised_count:
+            cursor.execute(events, {**notes, "kind": str(kind), "stamp": stamp})
+        return raised_count
 
 
 def _titles() -> dict[str, tuple[str, str]]:
@@ -187,6 +230,10 @@ def sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     counts = {str(kind): raise_supervisions(kind, now=now) for kind in KIND_RULES}
     counts["notifications"] = notify_pending()
     counts["auto_closed"] = auto_close_unrated(now=now)
+    if any(counts.values()):
+        # One audit event per run that changed something (a run finding nothing writes none: the
+        # log is append-only and the sweep runs every few minutes; the task queue records each run).
+        audit.record(actor=ACTOR, action="cases.sla.sweep", after=counts, note=f"deadlines as of {now.isoformat()}")
     logger.info("sla sweep: %s", counts)
     return counts
 

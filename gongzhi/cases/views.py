@@ -174,6 +174,7 @@ def detail(request, pk: int):
         "light": selectors.light(case),
         "timeline": selectors.timeline(user=request.user, case=case),
         "calls": selectors.whistle_calls(case=case),
+        "supervisions": selectors.supervisions(user=request.user, case=case),
         "requester": selectors.requester_display(user=request.user, case=case),
         "actions": possible,
         "results": Result.choices,

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gongzhi.cases import services, tasks
-from gongzhi.cases.models import Supervision, SupervisionKind
+from gongzhi.cases.models import CaseEvent, Supervision, SupervisionKind
 from gongzhi.cases.tests.factories import dispatched, in_progress, world
-from gongzhi.core.models import Notification
+from gongzhi.core.models import AuditEvent, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,14 @@ def test_overdue_case_is_supervised_by_the_level_above_and_running_twice_notifie
     tasks.sweep(now=later + dt.timedelta(hours=1))
     assert Supervision.objects.filter(case=case).count() == 1
     assert told.count() == 1
+    # the timeline shows it once, by the system, naming the level; one audit event for the run
+    [event] = CaseEvent.objects.filter(case=case, action="supervise")
+    assert event.actor is None and event.actor_label == "system" and event.internal
+    assert "社区" in event.note and event.params == {
+        "supervision": supervision.pk, "kind": "handling_overdue", "level": "community"}
+    [run] = AuditEvent.objects.filter(action="cases.sla.sweep")
+    assert run.actor_label == "task:sla-sweep" and run.after["handling_overdue"] == 1
+    assert run.after["notifications"] == 1
 
 
 def test_the_warning_share_raises_a_yellow_warning_to_the_holder(w):
@@ -49,6 +57,7 @@ def test_the_warning_share_raises_a_yellow_warning_to_the_holder(w):
     tasks.sweep(now=case.handling_warn_at + dt.timedelta(seconds=1))
     warning = Supervision.objects.get(case=case)
     assert warning.kind == SupervisionKind.HANDLING_WARNING and warning.level == "grid"
+    assert "网格" in CaseEvent.objects.get(case=case, action="supervise").note
     assert Notification.objects.filter(kind="cases.handling_warning", recipient=w.worker_a).count() == 1
 
 
@@ -65,6 +74,14 @@ def test_catching_up_after_downtime_raises_everything_that_fell_due_meanwhile(w)
     for case in cases:
         kinds = set(Supervision.objects.filter(case=case).values_list("kind", flat=True))
         assert kinds == {SupervisionKind.HANDLING_OVERDUE, SupervisionKind.RESPONSE_OVERDUE}
+        events = CaseEvent.objects.filter(case=case, action="supervise")
+        assert sorted(e.params["kind"] for e in events) == ["handling_overdue", "response_overdue"]
+    [run] = AuditEvent.objects.filter(action="cases.sla.sweep")
+    assert run.after["handling_overdue"] == run.after["response_overdue"] == 3
+    # a second catch-up run finds nothing new: no event, no audit
+    tasks.sweep(now=timezone.now() + dt.timedelta(days=31))
+    assert CaseEvent.objects.filter(action="supervise").count() == 6
+    assert AuditEvent.objects.filter(action="cases.sla.sweep").count() == 1
 
 
 def test_an_escalated_overdue_case_is_supervised_again_at_the_new_level(w):
@@ -90,6 +107,7 @@ def test_the_sweep_is_set_based(w, settings):
     with CaptureQueriesContext(connection) as more:
         tasks.sweep(now=timezone.now() + dt.timedelta(days=30))
     assert Supervision.objects.count() == 48
+    assert CaseEvent.objects.filter(action="supervise").count() == 48
     assert len(more.captured_queries) <= len(few.captured_queries) + 2
 
 
@@ -114,3 +132,21 @@ def test_supervision_notifications_are_delivered_after_commit(w, django_capture_
     assert told.get().url == f"/cases/{case.pk}/" and case.title in told.get().title
     supervision = Supervision.objects.get(case=case, kind=SupervisionKind.HANDLING_OVERDUE)
     assert supervision.due == case.handling_due and supervision.notified_at is not None
+
+
+def test_the_level_above_sees_the_supervision_on_the_case_page_and_in_the_api(w, client):
+    from gongzhi.accounts.tests.factories import PASSWORD
+
+    case = in_progress(w)  # held by grid A: supervised by the community
+    tasks.sweep(now=case.handling_due + dt.timedelta(minutes=1))
+    client.force_login(w.cstaff)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="supervision"' in page and w.community.name in page
+    assert "督办" in page  # the timeline's "supervise" event has its label
+    assert client.login(username=w.cstaff.username, password=PASSWORD)
+    kinds = {(s["kind"], s["level"], s["node"]) for s in client.get(f"/api/cases/{case.pk}").json()["supervisions"]}
+    assert ("handling_overdue", "community", w.community.name) in kinds
+    # the requester sees neither the section nor the rows
+    client.force_login(case.requester)
+    assert 'id="supervision"' not in client.get(f"/cases/{case.pk}/").content.decode()
+    assert client.get(f"/api/cases/{case.pk}").json()["supervisions"] == []

@@ -7,7 +7,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.db.utils import OperationalError
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -24,6 +24,13 @@ logger = logging.getLogger("django_tasks_db")
 
 def default_queues() -> str:
     return ",".join(settings.TASKS.get("default", {}).get("QUEUES") or QUEUES)
+
+
+def refresh_connections() -> None:
+    """Drop expired connections between tasks, as requests do (never inside a transaction: a
+    worker run by a test or a caller's atomic block keeps its connection)."""
+    if not any(c.in_atomic_block for c in connections.all(initialized_only=True)):
+        close_old_connections()
 
 
 class SchedulingWorker(Worker):
@@ -63,7 +70,7 @@ class SchedulingWorker(Worker):
         if self.startup_delay and self.interval:
             time.sleep(random.random())  # noqa: S311 - spread workers started together
         while self.running:
-            close_old_connections()
+            refresh_connections()
             self.schedule()
             task_result, retrieved = self.claim()
             if task_result is not None:
@@ -72,7 +79,7 @@ class SchedulingWorker(Worker):
                 return
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                 return
-            close_old_connections()
+            refresh_connections()
             if self.running and not task_result:
                 time.sleep(self.interval)
 
