@@ -7,11 +7,12 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core import pii
 from gongzhi.core.admin_scope import ScopedAdminMixin
 from gongzhi.core.errors import DomainError
 
 from . import services
-from .models import Case, Category, CategoryRevision
+from .models import Case, Category, CategoryRevision, Dispute, DisputeParty, MediationSession
 
 CATALOGUE_ROLES = {"district_admin"}
 
@@ -171,6 +172,72 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["category"]
     exclude = ["caller_phone", "caller_phone_index"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DisputePartyInline(_ReadOnlyInline):
+    model = DisputeParty
+    fields = ["role", "name", "phone_masked", "household"]
+    readonly_fields = fields
+
+    @admin.display(description=_("phone"))
+    def phone_masked(self, obj):
+        return pii.mask_phone(obj.phone)
+
+
+class MediationSessionInline(_ReadOnlyInline):
+    model = MediationSession
+    fields = ["held_at", "stage", "place", "mediator_names", "summary", "outcome", "recorded_by"]
+    readonly_fields = fields
+
+    @admin.display(description=_("mediators"))
+    def mediator_names(self, obj):
+        return "; ".join(f"{m.get('name', '')} ({m['kind_label']})" for m in obj.mediator_list)
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Disputes (矛盾纠纷) with their parties (phones masked) and mediation sessions, read-only and
+    scoped like cases; they change only through the case page and the API."""
+
+    list_display = ["case", "stage", "outcome", "agreement_signed_at"]
+    list_filter = ["stage", "outcome"]
+    search_fields = ["case__title"]
+    list_select_related = ["case"]
+    fields = ["case", "stage", "outcome", "agreement", "agreement_signed_at"]
+    readonly_fields = fields
+    inlines = [DisputePartyInline, MediationSessionInline]
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff

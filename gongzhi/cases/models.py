@@ -572,6 +572,8 @@ class DisputeOutcome(models.TextChoices):
 class Dispute(models.Model):
     """The mediation record of a case of kind dispute (矛盾纠纷): stage, outcome, agreement."""
 
+    area_scope_field = "case__area"  # where the case is held, as for cases
+
     case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="dispute")
     stage = models.CharField(_("stage"), max_length=12, choices=DisputeStage.choices, default=DisputeStage.MEDIATION)
     outcome = models.CharField(

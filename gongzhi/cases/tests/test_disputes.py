@@ -176,3 +176,29 @@ def test_the_case_page_refuses_a_session_in_the_future(client, w, case):
     }, follow=True)
     assert [str(m) for m in response.context["messages"]]
     assert not MediationSession.objects.exists()
+
+
+def test_disputes_in_the_admin_are_read_only_scoped_and_mask_phones(client, w, case):
+    from gongzhi.cases import services
+    from gongzhi.cases.tests.factories import dispatched
+
+    services.dispute_add_party(actor=w.worker_a, case=case, role="applicant", name="李建国", phone="13900001111")
+    services.dispute_record_session(actor=w.worker_a, case=case, held_at=timezone.now(), summary="初次调解",
+                                    outcome="failed", mediators=[{"name": "王志愿", "kind": "volunteer"}])
+    elsewhere = dispatched(w, "neighbour-dispute", where="building_b")
+    mine, other = Dispute.objects.get(case=case), Dispute.objects.get(case=elsewhere)
+
+    login(client, w.worker_a)
+    listing = client.get("/admin/cases/dispute/")
+    assert listing.status_code == 200
+    assert {d.pk for d in listing.context["cl"].result_list} == {mine.pk}
+    page = client.get(f"/admin/cases/dispute/{mine.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "李建国" in html and "139****1111" in html and "13900001111" not in html
+    assert "王志愿" in html and "初次调解" in html
+    assert client.get(f"/admin/cases/dispute/{other.pk}/change/").status_code == 404
+    assert client.post(f"/admin/cases/dispute/{mine.pk}/change/", {"stage": "judicial"}).status_code == 403
+    assert client.get("/admin/cases/dispute/add/").status_code == 403
+    mine.refresh_from_db()
+    assert mine.stage == "mediation"
