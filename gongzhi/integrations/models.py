@@ -61,8 +61,8 @@ class ApiKey(models.Model):
 
 
 class ApiKeyUsage(models.Model):
-    """Uses of a key, counted per hour and endpoint (one row per key, hour and endpoint rather
-    than an audit row per read). Filing a request is also audited one by one."""
+    """Uses of a key, counted per hour and endpoint: an overview for the admin. Each use is also an
+    audit event of its own (`integrations.apikey.use`)."""
 
     key = models.ForeignKey(ApiKey, verbose_name=_("API key"), on_delete=models.CASCADE, related_name="usage")
     hour = models.DateTimeField(_("hour"))

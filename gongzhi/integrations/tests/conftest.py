@@ -4,8 +4,8 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_windows():
-    """Rate-limit windows live in the cache, keyed by the key's id: start each test empty (ids are
-    reused between tests on SQLite)."""
+    """Rate-limit windows may live in the cache (INTEGRATIONS_RATE_LIMIT_STORE=cache), keyed by the
+    key's id: start each test empty (ids are reused between tests on SQLite)."""
     cache.clear()
     yield
     cache.clear()
