@@ -119,7 +119,7 @@ class CaseFields(Schema):
 class CaseOut(CaseFields):
     @staticmethod
     def resolve_state_label(obj) -> str:
-        return str(obj.get_state_display())
+        return selectors.state_label(obj.state)
 
     @staticmethod
     def resolve_category(obj) -> str:
@@ -463,7 +463,7 @@ def inbox(request: HttpRequest, box: str = "to_claim"):
     if box not in selectors.BOXES or box == "whistle":
         message = _("Unknown inbox.")
         raise InvalidInput(message, fields={"box": [message]})
-    return selectors.inbox(user=request.auth, box=box).select_related("category", "department", "assignee")
+    return selectors.inbox(user=request.auth, box=box)
 
 
 @router.get("/whistle-calls", response=list[WhistleCallOut], summary="Whistle calls on my department")

@@ -10,10 +10,11 @@ scan without a join to the area tree.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import AreaKind, AreaNode, Department
@@ -134,6 +135,18 @@ def requester_display(*, user, case: Case) -> str:
 
 BOXES = ("triage", "to_claim", "in_progress", "due_soon", "overdue", "verify", "whistle", "mine")
 
+# What an inbox row shows, on the page and in the API (`CaseOut`): the list reads these columns and
+# its four joins, not the case's description, answers or triage record. Reading any other field
+# of a row costs a query per row — tests/test_inbox_queries.py counts the queries of a full page.
+INBOX_ROW_FIELDS = (
+    "id", "state", "channel", "kind", "theme", "title", "level", "area_path", "created_at", "response_due",
+    "responded_at", "handling_due", "handling_warn_at", "result", "rating",
+    "category", "category__code", "category__name",
+    "area", "area__name",
+    "department", "department__code", "department__name", "department__short_name",
+    "assignee", "assignee__username", "assignee__display_name", "assignee__first_name", "assignee__last_name",
+)
+
 
 def _holder_q(user, *, subtree: bool) -> Q | None:
     """Cases held where the user works: at their own nodes (a grid worker's also at the grid's
@@ -166,7 +179,7 @@ def inbox(*, user, box: str, now: dt.datetime | None = None) -> QuerySet:
         if not (is_system(user) or user.is_superuser):
             paths = scope.scope_paths(user) or []
             qs = qs.filter(_paths_q(paths, "dispatcher_node__path") | _paths_q(paths, "location_path"))
-        return qs.filter(state=State.VERIFYING).order_by("resolved_at", "id")
+        return _rows(qs.filter(state=State.VERIFYING).order_by("resolved_at", "id"))
     if holder is not None:
         qs = qs.filter(holder)
     if box == "triage":
@@ -181,7 +194,22 @@ def inbox(*, user, box: str, now: dt.datetime | None = None) -> QuerySet:
         qs = qs.filter(state__in=OPEN_STATES, handling_due__lte=now).order_by("handling_due", "id")
     else:
         raise ValueError(f"unknown box {box}")
-    return qs.select_related("category", "area", "department", "assignee")
+    return _rows(qs)
+
+
+def _rows(qs: QuerySet) -> QuerySet:
+    return qs.select_related("category", "area", "department", "assignee").only(*INBOX_ROW_FIELDS)
+
+
+@functools.lru_cache(maxsize=32)
+def _state_labels(language: str | None) -> dict[str, str]:
+    return {value: str(label) for value, label in State.choices}
+
+
+def state_label(state: str) -> str:
+    """The state's name in the active language — what `get_state_display()` gives, without
+    translating and hashing every choice on each call (it was most of an inbox page's rendering)."""
+    return _state_labels(translation.get_language()).get(state, state)
 
 
 def whistle_inbox(*, user, open_only: bool = True) -> QuerySet:

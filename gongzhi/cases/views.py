@@ -76,7 +76,7 @@ def inbox(request):
         cases = None
     else:
         page = Paginator(selectors.inbox(user=request.user, box=box, now=now), 50).get_page(request.GET.get("page"))
-        cases = [(c, selectors.light(c, now=now)) for c in page]
+        cases = [(c, selectors.light(c, now=now), selectors.state_label(c.state)) for c in page]
     tabs = [(b, BOX_LABELS[b]) for b in boxes]
     if request.user.role == "department_staff" or request.user.is_superuser:
         tabs.append(("whistle", _("Whistle calls")))
