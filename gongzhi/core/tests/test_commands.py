@@ -107,7 +107,7 @@ def calls(monkeypatch):
     """Record the commands and the process `serve`/`worker` would start, instead of starting them."""
     recorded = []
     monkeypatch.setattr(serve, "call_command", lambda *a, **kw: recorded.append(("command", a, kw)))
-    monkeypatch.setattr(worker, "call_command", lambda *a, **kw: recorded.append(("command", a, kw)))
+    monkeypatch.setattr(worker.SchedulingWorker, "run", lambda self: recorded.append(("worker", self)))
     monkeypatch.setattr(serve.os, "execv", lambda path, argv: recorded.append(("exec", path, argv)))
     monkeypatch.delenv("PORT", raising=False)
     monkeypatch.delenv("BIND", raising=False)
@@ -153,9 +153,11 @@ def test_serve_takes_bind_and_workers_from_options_or_the_environment(settings, 
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:9000"
 
 
-def test_worker_runs_the_database_worker_on_the_three_queues(calls):
+def test_worker_runs_the_database_worker_on_the_three_queues_and_schedules(calls):
     run("worker")
-    assert calls[0][1] == ("db_worker",)
-    assert calls[0][2]["queue_name"] == "default,sla,notifications"
-    run("worker", "--queues", "sla", "--batch")
-    assert calls[1][2]["queue_name"] == "sla" and calls[1][2]["batch"] is True
+    [(kind, first)] = calls
+    assert kind == "worker" and first.queue_names == ["default", "sla", "notifications"]
+    assert first.backend_name == "default" and not first.batch and first.schedule_every == 15
+    run("worker", "--queues", "sla", "--batch", "--no-schedule")
+    second = calls[1][1]
+    assert second.queue_names == ["sla"] and second.batch is True and second.schedule_every is None
