@@ -17,6 +17,9 @@ from .models import Role, User
 class UserForm(ServiceFormMixin):
     nodes = forms.ModelMultipleChoiceField(queryset=AreaNode.objects.none(), required=False, label=_("area nodes"))
     password = forms.CharField(label=_("password"), widget=forms.PasswordInput, required=False)
+    # Never shown back in full: the masked number is the hint, an empty field keeps it.
+    phone_input = forms.CharField(label=_("mobile phone"), required=False, max_length=20,
+                                  help_text=_("For SMS notifications. Leave empty to keep the current number."))
 
     class Meta:
         model = User
@@ -27,6 +30,9 @@ class UserForm(ServiceFormMixin):
         self.fields["nodes"].queryset = scope.restrict(
             AreaNode.objects.filter(kind__in=["district", "street", "community", "grid"]), self.actor
         )
+        if self.instance.pk and self.instance.phone_masked:
+            self.fields["phone_input"].help_text = _("Current: %(masked)s. Leave empty to keep it.") % {
+                "masked": self.instance.phone_masked}
         if self.instance.pk:
             self.fields["nodes"].initial = list(AreaNode.objects.filter(bindings__user=self.instance))
             self.fields["username"].disabled = True
@@ -44,6 +50,11 @@ class UserForm(ServiceFormMixin):
         nodes = list(data.get("nodes") or [])
         services._require_user_admin(actor, nodes)
         services._check_scope_fields(role=data.get("role"), nodes=nodes, department=data.get("department"), unit=data.get("unit"))
+        if data.get("phone_input"):
+            try:
+                services._clean_phone(data["phone_input"])
+            except DomainError as exc:
+                raise InvalidInput(exc.message, fields={"phone_input": exc.fields.get("phone", [])}) from exc
 
 
 @admin.register(User)
@@ -52,7 +63,8 @@ class UserAdmin(admin.ModelAdmin):
     list_display = ["username", "display_name", "role", "title", "is_active", "last_login"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "display_name"]
-    fields = ["username", "password", "display_name", "title", "role", "nodes", "department", "unit", "is_active"]
+    fields = ["username", "password", "display_name", "title", "phone_input", "role", "nodes", "department", "unit",
+              "is_active"]
 
     def get_fields(self, request, obj=None):
         return [f for f in self.fields if not (obj and f == "password")]
@@ -85,11 +97,14 @@ class UserAdmin(admin.ModelAdmin):
             "role": data["role"], "nodes": list(data.get("nodes") or []), "department": data.get("department"),
             "unit": data.get("unit"), "display_name": data.get("display_name", ""), "title": data.get("title", ""),
         }
+        phone = data.get("phone_input") or ""
         if change:
-            saved = services.user_update(actor=request.user, user=obj, is_active=data.get("is_active", True), **common)
+            saved = services.user_update(actor=request.user, user=obj, is_active=data.get("is_active", True),
+                                         phone=phone or None, **common)
         else:
             try:
-                saved = services.user_create(actor=request.user, username=data["username"], password=data["password"], **common)
+                saved = services.user_create(actor=request.user, username=data["username"], password=data["password"],
+                                             phone=phone, **common)
             except DomainError as exc:
                 raise forms.ValidationError(exc.message) from exc
         obj.pk = saved.pk

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.pii import EncryptedCharField, mask_phone
+
 
 class Role(models.TextChoices):
     RESIDENT = "resident", _("Resident")
@@ -64,6 +66,10 @@ class User(AbstractUser):
     unit = models.ForeignKey(
         "areas.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="liaisons"
     )
+    # Mobile for SMS notifications: encrypted (gongzhi.core.pii), with a masked copy for display.
+    # A resident account without one is reached at the phone of the linked resident record.
+    phone = EncryptedCharField(_("mobile phone"), kind="phone", max_length=20)
+    phone_masked = models.CharField(_("mobile phone"), max_length=20, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -71,6 +77,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        self.phone_masked = mask_phone(self.phone or "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_masked"}
+        super().save(*args, **kwargs)
 
     @property
     def is_area_staff(self) -> bool:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import AreaNode, Department, Unit
-from gongzhi.core import audit, scope
+from gongzhi.core import audit, pii, scope
 from gongzhi.core.actors import Actor, actor_user, is_system
 from gongzhi.core.errors import Forbidden, InvalidInput
 
@@ -25,7 +25,18 @@ from .models import (
     hash_token,
 )
 
-USER_AUDIT_FIELDS = ["username", "role", "display_name", "title", "department", "unit", "is_active", "is_staff"]
+USER_AUDIT_FIELDS = [
+    "username", "role", "display_name", "title", "department", "unit", "is_active", "is_staff", "phone_masked",
+]
+
+
+def _clean_phone(phone: str) -> str:
+    """A mainland mobile number (digits only, +86 dropped), or "" ; InvalidInput naming `phone`."""
+    digits = pii.normalise_phone(phone or "")
+    if digits and not (len(digits) == 11 and digits.startswith("1")):
+        message = _("Enter an 11-digit mobile number.")
+        raise InvalidInput(message, fields={"phone": [message]})
+    return digits
 
 
 def _require_user_admin(actor: Actor, nodes: Iterable[AreaNode]) -> None:
@@ -77,6 +88,7 @@ def user_create(
     title: str = "",
     check_password_strength: bool = True,
     password_hash: str | None = None,
+    phone: str = "",
 ) -> User:
     """Create an account. `password_hash` (an already hashed password, e.g. from an import or the
     demo, which hashes its one password once) replaces `password` when given."""
@@ -91,6 +103,7 @@ def user_create(
         department=department,
         unit=unit,
         is_staff=role in ADMIN_SITE_ROLES,
+        phone=_clean_phone(phone),
     )
     try:
         user.full_clean(exclude=["password"])
@@ -177,7 +190,9 @@ def user_update(
     display_name: str = "",
     title: str = "",
     is_active: bool = True,
+    phone: str | None = None,
 ) -> User:
+    """Change an account (`phone` None keeps the stored number, "" removes it)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     current_nodes = list(AreaNode.objects.filter(bindings__user=user))
     _require_user_admin(actor, current_nodes + list(nodes))
@@ -186,7 +201,11 @@ def user_update(
     user.role, user.department, user.unit = role, department, unit
     user.display_name, user.title, user.is_active = display_name, title, is_active
     user.is_staff = role in ADMIN_SITE_ROLES
-    user.save(update_fields=["role", "department", "unit", "display_name", "title", "is_active", "is_staff"])
+    fields = ["role", "department", "unit", "display_name", "title", "is_active", "is_staff"]
+    if phone is not None:
+        user.phone = _clean_phone(phone)
+        fields.append("phone")
+    user.save(update_fields=fields)
     if sorted(n.pk for n in nodes) != sorted(n.pk for n in current_nodes):
         user.area_bindings.all().delete()
         AreaBinding.objects.bulk_create([AreaBinding(user=user, node=n) for n in nodes])

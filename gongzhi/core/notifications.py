@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from . import pii
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -38,29 +39,52 @@ class Adapter:
 
 
 class LoggingAdapter(Adapter):
-    """Writes each notification to the log: the default, and what development and tests use."""
+    """Writes each notification to the log: the default, and what development and tests use.
+    Titles quote residents' words, so ID and mobile numbers in them are masked."""
 
     channel = "log"
 
     def send(self, notification: Notification) -> None:
         logger.info(
-            "notification %s to user %s: %s", notification.pk, notification.recipient_id, notification.title
+            "notification %s to user %s: %s", notification.pk, notification.recipient_id, pii.redact(notification.title)
         )
+
+
+class SmsError(Exception):
+    """The SMS gateway refused or failed; the message never holds the phone number."""
+
+
+DEFAULT_PHONE_RESOLVER = "gongzhi.accounts.selectors.phone_for"
 
 
 class SmsAdapter(Adapter):
     """SMS through a gateway: `settings.NOTIFICATION_SMS_GATEWAY` is a dotted path to a callable
-    `(phone, text)`. Without a gateway or a phone number it logs and skips."""
+    `(phone, text)` (a function, or an object with `__call__` wrapping the vendor's client). The
+    number comes from `settings.NOTIFICATION_PHONE_RESOLVER` (default: the account's own mobile,
+    else the phone of its resident record). Without a gateway or a number it logs and skips. The
+    number reaches logs masked only, and a gateway error is raised again with numbers masked."""
 
     channel = "sms"
 
     def send(self, notification: Notification) -> None:
         gateway = getattr(settings, "NOTIFICATION_SMS_GATEWAY", "")
-        phone = getattr(notification.recipient, "phone", "") or ""
-        if not gateway or not phone:
-            logger.info("sms skipped for notification %s (no gateway or phone)", notification.pk)
+        if not gateway:
+            logger.info("sms skipped for notification %s (no gateway configured)", notification.pk)
             return
-        import_string(gateway)(phone, f"{notification.title} {notification.body}"[:300])
+        resolver = import_string(getattr(settings, "NOTIFICATION_PHONE_RESOLVER", DEFAULT_PHONE_RESOLVER))
+        phone = resolver(notification.recipient)
+        if not phone:
+            logger.info("sms skipped for notification %s (user %s has no phone)", notification.pk,
+                        notification.recipient_id)
+            return
+        masked = pii.mask_phone(phone)
+        try:
+            import_string(gateway)(phone, f"{notification.title} {notification.body}".strip()[:300])
+        except Exception as exc:
+            reason = pii.redact(str(exc).replace(phone, masked))
+            # `from None`: the gateway's own exception (which may quote the number) stays out of tracebacks.
+            raise SmsError(f"sms gateway failed for notification {notification.pk} to {masked}: {reason}") from None
+        logger.info("sms sent for notification %s to %s", notification.pk, masked)
 
 
 class WeChatTemplateAdapter(Adapter):
