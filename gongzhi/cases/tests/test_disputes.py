@@ -202,3 +202,15 @@ def test_disputes_in_the_admin_are_read_only_scoped_and_mask_phones(client, w, c
     assert client.get("/admin/cases/dispute/add/").status_code == 403
     mine.refresh_from_db()
     assert mine.stage == "mediation"
+
+
+def test_a_dispute_sent_to_the_judicial_office_does_not_go_back_and_the_docs_list_the_endpoints(client, w, case):
+    login(client, w.worker_a)
+    base = f"/api/cases/{case.pk}/dispute"
+    assert post(client, f"{base}/escalate", {"stage": "judicial", "reason": "议事站调解未果"}).json()["stage"] == "judicial"
+    again = post(client, f"{base}/escalate", {"stage": "collective", "reason": "退回"})
+    assert again.status_code == 400 and "stage" in again.json()["fields"]
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert {"/api/cases/{case_id}/dispute", "/api/cases/{case_id}/dispute/parties",
+            "/api/cases/{case_id}/dispute/sessions", "/api/cases/{case_id}/dispute/escalate",
+            "/api/cases/{case_id}/dispute/mediators"} <= set(paths)
