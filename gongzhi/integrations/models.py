@@ -5,6 +5,9 @@ types to catalogue matters, and the duty roster of grid workers.
 Writes go through `services.py`; reads others need through `selectors.py`.
 """
 
+import os
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -217,7 +220,15 @@ class CameraOutcome(models.TextChoices):
 
 
 def snapshot_path(instance: "CameraEvent", filename: str) -> str:
+    """The old storage name (derived from the vendor's event id, so guessable): migration 0001 only."""
     return f"integrations/camera/{instance.source_id}/{filename}"
+
+
+def snapshot_storage_name(instance: "CameraEvent", filename: str) -> str:
+    """A random storage name (integrations/camera/<uuid4 hex>.<ext>). Snapshots are served only by
+    the scoped `integrations:camera-snapshot` view, never from MEDIA_URL."""
+    extension = os.path.splitext(filename)[1].lower()[:10]
+    return f"integrations/camera/{uuid.uuid4().hex}{extension}"
 
 
 class CameraEvent(models.Model):
@@ -235,7 +246,7 @@ class CameraEvent(models.Model):
     confidence = models.DecimalField(_("confidence"), max_digits=4, decimal_places=3, null=True, blank=True)
     occurred_at = models.DateTimeField(_("seen at"))
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
-    snapshot = models.FileField(_("snapshot"), upload_to=snapshot_path, blank=True)
+    snapshot = models.FileField(_("snapshot"), upload_to=snapshot_storage_name, blank=True)
     snapshot_url = models.URLField(_("snapshot URL"), max_length=500, blank=True)
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT,

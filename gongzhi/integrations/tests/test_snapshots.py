@@ -1,9 +1,13 @@
-"""Camera snapshots are served only to staff whose area holds the camera (the same image reaches
-the case page as a scoped case attachment); the admin links the scoped view."""
+"""Camera snapshots are stored under random names and served only to staff whose area holds the
+camera (the same image reaches the case page as a scoped case attachment); the admin links the
+scoped view."""
+
+import re
 
 import pytest
 
 from gongzhi.accounts.tests.factories import PASSWORD
+from gongzhi.cases.models import CaseAttachment
 from gongzhi.cases.tests.factories import world
 from gongzhi.integrations.models import CameraEvent
 
@@ -33,6 +37,12 @@ def as_user(client, user):
     client.logout()
     assert client.login(username=user.username, password=PASSWORD)
     return client
+
+
+def test_snapshot_names_are_random_not_derived_from_the_vendors_event_id(alert):
+    assert re.fullmatch(r"integrations/camera/[0-9a-f]{32}\.jpg", alert.snapshot.name), alert.snapshot.name
+    attachment = CaseAttachment.objects.get(case=alert.case)
+    assert re.fullmatch(r"cases/[0-9a-f]{32}\.jpg", attachment.file.name), attachment.file.name
 
 
 def test_staff_of_the_cameras_area_open_the_snapshot_others_get_404(client, w, alert):
