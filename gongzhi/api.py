@@ -86,7 +86,7 @@ def _mount_routers() -> None:
 
     api.add_router("/areas", areas_router)
     api.add_router("/party", party_router)
-    for module in ("gongzhi.residents.api", "gongzhi.cases.api", "gongzhi.triage.api", "gongzhi.integrations.api"):
+    for module in ("gongzhi.core.api", "gongzhi.residents.api", "gongzhi.cases.api", "gongzhi.triage.api", "gongzhi.integrations.api"):
         try:
             imported = __import__(module, fromlist=["router"])
         except ModuleNotFoundError as exc:

@@ -225,10 +225,14 @@ def deliver_created(created_at: str, batch: int = 500) -> int:
 # The in-app inbox.
 
 
-def inbox(*, user, unread_only: bool = False) -> models.QuerySet:
+def inbox(*, user, unread_only: bool = False, unread_first: bool = False) -> models.QuerySet:
+    """The user's own notifications, newest first (the unread ones before the read, if asked)."""
     qs = Notification.objects.filter(recipient=user)
     if unread_only:
         qs = qs.filter(read_at=None)
+    if unread_first:
+        unread = models.ExpressionWrapper(models.Q(read_at__isnull=True), output_field=models.BooleanField())
+        return qs.alias(unread=unread).order_by("-unread", "-created_at", "-id")
     return qs.order_by("-created_at", "-id")
 
 
