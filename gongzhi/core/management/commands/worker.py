@@ -35,7 +35,8 @@ def refresh_connections() -> None:
 
 class SchedulingWorker(Worker):
     """django-tasks-db's worker loop, plus a look at the periodic jobs every `schedule_every`
-    seconds (and once at the start, so `--batch` from cron also runs what is due)."""
+    seconds (and once at the start, so `--batch` from cron also runs what is due). `run` and
+    `claim` follow `Worker.run` of django-tasks-db 0.13 (pinned): recheck them when upgrading."""
 
     def __init__(self, *, schedule_every: float | None, **kwargs):
         super().__init__(**kwargs)
