@@ -105,7 +105,10 @@ RANDOM_STATE = 0
 
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
+# Particles and adverbs that may carry weight in a model but explain nothing to a person on their own.
+_FUNCTION_CHARS = frozenset("了的很也又在是就都和着吧呢啊吗呀把被给")
 _TERM_CHARS = re.compile(r"[0-9a-z\u3400-\u9fff]")
+_NON_TERM = re.compile(r"[^0-9a-z\u3400-\u9fff]")
 _EDGE_NOISE = re.compile(r"^[^0-9a-z\u3400-\u9fff]+|[^0-9a-z\u3400-\u9fff]+$")
 
 
@@ -245,20 +248,25 @@ class TextClassifier:
         probs = self.probabilities(scores[None, :])[0]
         order = np.argsort(-scores, kind="stable")[:k]
         top = [(self.labels[i], float(probs[i])) for i in order]
-        return top, self.explain(X, int(order[0]), n_terms=n_terms)
+        document = self.documents([title], [text])[0]
+        return top, self.explain(X, int(order[0]), n_terms=n_terms, document=document)
 
-    def explain(self, X, label_index: int, *, n_terms: int = 8) -> list[tuple[str, float]]:
+    def explain(
+        self, X, label_index: int, *, n_terms: int = 8, document: str | None = None
+    ) -> list[tuple[str, float]]:
         """The n-grams with the largest positive contribution (tf-idf × weight) to one label.
 
-        Overlapping n-grams (`垃`, `垃圾`, `圾桶`) are merged into the longest and their
-        contributions added, so the list reads as words."""
+        With the model's `document`, n-grams that overlap where they occur in it (`楼下垃`, `下垃圾`)
+        become one span of the text (`楼下垃圾`), their contributions added, so a dispatcher reads the
+        requester's own words. Otherwise (or for an n-gram not found), n-grams contained in one
+        another (`垃`, `垃圾`) are merged into the longest."""
         row = X.getrow(0) if hasattr(X, "getrow") else X[0]
         if row.nnz == 0:
             return []
         contributions = row.data * self.coef[label_index, row.indices]
         order = np.argsort(-contributions, kind="stable")
         terms = self.terms()
-        chosen: list[list] = []  # [term, weight]
+        candidates: list[tuple[str, float]] = []
         for j in order[: n_terms * 6]:
             weight = float(contributions[j])
             if weight <= 0:
@@ -266,6 +274,11 @@ class TextClassifier:
             term = _EDGE_NOISE.sub("", str(terms[row.indices[j]]))
             if not _TERM_CHARS.search(term.replace("0", "")):
                 continue
+            candidates.append((term, weight))
+        if document:
+            candidates = _spans_in(document, candidates)
+        chosen: list[list] = []  # [term, weight]
+        for term, weight in candidates:
             merged = False
             for entry in chosen:
                 if term in entry[0]:
@@ -662,3 +675,28 @@ def evaluate_split(
         }
     )
     return figures
+
+
+def _spans_in(document: str, candidates: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Join n-grams whose first occurrences in `document` overlap into the span of text they cover,
+    adding their weights; n-grams not found are passed on as they are. Heaviest span first."""
+    placed: list[tuple[int, int, float]] = []
+    loose: list[tuple[str, float]] = []
+    for term, weight in candidates:
+        if _NON_TERM.search(term):  # an n-gram across punctuation or a space explains nothing
+            continue
+        start = document.find(term)
+        if start < 0:
+            loose.append((term, weight))
+        else:
+            placed.append((start, start + len(term), weight))
+    placed.sort()
+    spans: list[list] = []  # [start, end, weight]
+    for start, end, weight in placed:
+        if spans and start < spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+            spans[-1][2] += weight
+        else:
+            spans.append([start, end, weight])
+    joined = [(document[a:b], w) for a, b, w in spans if document[a:b] not in _FUNCTION_CHARS] + loose
+    return sorted(joined, key=lambda item: -item[1])

@@ -119,3 +119,18 @@ def test_any_non_empty_text_gets_three_labels(trained, title, text):
     top, _explanation = trained.classifier.suggest(title, text)
     assert len(top) == 3
     assert all(0.0 <= p <= 1.0 for _, p in top)
+
+
+def test_the_words_that_drove_it_are_spans_of_the_requesters_text(trained):
+    # given a request whose telling words overlap as n-grams
+    text = "楼下垃圾站堆放的垃圾好几天没有清运，异味很大"
+    # when it is explained
+    _top, explanation = trained.classifier.suggest("", text)
+    terms = [term for term, _ in explanation]
+    # then every term is a piece of the text between punctuation, pieces do not repeat, and particles
+    # alone are dropped
+    pieces = text.split("，")
+    assert all(any(term in piece for piece in pieces) for term in terms)
+    assert len(terms) == len(set(terms))
+    assert not {"的", "很", "了"} & set(terms)
+    assert any(len(term) >= 3 for term in terms)  # overlapping n-grams were joined
