@@ -193,6 +193,14 @@ class CaseFiledOut(CaseOut):
     def resolve_rule_version(obj) -> int:
         return obj.rule.version
 
+    @staticmethod
+    def resolve_triage(obj, context) -> dict | None:
+        # what triage suggested is for staff, as on the case page: the requester sees the matter only
+        user = getattr(context.get("request"), "auth", None) if context else None
+        if user is None or (user.role == "resident" and not user.is_superuser):
+            return None
+        return obj.triage
+
     # The calendar computes time limits in local time; a case read from the database has them in
     # UTC. Answer as every other endpoint does, so the same case reads the same everywhere.
     @staticmethod

@@ -178,3 +178,20 @@ def test_the_openapi_docs_describe_the_filing_answer(client, w):
     properties = spec["components"]["schemas"][name]["properties"]
     assert {"id", "reference", "state", "category", "area_id", "response_due", "handling_due"} <= set(properties)
     assert "timeline" not in properties
+
+
+def test_the_filing_answer_shows_triage_to_staff_but_not_to_the_requester(client, w):
+    from gongzhi.cases.tests.test_triage_intake import GARBAGE, active_model
+
+    active_model()
+    login(client, w.resident)
+    mine = client.post("/api/cases/", {"channel": "online", "category": "garbage-collection",
+                                       "location_id": w.building_a.pk, **GARBAGE}, content_type="application/json")
+    assert mine.status_code == 201, mine.content
+    assert mine.json()["triage"] is None
+    login(client, w.cstaff)
+    theirs = client.post("/api/cases/", {**HOTLINE_FILING, "category": "garbage-collection", **GARBAGE,
+                                         "answers": {}, "location_id": w.building_a.pk},
+                         content_type="application/json")
+    assert theirs.status_code == 201, theirs.content
+    assert theirs.json()["triage"]["top3"][0]["label"] == "garbage-collection"
