@@ -5,6 +5,7 @@ read-only."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -40,6 +41,9 @@ def _has_role(request, roles) -> bool:
 
 
 class RoleAdminMixin:
+    # Vendors' snapshot and media links are https; say so instead of Django 5's http default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     """Who may use each admin, by role (the role table in accounts does not list this app)."""
 
     view_roles = AREA_STAFF
