@@ -660,7 +660,9 @@ def case_submit(
         case.created_at = now
     params = {"channel": channel, "category": category.code, "rule_version": revision.version,
               "location": location.code, "response_due": response_due, "handling_due": handling_due}
-    _event(case, actor, "submit", from_state="", params=params, attachments=attachments)
+    submitted = _event(case, actor, "submit", from_state="", params=params, attachments=attachments)
+    if backdated:  # the timeline starts when the case does
+        CaseEvent.objects.filter(pk=submitted.pk).update(created_at=now)
     if kind == Kind.DISPUTE:
         Dispute.objects.create(case=case)
     audit.record(

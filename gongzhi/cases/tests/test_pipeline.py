@@ -449,3 +449,14 @@ def test_the_hall_finds_the_caller_by_phone_and_files_on_their_behalf(w):
     assert case.caller_name == "王秀英" and case.caller_phone == "13912345678"
     assert selectors.find_caller(user=w.cstaff, phone="13912345678")["cases"] == [case]
     assert selectors.find_caller(user=w.worker_b, phone="13912345678") == {"people": [], "cases": []}
+
+
+def test_a_case_filed_in_the_past_starts_its_timeline_then():
+    # given a case loaded with an earlier filing time (demo and benchmark data do this)
+    w = world()
+    then = timezone.now() - dt.timedelta(days=40)
+    # when it is filed
+    case = submit(w, now=then)
+    # then the case and the first line of its timeline carry that time
+    assert Case.objects.get(pk=case.pk).created_at == then
+    assert CaseEvent.objects.get(case=case, action="submit").created_at == then
