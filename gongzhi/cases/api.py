@@ -495,6 +495,17 @@ def figures(request: HttpRequest, node_id: int, start: dt.date, end: dt.date, ca
     return _jsonable(data)
 
 
+@router.get("/triage-outcomes", summary="How triage did on closed cases: first guess right, within three, auto-routed kept")
+def triage_outcomes(request: HttpRequest, node_id: int, start: dt.date, end: dt.date):
+    node = area_node_get(user=request.auth, pk=node_id)
+    tz = timezone.get_current_timezone()
+    data = selectors.triage_outcomes(
+        user=request.auth, node=node, start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        end=dt.datetime.combine(end, dt.time.min, tzinfo=tz) + dt.timedelta(days=1),
+    )
+    return _jsonable(data)
+
+
 @router.get("/hot-issues", summary="Hot issues (热点): matters reported again and again at one place")
 def hot_issues(request: HttpRequest, node_id: int, days: int = 30, min_count: int = 3):
     node = area_node_get(user=request.auth, pk=node_id)

@@ -530,3 +530,40 @@ def mediator_candidates(*, user, case: Case) -> dict:
         "users": [(u, MEDIATOR_ROLE_KINDS[u.role]) for u in mediator_users(user=user, case=case)[:200]],
         "members": list(mediator_members(user=user, case=case)[:500]),
     }
+
+
+def triage_outcomes(*, user, node: AreaNode, start: dt.datetime, end: dt.datetime, limit: int = 20_000) -> dict:
+    """How triage did on the closed cases filed under `node` in [start, end): of those it suggested
+    for, the share whose final matter was its first guess and within its three; how many it routed
+    itself and the share of those whose matter nobody had to change. Operators watch these to decide
+    the auto-routing threshold and when to train again (the most recent `limit` cases are read)."""
+    if not scope.covers_path(user, node.path):
+        raise NotFound()
+    rows = (
+        Case.objects.filter(
+            location_path__startswith=node.path, created_at__gte=start, created_at__lt=end,
+            state=State.CLOSED, triage__isnull=False,
+        )
+        .order_by("-created_at")
+        .values_list("triage", "category__code", "auto_routed")[:limit]
+    )
+    seen = top1 = top3 = routed = routed_kept = 0
+    for record, final, auto in rows:
+        labels = [row.get("label") for row in (record or {}).get("top3", [])]
+        if not labels:
+            continue
+        seen += 1
+        top1 += labels[0] == final
+        top3 += final in labels
+        if auto:
+            routed += 1
+            routed_kept += labels[0] == final
+    def share(part: int, whole: int) -> Decimal | None:
+        return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), ROUND_HALF_UP) if whole else None
+    return {
+        "closed_with_suggestion": seen,
+        "first_guess_right": share(top1, seen),
+        "within_three": share(top3, seen),
+        "auto_routed": routed,
+        "auto_routed_kept": share(routed_kept, routed),
+    }

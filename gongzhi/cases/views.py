@@ -441,6 +441,14 @@ def figures(request):
             since=dt.datetime.combine(start, dt.time.min, tzinfo=timezone.get_current_timezone()),
         ),
     }
+    tz = timezone.get_current_timezone()
+    outcomes = selectors.triage_outcomes(
+        user=request.user, node=node, start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        end=dt.datetime.combine(end, dt.time.min, tzinfo=tz) + dt.timedelta(days=1),
+    )
+    context["triage"] = outcomes | {
+        key: _pct(outcomes[key]) for key in ("first_guess_right", "within_three", "auto_routed_kept")
+    }
     return render(request, "cases/figures.html", context)
 
 

@@ -2,9 +2,12 @@
 to the dispatcher with its reasons; the dispatcher's correction is the label it learns from; possible
 duplicates are offered for merging."""
 
+import datetime as dt
 import random
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from gongzhi.cases import selectors, services
 from gongzhi.cases.models import Case, CaseEvent, Channel, State
@@ -225,3 +228,41 @@ def test_a_system_actor_may_file_without_a_matter_only_with_a_model():
     w = world()
     with pytest.raises(InvalidInput):
         services.case_submit(actor=SYSTEM, channel=Channel.PATROL, category=None, location=w.building_a, **GARBAGE)
+
+
+def test_how_triage_did_is_counted_from_closed_cases_on_page_and_api(client, settings):
+    # given three closed cases triage suggested for: one routed by itself, one corrected by the
+    # dispatcher to its second guess, one corrected to a matter outside its three
+    w = world()
+    active_model()
+    settings.CASES_TRIAGE_AUTO_ROUTE_CONFIDENCE = 0.5
+    routed = services.case_submit(actor=w.resident, channel=Channel.ONLINE, category=None,
+                                  location=w.building_a, **GARBAGE)
+    settings.CASES_TRIAGE_AUTO_ROUTE_CONFIDENCE = None
+    second = services.case_submit(actor=w.resident, channel=Channel.ONLINE, category=None,
+                                  location=w.building_a, **GARBAGE)
+    second_guess = second.triage["top3"][1]["label"]
+    services.case_recategorise(actor=w.cstaff, case=second, category=category(second_guess))
+    outside = services.case_submit(actor=w.resident, channel=Channel.ONLINE, category=None,
+                                   location=w.building_a, **GARBAGE)
+    services.case_recategorise(actor=w.cstaff, case=outside, category=category("street-lights"))
+    open_case = services.case_submit(actor=w.resident, channel=Channel.ONLINE, category=None,
+                                     location=w.building_a, **GARBAGE)
+    Case.objects.exclude(pk=open_case.pk).update(state=State.CLOSED)
+    # when the community reads the figures
+    today = timezone.localdate(routed.created_at)
+    data = selectors.triage_outcomes(user=w.cstaff, node=w.community, start=routed.created_at.replace(hour=0),
+                                     end=routed.created_at.replace(hour=0) + dt.timedelta(days=2))
+    # then only closed cases count, each the way it went
+    assert data["closed_with_suggestion"] == 3 and data["auto_routed"] == 1
+    assert data["first_guess_right"] == Decimal("0.3333") and data["within_three"] == Decimal("0.6667")
+    assert data["auto_routed_kept"] == Decimal("1.0000")
+    client.force_login(w.cstaff)
+    api = client.get("/api/cases/triage-outcomes", {"node_id": w.community.pk, "start": today, "end": today}).json()
+    assert api["closed_with_suggestion"] == 3 and api["within_three"] == 0.6667
+    page = client.get("/cases/figures/", {"node": w.community.pk, "start": today, "end": today}).content.decode()
+    assert 'id="triage-outcomes"' in page and "33.3%" in page and "66.7%" in page
+    # and grid B's worker cannot read grid A's community
+    client.force_login(w.worker_b)
+    assert client.get("/api/cases/triage-outcomes",
+                      {"node_id": w.community.pk, "start": today, "end": today}).status_code in (403, 404)
