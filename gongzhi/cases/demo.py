@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from gongzhi.core import scope
 from gongzhi.core.actors import SystemActor
 from gongzhi.core.demo import DemoContext
 from gongzhi.core.errors import DomainError
@@ -96,9 +97,32 @@ def load(ctx: DemoContext) -> None:
         case = services.case_submit(actor=actor, **values)
         cases.append(case)
         _advance(case, _pick_target(rng), rng, system, created, open_masters)
+    cases += _waiting_for_the_grid_worker(ctx, system)
     ctx.data["cases"] = cases
     counts = {s: Case.objects.filter(state=s).count() for s in State.values}
     ctx.log("cases: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+
+
+def _waiting_for_the_grid_worker(ctx: DemoContext, system: SystemActor) -> list[Case]:
+    """Two grid matters filed this morning in the demo grid worker's grid, dispatched to it and not
+    yet claimed, so `wangge` opens the demo with work to claim."""
+    worker = ctx.data.get("users", {}).get("grid_worker")
+    paths = (scope.scope_paths(worker) or []) if worker is not None else []
+    buildings = [b for b in ctx.data["buildings"] if any(b.path.startswith(p) for p in paths)]
+    if not buildings:
+        return []
+    now = timezone.now()
+    filed = []
+    for hours, code in ((3, "garbage-collection"), (1, "shared-bikes")):
+        category = Category.objects.get(code=code)
+        case = services.case_submit(
+            actor=system, channel=Channel.PATROL, category=category, title=TITLES[code],
+            description=f"{buildings[0].name}：{DETAILS[code][0]}。", location=buildings[0],
+            now=now - dt.timedelta(hours=hours), answers=_answers(category, ctx.rng),
+        )
+        services.case_accept(actor=system, case=case)
+        filed.append(services.case_dispatch(actor=system, case=case))
+    return filed
 
 
 def _answers(category: Category, rng) -> dict:
