@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import pii
-from gongzhi.core.admin_scope import ScopedAdminMixin
+from gongzhi.core.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from gongzhi.core.errors import DomainError
 
 from . import services
@@ -163,7 +163,7 @@ class CategoryRevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Cases are changed only through their actions (pages and API); the admin lists them."""
 
     list_display = ["id", "title", "state", "level", "category", "channel", "created_at", "handling_due"]
@@ -173,37 +173,10 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["category"]
     exclude = ["caller_phone", "caller_phone_index"]
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
 
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DisputePartyInline(_ReadOnlyInline):
@@ -227,7 +200,7 @@ class MediationSessionInline(_ReadOnlyInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DisputeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Disputes (矛盾纠纷) with their parties (phones masked) and mediation sessions, read-only and
     scoped like cases; they change only through the case page and the API."""
 
@@ -238,18 +211,3 @@ class DisputeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     fields = ["case", "stage", "outcome", "agreement", "agreement_signed_at"]
     readonly_fields = fields
     inlines = [DisputePartyInline, MediationSessionInline]
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

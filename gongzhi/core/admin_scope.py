@@ -36,6 +36,26 @@ class ScopedAdminMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class ReadOnlyAdminMixin:
+    """Staff may look, nobody may add, change or delete: for records that change only through their
+    services (pages and API). Works for model admins and inlines alike."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ServiceFormMixin(forms.ModelForm):
     """A form whose clean() asks the service to validate (dry run) and shows its errors per field.
 
