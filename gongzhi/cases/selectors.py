@@ -438,7 +438,8 @@ def similar_open_cases(*, user, case: Case, limit: int = 5) -> list[dict]:
         )
         .exclude(pk=case.pk)
         .exclude(state__in=[State.REJECTED, State.MERGED, State.CLOSED])
-        .select_related("category", "location")
+        # what the page and the API show of each (CaseOut: department, assignee), in this one query
+        .select_related("category", "location", "department", "assignee")
         .order_by("-created_at")[: conf.get("CASES_DUPLICATE_CANDIDATES")]
     )
     text = f"{case.title} {case.description}"

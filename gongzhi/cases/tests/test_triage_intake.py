@@ -266,3 +266,20 @@ def test_how_triage_did_is_counted_from_closed_cases_on_page_and_api(client, set
     client.force_login(w.worker_b)
     assert client.get("/api/cases/triage-outcomes",
                       {"node_id": w.community.pk, "start": today, "end": today}).status_code in (403, 404)
+
+
+def test_the_duplicates_list_costs_the_same_queries_for_one_or_many(client, django_assert_max_num_queries):
+    # given a request and similar ones already claimed by a grid worker
+    w = world()
+    case = submit(w, "garbage-collection", **GARBAGE)
+    for _ in range(4):
+        other = submit(w, "garbage-collection", actor=w.resident_2, **GARBAGE)
+        services.case_accept(actor=w.cstaff, case=other)
+        services.case_dispatch(actor=w.cstaff, case=other)
+        services.case_claim(actor=w.worker_a, case=other)
+    client.force_login(w.cstaff)
+    client.get(f"/api/cases/{case.pk}/similar")  # warm up
+    # when the community lists the duplicates, then the rows come with their holders in the same query
+    with django_assert_max_num_queries(8):
+        rows = client.get(f"/api/cases/{case.pk}/similar").json()
+    assert len(rows) == 4 and all(row["case"]["assignee"] for row in rows)
