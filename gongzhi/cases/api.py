@@ -483,26 +483,17 @@ def whistle_inbox(request: HttpRequest, open_only: bool = True):
 @router.get("/figures", summary="三率, composite and closed-at-level shares for a node, period and category")
 def figures(request: HttpRequest, node_id: int, start: dt.date, end: dt.date, category: str | None = None):
     node = area_node_get(user=request.auth, pk=node_id)
-    tz = timezone.get_current_timezone()
     cat = get_object_or_404(Category, code=category) if category else None
-    data = selectors.figures(
-        user=request.auth,
-        node=node,
-        start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        end=dt.datetime.combine(end, dt.time.min, tzinfo=tz) + dt.timedelta(days=1),
-        category=cat,
-    )
+    since, until = selectors.day_span(start, end)
+    data = selectors.figures(user=request.auth, node=node, start=since, end=until, category=cat)
     return _jsonable(data)
 
 
 @router.get("/triage-outcomes", summary="How triage did on closed cases: first guess right, within three, auto-routed kept")
 def triage_outcomes(request: HttpRequest, node_id: int, start: dt.date, end: dt.date):
     node = area_node_get(user=request.auth, pk=node_id)
-    tz = timezone.get_current_timezone()
-    data = selectors.triage_outcomes(
-        user=request.auth, node=node, start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        end=dt.datetime.combine(end, dt.time.min, tzinfo=tz) + dt.timedelta(days=1),
-    )
+    since, until = selectors.day_span(start, end)
+    data = selectors.triage_outcomes(user=request.auth, node=node, start=since, end=until)
     return _jsonable(data)
 
 

@@ -533,6 +533,13 @@ def mediator_candidates(*, user, case: Case) -> dict:
     }
 
 
+def day_span(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The local-time instants a period of whole days covers: [start 00:00, the day after end 00:00)."""
+    tz = timezone.get_current_timezone()
+    return (dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(end, dt.time.min, tzinfo=tz) + dt.timedelta(days=1))
+
+
 def triage_outcomes(*, user, node: AreaNode, start: dt.datetime, end: dt.datetime, limit: int = 20_000) -> dict:
     """How triage did on the closed cases filed under `node` in [start, end): of those it suggested
     for, the share whose final matter was its first guess and within its three; how many it routed

@@ -381,12 +381,8 @@ def _figures_params(request):
 
 
 def _compute(request, node, start, end, category) -> dict:
-    tz = timezone.get_current_timezone()
-    return selectors.figures(
-        user=request.user, node=node, category=category,
-        start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        end=dt.datetime.combine(end, dt.time.min, tzinfo=tz) + dt.timedelta(days=1),
-    )
+    since, until = selectors.day_span(start, end)
+    return selectors.figures(user=request.user, node=node, category=category, start=since, end=until)
 
 
 def _pct(value: Decimal | None) -> str:
@@ -438,14 +434,11 @@ def figures(request):
         "query": request.GET.urlencode(),
         "hot": selectors.hot_issues(
             user=request.user, node=node,
-            since=dt.datetime.combine(start, dt.time.min, tzinfo=timezone.get_current_timezone()),
+            since=selectors.day_span(start, end)[0],
         ),
     }
-    tz = timezone.get_current_timezone()
-    outcomes = selectors.triage_outcomes(
-        user=request.user, node=node, start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        end=dt.datetime.combine(end, dt.time.min, tzinfo=tz) + dt.timedelta(days=1),
-    )
+    since, until = selectors.day_span(start, end)
+    outcomes = selectors.triage_outcomes(user=request.user, node=node, start=since, end=until)
     context["triage"] = outcomes | {
         key: _pct(outcomes[key]) for key in ("first_guess_right", "within_three", "auto_routed_kept")
     }
