@@ -1437,9 +1437,16 @@ def dispute_add_party(
     if role not in PartyRole.values:
         raise InvalidInput(_("Choose the party's role."), fields={"role": [_("Choose a valid role.")]})
     name = _required_text(name, "name", _("Give the party's name."))[:50]
-    party = DisputeParty.objects.create(
-        dispute=dispute, role=role, name=name, phone=pii.normalise_phone(phone), household=household
-    )
+    phone = pii.normalise_phone(phone)
+    if phone and not 7 <= len(phone) <= 12:
+        message = _("The phone number is not valid.")
+        raise InvalidInput(message, fields={"phone": [message]})
+    if household is not None and (
+        household.kind != AreaKind.HOUSEHOLD or not (_unrestricted(actor) or scope.covers_path(actor, household.path))
+    ):
+        message = _("Choose a household.")
+        raise InvalidInput(message, fields={"household_id": [message]})
+    party = DisputeParty.objects.create(dispute=dispute, role=role, name=name, phone=phone, household=household)
     _event(case, actor, "dispute_party", from_state=case.state, params={"role": role, "name": pii.mask_name(name)})
     audit.record(actor=actor, action="cases.dispute.party", obj=case, area_path=case.area_path,
                  after={"role": role, "name": pii.mask_name(name)})

@@ -214,3 +214,27 @@ def test_a_dispute_sent_to_the_judicial_office_does_not_go_back_and_the_docs_lis
     assert {"/api/cases/{case_id}/dispute", "/api/cases/{case_id}/dispute/parties",
             "/api/cases/{case_id}/dispute/sessions", "/api/cases/{case_id}/dispute/escalate",
             "/api/cases/{case_id}/dispute/mediators"} <= set(paths)
+
+
+def test_a_party_from_a_household_outside_the_handlers_area_or_with_a_bad_phone_is_refused(w, case):
+    from gongzhi.cases import services
+    from gongzhi.cases.models import DisputeParty
+    from gongzhi.core.errors import InvalidInput
+
+    # given grid A's worker handling the dispute
+    # when they name a party living in grid B's household, or a household that is no household
+    for household in (w.household_b, w.building_a):
+        with pytest.raises(InvalidInput) as error:
+            services.dispute_add_party(actor=w.worker_a, case=case, role="applicant", name="王某",
+                                       household=household)
+        assert "household_id" in error.value.fields
+    # or a phone that is no phone
+    with pytest.raises(InvalidInput) as error:
+        services.dispute_add_party(actor=w.worker_a, case=case, role="applicant", name="王某", phone="123")
+    assert "phone" in error.value.fields
+    # then nothing was written
+    assert not DisputeParty.objects.exists()
+    # and a household of grid A is taken
+    services.dispute_add_party(actor=w.worker_a, case=case, role="applicant", name="王某", phone="13900001111",
+                               household=w.household_a)
+    assert DisputeParty.objects.get().household == w.household_a
