@@ -595,6 +595,8 @@ def case_submit(
     suggestion = _triage_suggest(title, description)
     requested = category
     if category is None:
+        # without a description there is nothing to recognise: say that, not "choose a matter"
+        _required_text(description, "description", _("Describe the matter."))
         category = _suggested_category(suggestion)
     if not category.is_active or category.parent_id is None:
         message = _("Choose an active matter from the catalogue (not a group).")

@@ -283,3 +283,13 @@ def test_the_duplicates_list_costs_the_same_queries_for_one_or_many(client, djan
     with django_assert_max_num_queries(8):
         rows = client.get(f"/api/cases/{case.pk}/similar").json()
     assert len(rows) == 4 and all(row["case"]["assignee"] for row in rows)
+
+
+def test_leaving_the_matter_to_triage_without_a_description_asks_for_the_description():
+    w = world()
+    active_model()
+    with pytest.raises(InvalidInput) as error:
+        services.case_submit(actor=w.resident, channel=Channel.ONLINE, category=None, location=w.building_a,
+                             title="垃圾", description="  ")
+    assert "description" in error.value.fields
+    assert not Case.objects.exists()
