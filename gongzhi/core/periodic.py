@@ -6,17 +6,19 @@ An app declares its jobs on its AppConfig: `periodic = (Periodic("cases.sla-swee
 each time, so a setting can change it).
 
 Several workers are safe: each job has one `PeriodicSchedule` row (its lease: when it is next
-due); a worker locks it, decides, enqueues and moves the due time on in one transaction, so each
-period enqueues once. A run still waiting in the queue or running (django-tasks-db) holds the next
-one back, so runs never pile up behind a slow sweep or a stopped queue. After downtime the job is
-overdue and runs once at the next check (the jobs catch up by themselves: the SLA sweep works from
-the stored deadlines), then every period from then on.
+due, and the id of the run it enqueued last); a worker locks it, decides, enqueues and moves the
+due time on in one transaction, so each period enqueues once. The last run still waiting in the
+queue or running (django-tasks-db) holds the next one back, so runs never pile up behind a slow
+sweep or a stopped queue. After downtime the job is overdue and runs once at the next check (the
+jobs catch up by themselves: the SLA sweep works from the stored deadlines), then every period
+from then on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -57,14 +59,21 @@ def stale_after(every: dt.timedelta) -> dt.timedelta:
     return max(dt.timedelta(hours=1), 10 * every)
 
 
-def pending(task, *, now: dt.datetime, every: dt.timedelta) -> bool:
-    """Whether a run of `task` waits in the database queue or is running (django-tasks-db)."""
-    if not apps.is_installed("django_tasks_db"):
+def pending(result_id: str, *, now: dt.datetime, every: dt.timedelta) -> bool:
+    """Whether the run enqueued last (its id is kept on the lease) still waits in the database
+    queue or is running (django-tasks-db). Looked up by primary key: the task result table keeps
+    every run of every task (notification deliveries too) and has no index on the task path, so a
+    search by task would scan it all on every look."""
+    if not result_id or not apps.is_installed("django_tasks_db"):
+        return False
+    try:
+        uuid.UUID(result_id)
+    except ValueError:  # enqueued through another backend (e.g. the immediate one): nothing waits
         return False
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(task_path=task.module_path).filter(
+    return DBTaskResult.objects.filter(pk=result_id).filter(
         Q(status=TaskResultStatus.READY)
         | Q(status=TaskResultStatus.RUNNING, started_at__gte=now - stale_after(every))
     ).exists()
@@ -79,7 +88,8 @@ def schedule_one(job: Periodic, *, now: dt.datetime) -> bool:
     PeriodicSchedule.objects.get_or_create(name=job.name)
     with transaction.atomic():
         lease = PeriodicSchedule.objects.select_for_update().get(name=job.name)
-        if not is_due(now=now, next_due_at=lease.next_due_at, pending=pending(task, now=now, every=every)):
+        waiting = pending(lease.last_result_id, now=now, every=every)
+        if not is_due(now=now, next_due_at=lease.next_due_at, pending=waiting):
             return False
         late = lease.next_due_at is not None and now - lease.next_due_at > every
         lease.next_due_at = now + every
