@@ -5,16 +5,9 @@ moment — one through each server — then each case is claimed once (one claim
 holds it, and the loser is told clearly who claimed it first."""
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -23,8 +16,8 @@ from gongzhi.benchdata.bench import session_headers
 from gongzhi.cases.models import Case, CaseEvent, State
 from gongzhi.cases.tests import factories
 from gongzhi.cases.tests.factories import world
+from gongzhi.core.tests import servers as test_servers
 
-ROOT = Path(__file__).resolve().parents[3]
 CASES = 12
 
 pytestmark = [
@@ -37,57 +30,10 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(port: int, database_url: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url, "GONGZHI_TESTING": "1", "DB_CONN_MAX_AGE": "0"}
-    return subprocess.Popen(  # noqa: S603 - our interpreter, our app
-        [sys.executable, "-m", "gunicorn", "gongzhi.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--timeout", "30"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )
-
-
-def _wait(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server on {port} exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/cases/catalogue", timeout=2):  # noqa: S310
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"server on {port} did not start")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
-
-
 @pytest.fixture
 def servers():
-    settings = connection.settings_dict
-    url = f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-    ports = [_free_port(), _free_port()]
-    procs = [_start_server(port, url) for port in ports]
-    try:
-        for port, proc in zip(ports, procs, strict=True):
-            _wait(port, proc)
+    with test_servers.running(2, ready_path="/api/cases/catalogue") as ports:
         yield ports
-    finally:
-        for proc in procs:
-            _stop(proc)
 
 
 @pytest.fixture

@@ -5,28 +5,21 @@ connections, then the counter never loses or repeats an increment; and when the 
 went to one server process (gunicorn, local-memory cache) then the next request on another process
 is refused with 429 — and every one of those requests is one audit event."""
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
 from gongzhi.core.models import AuditEvent
+from gongzhi.core.tests import servers as test_servers
 from gongzhi.integrations import services
 from gongzhi.integrations.models import ApiKeyRateWindow
 
 from .factories import api_key
-
-ROOT = Path(__file__).resolve().parents[3]
 
 pytestmark = [
     pytest.mark.postgres,
@@ -67,22 +60,6 @@ def test_concurrent_requests_on_separate_connections_are_each_counted_once(setti
 # Two gunicorn processes
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(port: int, database_url: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}  # local-memory cache in each process
-    env.update({"DATABASE_URL": database_url, "GONGZHI_TESTING": "1", "DB_CONN_MAX_AGE": "0"})
-    return subprocess.Popen(  # noqa: S603 - our interpreter, our app
-        [sys.executable, "-m", "gunicorn", "gongzhi.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--timeout", "30"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )
-
-
 def _get(port: int, path: str, raw: str | None = None) -> int:
     request = urllib.request.Request(  # noqa: S310 - loopback only
         f"http://127.0.0.1:{port}{path}", headers={"X-Api-Key": raw} if raw else {})
@@ -94,43 +71,11 @@ def _get(port: int, path: str, raw: str | None = None) -> int:
         return error.code
 
 
-def _wait(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server on {port} exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if _get(port, "/open311/v2/discovery.json") == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"server on {port} did not start")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
-
-
 @pytest.fixture
 def servers():
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    ports = [_free_port(), _free_port()]
-    procs = [_start_server(port, url) for port in ports]
-    try:
-        for port, proc in zip(ports, procs, strict=True):
-            _wait(port, proc)
+    # REDIS_URL dropped: a local-memory cache in each process, so only the database is shared
+    with test_servers.running(2, ready_path="/open311/v2/discovery.json", local_cache=True) as ports:
         yield ports
-    finally:
-        for proc in procs:
-            _stop(proc)
 
 
 def _not_at_the_end_of_a_minute() -> None:
