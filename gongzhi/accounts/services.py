@@ -33,7 +33,7 @@ USER_AUDIT_FIELDS = [
 def _clean_phone(phone: str) -> str:
     """A mainland mobile number (digits only, +86 dropped), or "" ; InvalidInput naming `phone`."""
     digits = pii.normalise_phone(phone or "")
-    if digits and not (len(digits) == 11 and digits.startswith("1")):
+    if digits and not pii.is_mobile(digits):
         message = _("Enter an 11-digit mobile number.")
         raise InvalidInput(message, fields={"phone": [message]})
     return digits

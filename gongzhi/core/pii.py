@@ -119,6 +119,14 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def is_mobile(value: str) -> bool:
+    """Whether `value` (normalised or not) is a mainland mobile number: 11 digits, 13x–19x."""
+    return bool(_MOBILE.fullmatch(normalise_phone(value)))
+
+
 def normalise(kind: str, value: str) -> str:
     if kind == ID_NUMBER:
         return normalise_id_number(value)
