@@ -23,14 +23,6 @@ def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def key_for(raw: str) -> ApiKey | None:
-    """The active key with this raw value, or None (missing, unknown or revoked)."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    return ApiKey.objects.select_related("area").filter(key_hash=hash_key(raw), revoked_at=None).first()
-
-
 def key_by_value(raw: str) -> ApiKey | None:
     """The key with this raw value, revoked or not (so that a revoked key's use can be refused and
     audited by its prefix), or None when no key was ever issued with it. One query."""
