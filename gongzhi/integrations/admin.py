@@ -41,10 +41,10 @@ def _has_role(request, roles) -> bool:
 
 
 class RoleAdminMixin:
+    """Who may use each admin, by role (the role table in accounts does not list this app)."""
+
     # Vendors' snapshot and media links are https; say so instead of Django 5's http default.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    """Who may use each admin, by role (the role table in accounts does not list this app)."""
 
     view_roles = AREA_STAFF
     edit_roles = DISTRICT
