@@ -1,5 +1,5 @@
 """The JSON API at /api/ (django-ninja): session or token authentication, one error body for every
-error (`code`, `message`, `fields`), each app's router mounted under its name."""
+error (`code`, `message`, `fields`), each component's router mounted where it declares."""
 
 import logging
 
@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from gongzhi.accounts.auth import SessionAuth, TokenAuth
+from gongzhi.core import components
 from gongzhi.core.errors import DomainError, invalid_from_validation_error
 
 logger = logging.getLogger(__name__)
@@ -81,19 +82,9 @@ def _server_error(request, exc: Exception):
 
 
 def _mount_routers() -> None:
-    from gongzhi.areas.api import router as areas_router
-    from gongzhi.party.api import router as party_router
-
-    api.add_router("/areas", areas_router)
-    api.add_router("/party", party_router)
-    for module in ("gongzhi.core.api", "gongzhi.residents.api", "gongzhi.cases.api", "gongzhi.triage.api", "gongzhi.integrations.api"):
-        try:
-            imported = __import__(module, fromlist=["router"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        api.add_router(f"/{module.split('.')[1]}", imported.router)
+    """Mount the router each component declares (`Component.api`) at /api/<prefix>."""
+    for prefix, router in components.api_routers():
+        api.add_router(prefix, router)
 
 
 _mount_routers()

@@ -1,16 +1,14 @@
+"""Pages: every component's URLconf at the prefix it declares (`Component.urls`), then i18n, the
+admin and the API."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from gongzhi.api import api
+from gongzhi.core import components
 
 urlpatterns = [
-    path("", include("gongzhi.core.urls")),
-    path("accounts/", include("gongzhi.accounts.urls")),
-    path("areas/", include("gongzhi.areas.urls")),
-    path("party/", include("gongzhi.party.urls")),
-    path("residents/", include("gongzhi.residents.urls")),
-    path("cases/", include("gongzhi.cases.urls")),
-    path("", include("gongzhi.integrations.urls")),
+    *(path(prefix, include(module)) for prefix, module in components.url_includes()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.components import Component
+
 
 class AccountsConfig(AppConfig):
     name = "gongzhi.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
-    demo_order = 20
+    component = Component(urls="gongzhi.accounts.urls", demo_order=20)

@@ -9,43 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.pii import EncryptedCharField, mask_phone
 
+from .roles import AREA_ROLES, Role, role_has_module_perms, role_has_perm
 
-class Role(models.TextChoices):
-    RESIDENT = "resident", _("Resident")
-    GRID_WORKER = "grid_worker", _("Grid worker")
-    COMMUNITY_STAFF = "community_staff", _("Community staff")
-    STREET_STAFF = "street_staff", _("Street staff")
-    DEPARTMENT_STAFF = "department_staff", _("Department staff")
-    INSPECTOR = "inspector", _("Inspector")
-    SUPERVISION = "supervision", _("Supervision committee member")
-    UNIT_LIAISON = "unit_liaison", _("Unit liaison")
-    PARTY_MEMBER = "party_member", _("Party member")
-    DISTRICT_ADMIN = "district_admin", _("District administrator")
-
-
-# Roles whose data scope is a set of area nodes; each needs at least one binding.
-AREA_ROLES = frozenset(
-    {
-        Role.GRID_WORKER,
-        Role.COMMUNITY_STAFF,
-        Role.STREET_STAFF,
-        Role.INSPECTOR,
-        Role.SUPERVISION,
-        Role.DISTRICT_ADMIN,
-    }
-)
-STAFF_ROLES = AREA_ROLES | {Role.DEPARTMENT_STAFF}
-# Roles that maintain master data in the admin (always within their scope).
-ADMIN_SITE_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN})
-# The kind of area node each area role is bound to.
-ROLE_NODE_KINDS = {
-    Role.GRID_WORKER: ("grid",),
-    Role.COMMUNITY_STAFF: ("community",),
-    Role.SUPERVISION: ("community",),
-    Role.STREET_STAFF: ("street",),
-    Role.INSPECTOR: ("street", "community", "grid"),
-    Role.DISTRICT_ADMIN: ("district",),
-}
+__all__ = ["ApiToken", "AreaBinding", "Role", "User"]
 
 
 class User(AbstractUser):
@@ -90,15 +56,11 @@ class User(AbstractUser):
         return self.role in AREA_ROLES
 
     def has_perm(self, perm, obj=None) -> bool:
-        from .roles import role_has_perm
-
         if self.is_active and role_has_perm(self.role, perm):
             return True
         return super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label) -> bool:
-        from .roles import role_has_module_perms
-
         if self.is_active and role_has_module_perms(self.role, app_label):
             return True
         return super().has_module_perms(app_label)

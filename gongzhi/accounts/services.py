@@ -14,16 +14,8 @@ from gongzhi.core import audit, pii, scope
 from gongzhi.core.actors import Actor, actor_user, is_system
 from gongzhi.core.errors import Forbidden, InvalidInput
 
-from .models import (
-    ADMIN_SITE_ROLES,
-    AREA_ROLES,
-    ROLE_NODE_KINDS,
-    ApiToken,
-    AreaBinding,
-    Role,
-    User,
-    hash_token,
-)
+from .models import ApiToken, AreaBinding, User, hash_token
+from .roles import ADMIN_SITE_ROLES, AREA_ROLES, ROLE_NODE_KINDS, Role
 
 USER_AUDIT_FIELDS = [
     "username", "role", "display_name", "title", "department", "unit", "is_active", "is_staff", "phone_masked",

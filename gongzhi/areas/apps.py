@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.components import Component
 from gongzhi.core.navigation import NavItem
 
 
@@ -8,12 +9,9 @@ class AreasConfig(AppConfig):
     name = "gongzhi.areas"
     label = "areas"
     verbose_name = _("Areas")
-    navigation = (
-        NavItem(
-            _("Areas"),
-            "areas:tree",
-            roles=frozenset({"grid_worker", "community_staff", "street_staff", "inspector", "supervision", "district_admin"}),
-            order=20,
-        ),
+    component = Component(
+        api="gongzhi.areas.api:router",
+        urls="gongzhi.areas.urls",
+        navigation=(NavItem(_("Areas"), "areas:tree", permission="areas.view_tree", order=20),),
+        demo_order=10,
     )
-    demo_order = 10

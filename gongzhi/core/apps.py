@@ -1,8 +1,18 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.components import Component
+
 
 class CoreConfig(AppConfig):
     name = "gongzhi.core"
     label = "core"
     verbose_name = _("Core")
+    component = Component(
+        api="gongzhi.core.api:router",
+        urls="gongzhi.core.urls",
+        url_prefix="",
+        permissions="gongzhi.core.permissions",
+        audit_actions=("core.calendar_day.create", "core.calendar_day.update", "core.calendar_day.delete",
+                       "core.calendar_year.create", "core.calendar_year.update", "core.calendar_year.delete"),
+    )

@@ -83,3 +83,41 @@ def _area_path_of(obj: models.Model) -> str:
     from .scope import area_path_of
 
     return area_path_of(obj) or ""
+
+
+def lock(model: type[models.Model], pk) -> models.Model | None:
+    """The row, locked for the rest of the transaction (None if it is gone)."""
+    return model._default_manager.select_for_update().filter(pk=pk).first()
+
+
+def save(
+    *,
+    actor: Actor,
+    obj: models.Model,
+    action: str,
+    fields: list[str],
+    before: dict | None = None,
+    clean_exclude: list[str] | None = None,
+    note: str = "",
+) -> models.Model:
+    """The one audited save of master data: validate (`full_clean`, each problem named on its
+    field), save, and record what changed against `before` (a snapshot taken after locking the row;
+    None for a new record). A save that changes nothing records nothing. Call it inside the
+    service's transaction, after the permission check."""
+    from django.core.exceptions import ValidationError
+
+    from .errors import invalid_from_validation_error
+
+    try:
+        obj.full_clean(exclude=clean_exclude)
+    except ValidationError as exc:
+        raise invalid_from_validation_error(exc) from exc
+    obj.save()
+    after = snapshot(obj, fields)
+    if before is None:
+        record(actor=actor, action=action, obj=obj, after=after, note=note)
+    else:
+        old, new = diff(before, after)
+        if old or new:
+            record(actor=actor, action=action, obj=obj, before=old, after=new, note=note)
+    return obj

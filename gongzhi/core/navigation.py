@@ -1,11 +1,10 @@
-"""Navigation by role. Each app's AppConfig lists its entries in `navigation`; the shell shows a
-user the entries their role may use, so adding a programme means declaring its entries."""
+"""Navigation. Each component lists its entries (`Component.navigation`); the shell shows a user
+the entries whose gate action they may do, so adding a programme means declaring its entries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
 
@@ -13,25 +12,30 @@ from django.urls import NoReverseMatch, reverse
 class NavItem:
     label: str
     url_name: str
-    roles: frozenset[str] = field(default_factory=frozenset)  # empty: every signed-in user
+    permission: str = ""  # the gate action (core.permissions); empty: every signed-in user
     order: int = 100
 
     def visible_to(self, user) -> bool:
         if not user.is_authenticated:
             return False
-        return not self.roles or user.is_superuser or getattr(user, "role", None) in self.roles
+        if not self.permission:
+            return True
+        from .permissions import can
+
+        return can(user, self.permission)
 
 
 def items_for(user) -> list[dict]:
+    from .components import navigation
+
     entries = []
-    for config in apps.get_app_configs():
-        for item in getattr(config, "navigation", ()):
-            if item.visible_to(user):
-                try:
-                    url = reverse(item.url_name)
-                except NoReverseMatch:
-                    continue
-                entries.append((item.order, str(item.label), url, item.url_name))
+    for item in navigation():
+        if item.visible_to(user):
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            entries.append((item.order, str(item.label), url, item.url_name))
     entries.sort(key=lambda e: e[0])
     return [{"label": label, "url": url, "name": name} for _, label, url, name in entries]
 

@@ -1,8 +1,8 @@
 """Periodic jobs. django-tasks 0.12 and django-tasks-db 0.13 run queued tasks but schedule nothing,
 so `gongzhi worker` enqueues the periodic ones itself (`schedule_due`, every few seconds).
 
-An app declares its jobs on its AppConfig: `periodic = (Periodic("cases.sla-sweep",
-"gongzhi.cases.tasks.sla_sweep", every=...),)`, `every` a callable returning the period (read
+A component declares its jobs: `Component(periodic=(Periodic("cases.sla-sweep",
+"gongzhi.cases.tasks.sla_sweep", every=...),))`, `every` a callable returning the period (read
 each time, so a setting can change it).
 
 Several workers are safe: each job has one `PeriodicSchedule` row (its lease: when it is next
@@ -42,8 +42,10 @@ class Periodic:
 
 
 def registered() -> list[Periodic]:
-    """Every periodic job declared by an installed app (AppConfig.periodic)."""
-    return [job for config in apps.get_app_configs() for job in getattr(config, "periodic", ())]
+    """Every periodic job declared by an installed component (`Component.periodic`)."""
+    from .components import periodic_jobs
+
+    return periodic_jobs()
 
 
 def is_due(*, now: dt.datetime, next_due_at: dt.datetime | None, pending: bool) -> bool:

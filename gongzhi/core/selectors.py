@@ -4,17 +4,13 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
-from . import scope
+from . import permissions, scope
 from .errors import Forbidden, NotFound
 from .models import AuditEvent
 
-HISTORY_ROLES = frozenset(
-    {"grid_worker", "community_staff", "street_staff", "inspector", "supervision", "district_admin"}
-)
-
 
 def can_see_history(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or getattr(user, "role", None) in HISTORY_ROLES))
+    return bool(user.is_authenticated and permissions.can(user, "core.view_history"))
 
 
 def history_for(*, user, obj: Model) -> QuerySet:

@@ -11,31 +11,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import audit, calendar
-from .actors import Actor, is_system
-from .errors import Forbidden, InvalidInput, invalid_from_validation_error
+from . import audit, calendar, permissions
+from .actors import Actor
+from .errors import InvalidInput, invalid_from_validation_error
 from .models import CalendarDay, CalendarYear
 
 DAY_FIELDS = ["date", "kind", "name"]
 YEAR_FIELDS = ["year", "source"]
-CALENDAR_ADMIN_ROLE = "district_admin"
 MIN_YEAR, MAX_YEAR = 1949, 2200
 
 
 def can_edit_calendar(actor: Actor | None) -> bool:
     """District administrators, superusers and the system maintain the calendar."""
-    if actor is None:
-        return False
-    if is_system(actor):
-        return True
-    if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_active", False)):
-        return False
-    return bool(actor.is_superuser or getattr(actor, "role", None) == CALENDAR_ADMIN_ROLE)
+    return actor is not None and permissions.can(actor, "core.edit_calendar")
 
 
 def _require_calendar_admin(actor: Actor) -> None:
-    if not can_edit_calendar(actor):
-        raise Forbidden(_("Only a district administrator can edit the working-day calendar."))
+    permissions.require(
+        actor, "core.edit_calendar", message=_("Only a district administrator can edit the working-day calendar.")
+    )
 
 
 def calendar_day_errors(*, date: dt.date | None, kind: str | None) -> dict[str, list[str]]:

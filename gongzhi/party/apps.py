@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.components import Component
 from gongzhi.core.navigation import NavItem
 
 
@@ -8,5 +9,9 @@ class PartyConfig(AppConfig):
     name = "gongzhi.party"
     label = "party"
     verbose_name = _("Party")
-    navigation = (NavItem(_("Party organisations"), "party:tree", order=30),)
-    demo_order = 30
+    component = Component(
+        api="gongzhi.party.api:router",
+        urls="gongzhi.party.urls",
+        navigation=(NavItem(_("Party organisations"), "party:tree", order=30),),
+        demo_order=30,
+    )

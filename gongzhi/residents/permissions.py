@@ -13,13 +13,22 @@ these functions answer the role-level question.
   and inspectors do not export).
 """
 
+from gongzhi.accounts.roles import Role
 from gongzhi.core.actors import is_system
+from gongzhi.core.permissions import Rule
 
-VIEW_ROLES = frozenset({"grid_worker", "community_staff", "street_staff", "district_admin", "inspector"})
-EDIT_ROLES = frozenset({"grid_worker", "community_staff", "street_staff", "district_admin"})
-REVEAL_ROLES = frozenset({"community_staff", "street_staff", "district_admin"})
-EXPORT_ROLES = frozenset({"community_staff", "street_staff", "district_admin"})
+VIEW_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN, Role.INSPECTOR})
+EDIT_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN})
+REVEAL_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN})
+EXPORT_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN})
 REVEAL_PERMISSION = "residents.reveal_pii"
+
+RULES = {
+    "residents.view": Rule(roles=VIEW_ROLES),
+    "residents.edit": Rule(roles=EDIT_ROLES),
+    "residents.reveal": Rule(roles=REVEAL_ROLES, granted_by=REVEAL_PERMISSION),
+    "residents.export": Rule(roles=EXPORT_ROLES),
+}
 
 
 def _role(user) -> str | None:

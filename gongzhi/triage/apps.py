@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.components import Component
+
 
 class TriageConfig(AppConfig):
     name = "gongzhi.triage"
     label = "triage"
     verbose_name = _("Triage")
-    demo_order = 55  # after the cases it learns from
+    component = Component(api="gongzhi.triage.api:router", demo_order=55)  # after the cases it learns from

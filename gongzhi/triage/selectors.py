@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.models import STAFF_ROLES
+from gongzhi.accounts.roles import STAFF_ROLES
 from gongzhi.core.errors import Forbidden, NotFound
 
 from .models import TriageModel

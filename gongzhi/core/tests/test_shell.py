@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from gongzhi.accounts.models import Role
 from gongzhi.accounts.tests import factories as users
 from gongzhi.areas.tests import factories as areas
+from gongzhi.core import components
 
 pytestmark = pytest.mark.django_db
 
@@ -152,8 +153,8 @@ def _nav_hrefs(page: str) -> list[str]:
 
 
 def _declared_nav_items():
-    for config in apps.get_app_configs():
-        yield from ((config.label, item) for item in getattr(config, "navigation", ()))
+    for config, component in components.installed():
+        yield from ((config.label, item) for item in component.navigation)
 
 
 def _declared_nav(user) -> list[str]:

@@ -1,11 +1,10 @@
-import importlib
 import time
 
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from gongzhi.core import components
 from gongzhi.core.actors import SystemActor
 from gongzhi.core.context import action_context
 from gongzhi.core.demo import DemoContext
@@ -29,20 +28,11 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         ctx = DemoContext(seed=seed, actor=SystemActor(label="command:demo"), verbose=verbosity > 0)
-        configs = sorted(
-            (c for c in apps.get_app_configs() if hasattr(c, "demo_order")), key=lambda c: c.demo_order
-        )
         with action_context(source="command:demo"), transaction.atomic():
-            for config in configs:
-                try:
-                    module = importlib.import_module(f"{config.name}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.demo":
-                        raise
-                    continue
+            for label, load in components.demo_loaders():
                 t0 = time.monotonic()
-                module.load(ctx)
-                ctx.log(f"  {config.label}: {time.monotonic() - t0:.1f}s")
+                load(ctx)
+                ctx.log(f"  {label}: {time.monotonic() - t0:.1f}s")
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {time.monotonic() - started:.1f}s."))
 
 
