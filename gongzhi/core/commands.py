@@ -1,6 +1,7 @@
 """Base for management commands that change data: they act as the system on behalf of an
 optional `--as-user`, inside an action context, so every audit event names the command."""
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from .actors import SystemActor
@@ -18,8 +19,7 @@ class AuditedCommand(BaseCommand):
         name = getattr(self, "_command_name", self.__module__.rsplit(".", 1)[-1])
         user = None
         if options.get("as_user"):
-            from gongzhi.accounts.models import User
-
+            User = get_user_model()  # noqa: N806 — core sits below accounts
             try:
                 user = User.objects.get(username=options["as_user"])
             except User.DoesNotExist as exc:

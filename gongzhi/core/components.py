@@ -69,6 +69,11 @@ class Component:
     # Dotted path of a callable `(role) -> MatrixObjects | None` building one object inside and one
     # outside the scope of a user of that role (see gongzhi.core.tests.matrix).
     matrix: str = ""
+    # Extension points this app fills: point name -> dotted path of the callable. An app that offers
+    # a point calls `components.extensions(point)` and never imports the apps that fill it (triage
+    # plugs its suggestion into the case intake; the case pipeline adds its panels to the household
+    # page), so the layers stay one way.
+    extensions: Mapping[str, str] = field(default_factory=dict)
 
 
 def load(dotted: str):
@@ -157,3 +162,8 @@ def setting(name: str) -> Any:
         if name in c.settings:
             return c.settings[name]
     raise KeyError(f"No component declares the setting {name}")
+
+
+def extensions(point: str) -> list[Callable]:
+    """The callables installed components register for an extension point, in INSTALLED_APPS order."""
+    return [load(c.extensions[point]) for _config, c in installed() if point in c.extensions]

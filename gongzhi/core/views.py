@@ -8,13 +8,6 @@ from . import selectors
 
 
 @login_required
-def home(request):
-    from gongzhi.areas.selectors import area_roots_for
-
-    return render(request, "core/home.html", {"bound_nodes": area_roots_for(user=request.user)})
-
-
-@login_required
 def object_history(request, app_label: str, model: str, object_id: str):
     try:
         obj = selectors.scoped_object(user=request.user, app_label=app_label, model=model, object_id=object_id)

@@ -18,12 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (same seed, same data).")
 
     def handle(self, *args, reset: bool, seed: int, verbosity: int, **options):
-        from gongzhi.areas.models import AreaNode
-
         if reset:
             call_command("flush", interactive=False, verbosity=0)
             _reseed_calendar()
-        elif AreaNode.objects.exists():
+        elif _holds_data():
             self.stdout.write("The database already holds data; the demo was not loaded (use --reset to replace it).")
             return
         started = time.monotonic()
@@ -41,3 +39,14 @@ def _reseed_calendar() -> None:
     from gongzhi.core.calendar_data import seed_calendar
 
     seed_calendar()
+
+
+def _holds_data() -> bool:
+    """Whether any component's tables hold rows. The calendar (seeded with core) and accounts (a
+    superuser made before the first `make run`) do not count."""
+    for config, _component in components.installed():
+        if config.label in ("core", "accounts"):
+            continue
+        if any(model._default_manager.exists() for model in config.get_models()):
+            return True
+    return False
