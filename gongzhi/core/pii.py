@@ -127,6 +127,16 @@ def is_mobile(value: str) -> bool:
     return bool(_MOBILE.fullmatch(normalise_phone(value)))
 
 
+_LANDLINE = re.compile(r"0\d{9,11}")  # area code (3–4 digits incl. 0) + 7–8 digits
+
+
+def is_phone(value: str) -> bool:
+    """Whether `value` is a number people can be called at: a mainland mobile, or a landline with its
+    area code (0931-1234567). The one phone rule of the product."""
+    number = normalise_phone(value)
+    return bool(_MOBILE.fullmatch(number) or _LANDLINE.fullmatch(number))
+
+
 def normalise(kind: str, value: str) -> str:
     if kind == ID_NUMBER:
         return normalise_id_number(value)
