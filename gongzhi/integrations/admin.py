@@ -42,6 +42,7 @@ class GateAdminMixin:
 
     view_action = ""
     edit_action = ""
+    change_action = ""  # when changing is a separate action from adding
 
     def get_queryset(self, request):
         qs = self.model._default_manager.get_queryset()
@@ -60,7 +61,7 @@ class GateAdminMixin:
         return can(request.user, self.edit_action)
 
     def has_change_permission(self, request, obj=None):
-        return can(request.user, self.edit_action)
+        return can(request.user, self.change_action or self.edit_action)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -113,6 +114,7 @@ class ApiKeyAdmin(GateAdminMixin, ServiceAdmin):
     form = ApiKeyForm
     view_action = "integrations.apikey_list"
     edit_action = "integrations.apikey_create"
+    change_action = "integrations.apikey_update"
     list_display = ["name", "prefix", "area", "channels", "rate_limit", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "prefix"]
