@@ -26,6 +26,7 @@ CAMERA_FIELDS = ["source", "code", "name", "area", "latitude", "longitude", "is_
 TYPE_FIELDS = ["code", "name", "category", "fold_minutes", "min_confidence", "is_active"]
 SHIFT_FIELDS = ["grid", "user", "start", "end", "note"]
 
+
 def _require_in_area(actor: Actor, action: str, node: AreaNode | None) -> None:
     """The role (403), then the area (404: outside the scope is indistinguishable from absent)."""
     require(actor, action)
