@@ -1,7 +1,7 @@
 """Admin for API keys (issued here, the key shown once), camera sources (the signing secret shown
-once), cameras, alert types and the duty roster — every write through `services` (audited), area
-models scoped to the user's subtree. Alerts, incidents, Open311 submissions and key usage are
-read-only."""
+once), cameras, alert types and the duty roster — every write through `services` (audited), every
+list the model's `visible_to(user)`, who may look and change asked of the permission gate (see
+permissions.py). Alerts, incidents, Open311 submissions and key usage are read-only."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,14 +11,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.models import User
+from gongzhi.accounts.selectors import users_visible
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.cases.models import Category, Channel
 from gongzhi.core import scope
 from gongzhi.core.admin_scope import ScopedAdminMixin, ServiceAdmin, ServiceFormMixin
 from gongzhi.core.errors import DomainError
+from gongzhi.core.permissions import can
 
-from . import services
+from . import selectors, services
 from .models import (
     ApiKey,
     ApiKeyUsage,
@@ -31,41 +32,42 @@ from .models import (
     Open311Submission,
 )
 
-DISTRICT = frozenset({"district_admin"})
-AREA_STAFF = frozenset({"community_staff", "street_staff", "district_admin"})
 
-
-def _has_role(request, roles) -> bool:
-    user = request.user
-    return user.is_active and (user.is_superuser or getattr(user, "role", None) in roles)
-
-
-class RoleAdminMixin:
-    """Who may use each admin, by role (the role table in accounts does not list this app)."""
+class GateAdminMixin:
+    """Who may use each admin: the permission gate's answer for `view_action` and `edit_action`
+    (the role table in accounts does not list this app); which rows: the model's `visible_to`."""
 
     # Vendors' snapshot and media links are https; say so instead of Django 5's http default.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    view_roles = AREA_STAFF
-    edit_roles = DISTRICT
+    view_action = ""
+    edit_action = ""
+    change_action = ""  # when changing is a separate action from adding
+
+    def get_queryset(self, request):
+        qs = self.model._default_manager.get_queryset()
+        ordering = self.get_ordering(request)
+        if ordering:
+            qs = qs.order_by(*ordering)
+        return qs.visible_to(request.user)
 
     def has_module_permission(self, request):
-        return _has_role(request, self.view_roles)
+        return can(request.user, self.view_action)
 
     def has_view_permission(self, request, obj=None):
-        return _has_role(request, self.view_roles)
+        return can(request.user, self.view_action)
 
     def has_add_permission(self, request):
-        return _has_role(request, self.edit_roles)
+        return can(request.user, self.edit_action)
 
     def has_change_permission(self, request, obj=None):
-        return _has_role(request, self.edit_roles)
+        return can(request.user, self.change_action or self.edit_action)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
-class ReadOnlyMixin(RoleAdminMixin):
+class ReadOnlyMixin(GateAdminMixin):
     def has_add_permission(self, request):
         return False
 
@@ -98,20 +100,21 @@ class ApiKeyForm(ServiceFormMixin):
 
     def check(self, actor):
         data = self.cleaned_data
-        services._require_district_admin(actor)
         key = ApiKey(
             pk=self.instance.pk, name=data.get("name", ""), area=data.get("area"),
             channels=list(data.get("channels") or []), rate_limit=data.get("rate_limit") or 0,
             note=data.get("note", ""), prefix="-", key_hash=f"check-{self.instance.pk}",
         )
         key._state.adding = self.instance.pk is None
-        services._validate_key(key, actor)
+        services.apikey_check(actor=actor, key=key)
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(RoleAdminMixin, ServiceAdmin):
+class ApiKeyAdmin(GateAdminMixin, ServiceAdmin):
     form = ApiKeyForm
-    view_roles = DISTRICT
+    view_action = "integrations.apikey_list"
+    edit_action = "integrations.apikey_create"
+    change_action = "integrations.apikey_update"
     list_display = ["name", "prefix", "area", "channels", "rate_limit", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "prefix"]
@@ -156,7 +159,7 @@ class ApiKeyAdmin(RoleAdminMixin, ServiceAdmin):
 
 @admin.register(ApiKeyUsage)
 class ApiKeyUsageAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    view_roles = DISTRICT
+    view_action = "integrations.apikey_list"
     list_display = ["key", "hour", "endpoint", "count", "refused", "last_at", "last_ip", "last_request_id"]
     list_filter = ["endpoint"]
     search_fields = ["key__name", "key__prefix", "last_request_id"]
@@ -165,7 +168,7 @@ class ApiKeyUsageAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Open311Submission)
 class Open311SubmissionAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
-    view_roles = DISTRICT
+    view_action = "integrations.apikey_list"
     list_display = ["case", "api_key", "account_id", "created_at"]
     search_fields = ["token", "account_id", "api_key__name"]
     exclude = ["email"]
@@ -181,13 +184,14 @@ class CameraSourceForm(ServiceFormMixin):
         fields = ["code", "name", "timestamp_window", "is_active", "note"]
 
     def check(self, actor):
-        services._require_district_admin(actor)
+        services.camera_source_check(actor=actor)
 
 
 @admin.register(CameraSource)
-class CameraSourceAdmin(RoleAdminMixin, admin.ModelAdmin):
+class CameraSourceAdmin(GateAdminMixin, admin.ModelAdmin):
     form = CameraSourceForm
-    view_roles = DISTRICT
+    view_action = "integrations.camera_source_view"
+    edit_action = "integrations.camera_source_edit"
     list_display = ["code", "name", "timestamp_window", "is_active", "created_at"]
     actions = ["rotate_secret"]
 
@@ -241,19 +245,14 @@ class CameraForm(ServiceFormMixin):
         fields = ["source", "code", "name", "area", "latitude", "longitude", "is_active"]
 
     def check(self, actor):
-        area = self.cleaned_data.get("area")
-        services._require_area_manager(actor, area)
-        if area is not None and area.kind not in (AreaKind.BUILDING, AreaKind.GRID):
-            from gongzhi.core.errors import InvalidInput
-
-            message = str(_("Place the camera at a building or a grid."))
-            raise InvalidInput(message, fields={"area": [message]})
+        services.camera_check(actor=actor, area=self.cleaned_data.get("area"))
 
 
 @admin.register(Camera)
-class CameraAdmin(RoleAdminMixin, ServiceAdmin):
+class CameraAdmin(GateAdminMixin, ServiceAdmin):
     form = CameraForm
-    edit_roles = AREA_STAFF
+    view_action = "integrations.camera_view"
+    edit_action = "integrations.camera_edit"
     list_display = ["code", "name", "source", "area", "is_active"]
     list_filter = ["source", "is_active"]
     search_fields = ["code", "name"]
@@ -284,12 +283,14 @@ class CameraEventTypeForm(ServiceFormMixin):
         fields = ["code", "name", "category", "fold_minutes", "min_confidence", "is_active"]
 
     def check(self, actor):
-        services._require_district_admin(actor)
+        services.camera_event_type_check(actor=actor)
 
 
 @admin.register(CameraEventType)
-class CameraEventTypeAdmin(RoleAdminMixin, admin.ModelAdmin):
+class CameraEventTypeAdmin(GateAdminMixin, admin.ModelAdmin):
     form = CameraEventTypeForm
+    view_action = "integrations.camera_type_view"
+    edit_action = "integrations.camera_type_edit"
     list_display = ["code", "name", "category", "fold_minutes", "min_confidence", "is_active"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -313,6 +314,7 @@ class CameraEventTypeAdmin(RoleAdminMixin, admin.ModelAdmin):
 
 @admin.register(CameraEvent)
 class CameraEventAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+    view_action = "integrations.camera_event_view"
     list_display = ["event_id", "camera", "event_type", "confidence", "occurred_at", "outcome", "case"]
     list_filter = ["outcome", "event_type", "source"]
     search_fields = ["event_id", "camera__code"]
@@ -332,6 +334,7 @@ class CameraEventAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(CameraIncident)
 class CameraIncidentAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+    view_action = "integrations.camera_event_view"
     list_display = ["case", "camera", "event_type", "alert_count", "first_alert_at", "last_alert_at"]
     list_filter = ["event_type"]
     list_select_related = ["camera", "event_type", "case"]
@@ -348,29 +351,23 @@ class DutyShiftForm(ServiceFormMixin):
 
     def check(self, actor):
         data = self.cleaned_data
-        grid, user, start, end = data.get("grid"), data.get("user"), data.get("start"), data.get("end")
-        services._require_area_manager(actor, grid)
-        from gongzhi.core.errors import InvalidInput
-
-        if start and end and end <= start:
-            message = str(_("A shift must end after it starts."))
-            raise InvalidInput(message, fields={"end": [message]})
-        if user is not None and user.role != "grid_worker":
-            message = str(_("Choose an active grid worker."))
-            raise InvalidInput(message, fields={"user": [message]})
+        services.duty_shift_check(
+            actor=actor, grid=data.get("grid"), user=data.get("user"), start=data.get("start"), end=data.get("end")
+        )
 
 
 @admin.register(DutyShift)
-class DutyShiftAdmin(RoleAdminMixin, ServiceAdmin):
+class DutyShiftAdmin(GateAdminMixin, ServiceAdmin):
     form = DutyShiftForm
-    edit_roles = AREA_STAFF
+    view_action = "integrations.duty_view"
+    edit_action = "integrations.duty_edit"
     list_display = ["grid", "user", "start", "end", "note"]
     list_filter = ["grid"]
     date_hierarchy = "start"
     list_select_related = ["grid", "user"]
 
     def has_delete_permission(self, request, obj=None):
-        return _has_role(request, self.edit_roles)
+        return can(request.user, self.edit_action)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "grid":
@@ -378,11 +375,7 @@ class DutyShiftAdmin(RoleAdminMixin, ServiceAdmin):
                 AreaNode.objects.filter(kind=AreaKind.GRID, is_active=True), request.user
             )
         if db_field.name == "user":
-            workers = User.objects.filter(role="grid_worker", is_active=True)
-            paths = scope.scope_paths(request.user)
-            if paths is not None:
-                workers = workers.filter(scope.path_q(paths, "area_bindings__node")).distinct()
-            kwargs["queryset"] = workers
+            kwargs["queryset"] = selectors.duty_workers() & users_visible(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def service_save(self, *, request, obj, form, change):

@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from gongzhi.areas.models import AreaKind
 from gongzhi.areas.selectors import area_node_get
 from gongzhi.core.errors import InvalidInput
+from gongzhi.core.permissions import require
 
 from . import selectors, services, signing
 from .errors import TooLarge
@@ -69,8 +71,9 @@ class OnDutyOut(Schema):
 
 @router.get("/on-duty", response=list[OnDutyOut], summary="Who is on duty for a grid (now, or at a time)")
 def on_duty(request: HttpRequest, grid_id: int, at: dt.datetime | None = None):
+    require(request.auth, "integrations.on_duty_lookup")
     grid = area_node_get(user=request.auth, pk=grid_id)
-    if grid.kind != "grid":
+    if grid.kind != AreaKind.GRID:
         message = _("Choose a grid.")
         raise InvalidInput(message, fields={"grid_id": [message]})
     users = selectors.on_duty(grid=grid, at=at or timezone.now())

@@ -1,36 +1,8 @@
-"""Settings of the integrations app, each with a default (override in Django settings)."""
+"""Settings of the integrations app: `get(NAME)` is the Django setting when the project sets it,
+else the default the app's component declares (`apps.SETTINGS`, the one place for defaults)."""
 
-from django.conf import settings
-
-DEFAULTS = {
-    # Channels a new API key may file on when none are given.
-    "INTEGRATIONS_DEFAULT_CHANNELS": ["online"],
-    # Requests per minute for a new key.
-    "INTEGRATIONS_DEFAULT_RATE_LIMIT": 60,
-    # Where each key's requests per minute are counted so that every server process shares the
-    # limit: "cache" (atomic increments; only right when the cache is shared, e.g. Redis),
-    # "database" (an atomic per-key-per-minute counter row) or "auto": the cache when it is Redis or
-    # Memcached, the database otherwise (the local-memory cache is one per process).
-    "INTEGRATIONS_RATE_LIMIT_STORE": "auto",
-    # GET services/requests without an API key (the spec says reads need none). False: a key is required.
-    "INTEGRATIONS_OPEN311_PUBLIC_READS": True,
-    # Which cases Open311 reads show besides those filed through Open311: channels whose cases are
-    # findings in public space rather than a person's private request.
-    "INTEGRATIONS_OPEN311_PUBLIC_CHANNELS": ["camera", "patrol"],
-    # Kinds never shown through Open311 (disputes and reports of wrongdoing name people).
-    "INTEGRATIONS_OPEN311_HIDDEN_KINDS": ["dispute", "report"],
-    # The jurisdiction_id this server answers to besides the district codes ("" = none).
-    "INTEGRATIONS_OPEN311_JURISDICTION": "",
-    # Discovery document.
-    "INTEGRATIONS_OPEN311_CONTACT": "",
-    "INTEGRATIONS_OPEN311_KEY_SERVICE": "",
-    "INTEGRATIONS_OPEN311_CHANGESET": "2026-11-22T00:00:00+08:00",
-    "INTEGRATIONS_OPEN311_ENDPOINT_TYPE": "production",
-    # Camera snapshots sent inline (base64): the largest accepted image in bytes. The whole body is
-    # also bounded by Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default; base64 adds a third).
-    "INTEGRATIONS_CAMERA_SNAPSHOT_MAX_BYTES": 1536 * 1024,
-}
+from gongzhi.core import components
 
 
 def get(name: str):
-    return getattr(settings, name, DEFAULTS[name])
+    return components.setting(name)

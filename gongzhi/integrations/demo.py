@@ -11,6 +11,7 @@ import time
 
 from django.utils import timezone
 
+from gongzhi.accounts.roles import Role
 from gongzhi.core.demo import DemoContext
 
 from . import camera_types, selectors, services, signing
@@ -34,7 +35,9 @@ def load(ctx: DemoContext) -> None:
     grids = ctx.data["grids"][main.code]
     today = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)
     shifts = 0
-    for grid, worker in ((grids[0], users.get("grid_worker")), (grids[1], users.get("grid_worker_2"))):
+    # The accounts demo keys its users by role, its second grid worker as "<role>_2".
+    second = f"{Role.GRID_WORKER.value}_2"
+    for grid, worker in ((grids[0], users.get(Role.GRID_WORKER.value)), (grids[1], users.get(second))):
         if worker is None:
             continue
         for day in range(-1, 7):  # 24-hour duty from 08:00, yesterday's covering this morning

@@ -2,7 +2,10 @@
 what each key filed through Open311, camera sources, cameras and their alerts, the mapping of alert
 types to catalogue matters, and the duty roster of grid workers.
 
-Writes go through `services.py`; reads others need through `selectors.py`.
+Writes go through `services`; reads others need through `selectors.py`. Each model states who
+may see which rows in one place, its `visible_to(user)`: the area scope for the models that belong
+to an area (a key limited to no area is seen by superusers and the system only), the permission to
+look at them for the registries without an area (camera sources, alert types, key usage).
 """
 
 import os
@@ -13,7 +16,31 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.permissions import can
 from gongzhi.core.pii import EncryptedCharField
+from gongzhi.core.visibility import ScopedManager, ScopedQuerySet
+
+
+class PermittedQuerySet(ScopedQuerySet):
+    """Rows of a registry without an area: all of them for whoever may look at it
+    (`view_action`), none for anyone else."""
+
+    view_action = ""
+
+    def visible_to(self, user):
+        return self.all() if can(user, self.view_action) else self.none()
+
+
+class ApiKeyUsageQuerySet(PermittedQuerySet):
+    view_action = "integrations.apikey_list"
+
+
+class CameraSourceQuerySet(PermittedQuerySet):
+    view_action = "integrations.camera_source_view"
+
+
+class CameraEventTypeQuerySet(PermittedQuerySet):
+    view_action = "integrations.camera_type_view"
 
 
 class ApiKey(models.Model):
@@ -50,6 +77,8 @@ class ApiKey(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
@@ -75,6 +104,8 @@ class ApiKeyUsage(models.Model):
     last_request_id = models.CharField(_("last request id"), max_length=64, blank=True)
     last_ip = models.GenericIPAddressField(_("last IP address"), null=True, blank=True)
     last_at = models.DateTimeField(_("last use"), null=True, blank=True)
+
+    objects = ApiKeyUsageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API key usage")
@@ -123,6 +154,8 @@ class Open311Submission(models.Model):
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("Open311 submission")
         verbose_name_plural = _("Open311 submissions")
@@ -145,6 +178,8 @@ class CameraSource(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CameraSourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("camera source")
@@ -170,6 +205,8 @@ class Camera(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("camera")
@@ -203,6 +240,8 @@ class CameraEventType(models.Model):
         help_text=_("Alerts below this confidence are recorded but open no case (0 to 1)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = CameraEventTypeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("camera alert type")
@@ -254,6 +293,8 @@ class CameraEvent(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=10, choices=CameraOutcome.choices)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("camera alert")
         verbose_name_plural = _("camera alerts")
@@ -287,6 +328,8 @@ class CameraIncident(models.Model):
     first_alert_at = models.DateTimeField(_("first alert"))
     last_alert_at = models.DateTimeField(_("last alert"))
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("camera incident")
         verbose_name_plural = _("camera incidents")
@@ -313,6 +356,8 @@ class DutyShift(models.Model):
     end = models.DateTimeField(_("until"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("duty shift")

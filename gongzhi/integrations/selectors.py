@@ -11,10 +11,10 @@ from django.db.models import Q, QuerySet
 from gongzhi.accounts.models import User
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.cases.models import Case, Category
-from gongzhi.core import scope
 
 from . import conf
-from .models import ApiKey, Camera, CameraEvent, DutyShift, Open311Submission
+from .models import ApiKey, CameraEvent, Open311Submission
+from .permissions import DUTY_ROLES
 
 
 def hash_key(raw: str) -> str:
@@ -30,6 +30,11 @@ def key_by_value(raw: str) -> ApiKey | None:
     if not raw:
         return None
     return ApiKey.objects.select_related("area").filter(key_hash=hash_key(raw)).first()
+
+
+def api_keys(*, user) -> QuerySet:
+    """The keys `user` may see (the `apikey list` command)."""
+    return ApiKey.objects.visible_to(user).select_related("area")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,24 +61,25 @@ def on_duty(*, grid: AreaNode, at: dt.datetime) -> list[User]:
     )
     if users:
         return users
-    return list(
-        User.objects.filter(is_active=True, role="grid_worker", area_bindings__node=grid).distinct().order_by("pk")
-    )
+    return list(duty_workers().filter(area_bindings__node=grid).distinct().order_by("pk"))
 
 
-def duty_shifts(*, user, grid: AreaNode | None = None) -> QuerySet:
-    qs = scope.restrict(DutyShift.objects.select_related("grid", "user"), user)
-    if grid is not None:
-        qs = qs.filter(grid=grid)
-    return qs.order_by("start")
+def duty_workers() -> QuerySet:
+    """The users who may be put on a grid's duty roster: active grid workers."""
+    return User.objects.filter(is_active=True, role__in=DUTY_ROLES)
 
 
-def cameras(*, user) -> QuerySet:
-    return scope.restrict(Camera.objects.select_related("area", "source"), user)
+def may_be_on_duty(user, *, active_only: bool = True) -> bool:
+    """Whether `user` is a grid worker (and active, unless `active_only` is False)."""
+    if user is None or user.pk is None:
+        return False
+    qs = duty_workers() if active_only else User.objects.filter(role__in=DUTY_ROLES)
+    return qs.filter(pk=user.pk).exists()
 
 
 def camera_events(*, user) -> QuerySet:
-    return scope.restrict(CameraEvent.objects.select_related("camera", "event_type", "case"), user)
+    """The camera alerts `user` may see (the area scope of the camera)."""
+    return CameraEvent.objects.visible_to(user).select_related("camera__area", "event_type", "case")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,8 +20,9 @@ from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.cases.models import State
 from gongzhi.core import downloads
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound
+from gongzhi.core.permissions import can
 
-from . import conf, open311, selectors, services
+from . import conf, georeport, selectors, services
 from .errors import KeyRefused
 from .models import ApiKey
 
@@ -41,17 +42,17 @@ def endpoint(*methods: str, name: str):
         @wraps(view)
         def wrapper(request: HttpRequest, fmt: str, **kwargs) -> HttpResponse:
             if request.method not in methods:
-                response = open311.errors(fmt, 405, [_("Method not allowed.")])
+                response = georeport.errors(fmt, 405, [_("Method not allowed.")])
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
                 within = _jurisdiction(request)
                 response = view(request, fmt=fmt, within=within, **kwargs)
             except DomainError as exc:
-                response = open311.errors(fmt, exc.status, _descriptions(exc))
+                response = georeport.errors(fmt, exc.status, _descriptions(exc))
             except Exception:  # the spec's "general service error", in the client's format
                 logger.exception("Open311 %s failed", name)
-                response = open311.errors(fmt, 500, [_("Something went wrong on the server.")])
+                response = georeport.errors(fmt, 500, [_("Something went wrong on the server.")])
             _audit_key_use(request, response.status_code)
             return response
 
@@ -139,7 +140,7 @@ def _audit_key_use(request: HttpRequest, status: int) -> None:
 @endpoint("GET", name="discovery")
 def discovery(request: HttpRequest, fmt: str, within=None) -> HttpResponse:
     base = request.build_absolute_uri("/open311/v2")
-    document = open311.discovery(
+    document = georeport.discovery(
         base_url=base,
         changeset=conf.get("INTEGRATIONS_OPEN311_CHANGESET"),
         contact=conf.get("INTEGRATIONS_OPEN311_CONTACT") or _("Ask the district's gongzhi administrators."),
@@ -147,7 +148,7 @@ def discovery(request: HttpRequest, fmt: str, within=None) -> HttpResponse:
         or _("API keys are issued by the district administrators (gongzhi apikey create)."),
         endpoint_type=conf.get("INTEGRATIONS_OPEN311_ENDPOINT_TYPE"),
     )
-    return open311.render(fmt, "discovery", document)
+    return georeport.render(fmt, "discovery", document)
 
 
 def _reads_key(request: HttpRequest, name: str) -> ApiKey | None:
@@ -157,7 +158,7 @@ def _reads_key(request: HttpRequest, name: str) -> ApiKey | None:
 @endpoint("GET", name="services")
 def services_list(request: HttpRequest, fmt: str, within=None) -> HttpResponse:
     _reads_key(request, "services")
-    return open311.render(fmt, "services", [open311.service_entry(c) for c in selectors.services()])
+    return georeport.render(fmt, "services", [georeport.service_entry(c) for c in selectors.services()])
 
 
 @endpoint("GET", name="service_definition")
@@ -166,7 +167,7 @@ def service_definition(request: HttpRequest, fmt: str, service_code: str, within
     category = selectors.service(service_code)
     if category is None:
         raise NotFound(_("service_code “%(code)s” was not found.") % {"code": service_code})
-    return open311.render(fmt, "service_definition", open311.service_definition(category))
+    return georeport.render(fmt, "service_definition", georeport.service_definition(category))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ def requests_view(request: HttpRequest, fmt: str, within=None) -> HttpResponse:
     if request.method == "POST":
         return _post_request(request, fmt, within)
     key = _reads_key(request, "requests")
-    return open311.render(fmt, "service_requests", open311.service_requests(_query(request, key, within)))
+    return georeport.render(fmt, "service_requests", georeport.service_requests(_query(request, key, within)))
 
 
 def _post_request(request: HttpRequest, fmt: str, within: AreaNode | None) -> HttpResponse:
@@ -226,10 +227,10 @@ def _post_request(request: HttpRequest, fmt: str, within: AreaNode | None) -> Ht
     )
     answer = [{
         "service_request_id": case.reference,
-        "service_notice": open311.service_notice(case),
+        "service_notice": georeport.service_notice(case),
         "account_id": submission.account_id or None,
     }]
-    return open311.render(fmt, "service_requests", answer, status=201)
+    return georeport.render(fmt, "service_requests", answer, status=201)
 
 
 def _query(request: HttpRequest, key: ApiKey | None, within: AreaNode | None):
@@ -248,14 +249,14 @@ def _query(request: HttpRequest, key: ApiKey | None, within: AreaNode | None):
         if set(statuses) - {"open", "closed"}:
             message = _("status must be open or closed (comma separated).")
             raise InvalidInput(message, fields={"status": [message]})
-        closed = [s for s in State.values if s in open311.CLOSED_STATES]
+        closed = [s for s in State.values if s in georeport.CLOSED_STATES]
         if set(statuses) == {"open"}:
             qs = qs.exclude(state__in=closed)
         elif set(statuses) == {"closed"}:
             qs = qs.filter(state__in=closed)
     try:
-        start = open311.parse_w3c(_param(request, "start_date"))
-        end = open311.parse_w3c(_param(request, "end_date"))
+        start = georeport.parse_w3c(_param(request, "start_date"))
+        end = georeport.parse_w3c(_param(request, "end_date"))
     except ValueError as exc:
         message = _("start_date and end_date must be W3C datetimes, e.g. 2026-11-01T00:00:00+08:00.")
         raise InvalidInput(message, fields={"start_date": [message]}) from exc
@@ -283,7 +284,7 @@ def request_detail(request: HttpRequest, fmt: str, service_request_id: str, with
     case = selectors.open311_cases(key=key, within=within).filter(pk=pk).first() if pk else None
     if case is None or case.reference != service_request_id:
         raise NotFound(_("service_request_id “%(id)s” was not found.") % {"id": service_request_id})
-    return open311.render(fmt, "service_requests", open311.service_requests([case]))
+    return georeport.render(fmt, "service_requests", georeport.service_requests([case]))
 
 
 @endpoint("GET", name="token")
@@ -297,14 +298,14 @@ def token_detail(request: HttpRequest, fmt: str, token: str, within=None) -> Htt
             submission = None
     if submission is None:
         raise NotFound(_("token “%(token)s” was not found.") % {"token": token})
-    return open311.render(fmt, "service_requests",
+    return georeport.render(fmt, "service_requests",
                           [{"service_request_id": submission.case.reference, "token": submission.token}])
 
 
 @csrf_exempt
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     fmt = "json" if rest.endswith(".json") else "xml"
-    return open311.errors(fmt, 404, [_("No such Open311 resource; see discovery.xml.")])
+    return georeport.errors(fmt, 404, [_("No such Open311 resource; see discovery.xml.")])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,7 +317,7 @@ def camera_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     """A camera alert's snapshot, for staff whose area holds the camera; 404 otherwise. Uploads
     are never served from MEDIA_URL (the same image is also the case's attachment)."""
     event = selectors.camera_events(user=request.user).filter(pk=pk).first()
-    if event is None or not event.snapshot:
+    if event is None or not event.snapshot or not can(request.user, "integrations.camera_snapshot_view", event):
         raise Http404
     content_type = mimetypes.guess_type(event.snapshot.name)[0] or "application/octet-stream"
     return downloads.serve(event.snapshot, content_type=content_type)

@@ -1,6 +1,14 @@
 import pytest
 from django.core.cache import cache
 
+from gongzhi.cases.tests.factories import world
+
+
+@pytest.fixture
+def w():
+    """The cases app's small world (district, streets, communities, grids, staff of each role)."""
+    return world()
+
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_windows():

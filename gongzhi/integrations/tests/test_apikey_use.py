@@ -13,7 +13,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from gongzhi.cases.tests.factories import world
 from gongzhi.core.models import AuditEvent
 from gongzhi.integrations import services
 from gongzhi.integrations.models import ApiKeyRateWindow
@@ -23,11 +22,6 @@ from .factories import ACTOR, api_key
 pytestmark = pytest.mark.django_db
 
 USE = "integrations.apikey.use"
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def uses():

@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 
 from gongzhi.accounts.tests.factories import PASSWORD, superuser, user
 from gongzhi.cases.models import Case, Channel
-from gongzhi.cases.tests.factories import world
 from gongzhi.core.errors import Forbidden, InvalidInput
 from gongzhi.core.models import AuditEvent
 from gongzhi.integrations import services
@@ -18,11 +17,6 @@ from gongzhi.integrations.models import ApiKey, ApiKeyUsage, CameraSource, DutyS
 from .factories import ACTOR, api_key
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def file(client, raw, w, **extra):

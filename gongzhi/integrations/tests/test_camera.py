@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from gongzhi.cases import services as case_services
 from gongzhi.cases.models import Case, CaseAttachment, CaseEvent, Channel
-from gongzhi.cases.tests.factories import world
 from gongzhi.core.models import AuditEvent, Notification
 from gongzhi.integrations import selectors, services
 from gongzhi.integrations.models import CameraEvent, CameraEventType, CameraIncident
@@ -20,11 +19,6 @@ from .factories import ACTOR, camera, event_body, signed_headers, source
 pytestmark = pytest.mark.django_db
 
 URL = "/api/integrations/camera-events"
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from gongzhi.areas.models import AreaNode
 from gongzhi.cases import selectors as case_selectors
 from gongzhi.cases import services as case_services
 from gongzhi.cases.models import Case, Channel, State
-from gongzhi.cases.tests.factories import submit, world
+from gongzhi.cases.tests.factories import submit
 from gongzhi.integrations.models import Open311Submission
 
 from .factories import api_key
@@ -21,11 +21,6 @@ from .factories import api_key
 pytestmark = pytest.mark.django_db
 
 W3C = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 @pytest.fixture

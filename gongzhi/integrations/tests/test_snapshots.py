@@ -8,17 +8,11 @@ import pytest
 
 from gongzhi.accounts.tests.factories import PASSWORD
 from gongzhi.cases.models import CaseAttachment
-from gongzhi.cases.tests.factories import world
 from gongzhi.integrations.models import CameraEvent
 
 from .factories import JPEG, camera, event_body, signed_headers, source
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from django.core.management.base import CommandError
 from gongzhi.areas.models import AreaNode
 from gongzhi.core.commands import AuditedCommand
 from gongzhi.core.errors import DomainError
-from gongzhi.integrations import services
-from gongzhi.integrations.models import ApiKey
+from gongzhi.integrations import selectors, services
 
 
 class Command(AuditedCommand):
@@ -51,7 +50,7 @@ class Command(AuditedCommand):
         self.stderr.write(f"Key {key.prefix}… for {key.name!r} issued; it is not stored and will not be shown again.")
 
     def _revoke(self, prefix: str):
-        keys = list(ApiKey.objects.filter(prefix=prefix, revoked_at=None))
+        keys = list(selectors.api_keys(user=self.actor).filter(prefix=prefix, revoked_at=None))
         if not keys:
             raise CommandError("No active key with that prefix.")
         for key in keys:
@@ -59,7 +58,7 @@ class Command(AuditedCommand):
         self.stdout.write(f"Revoked {len(keys)} key(s).")
 
     def _list(self):
-        for key in ApiKey.objects.select_related("area").order_by("created_at"):
+        for key in selectors.api_keys(user=self.actor).order_by("created_at"):
             state = "revoked" if key.revoked_at else "active"
             area = key.area.code if key.area_id else "-"
             used = key.last_used_at.isoformat(timespec="seconds") if key.last_used_at else "never"
