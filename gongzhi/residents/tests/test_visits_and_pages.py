@@ -10,16 +10,11 @@ from gongzhi.core.errors import InvalidInput
 from gongzhi.residents import selectors, services
 from gongzhi.residents.models import Visit, VisitPhoto
 
-from .factories import person, world
+from .factories import person
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def test_grid_worker_records_a_visit_with_photo_from_the_page(client, w):
