@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.components import Component
+from gongzhi.core.components import Component, Export
 from gongzhi.core.navigation import NavItem
 
 
@@ -14,6 +14,29 @@ class ResidentsConfig(AppConfig):
         urls="gongzhi.residents.urls",
         navigation=(NavItem(_("Residents"), "residents:roster", permission="residents.view", order=40),),
         demo_order=40,
+        # Every audit action the residents services record (names are history: never renamed).
+        audit_actions=(
+            "residents.person.create",
+            "residents.person.bulk_create",
+            "residents.person.update",
+            "residents.person.move_in",
+            "residents.person.move_out",
+            "residents.person.transfer",
+            "residents.person.death",
+            "residents.person.party_link",
+            "residents.person.reveal",
+            "residents.person.export",
+            "residents.tag.add",
+            "residents.tag.end",
+            "residents.household.save",
+            "residents.visit.create",
+            "residents.visit.photo_add",
+            "residents.visit.link_case",
+            "residents.import",
+            "residents.import.reject",
+            "residents.import.queue",
+        ),
+        exports=(Export("residents.person.export", "residents:export", _("People (.xlsx, masked unless revealed)")),),
     )
 
     def ready(self) -> None:
