@@ -6,6 +6,18 @@ from gongzhi.core.navigation import NavItem
 
 
 class ResidentsConfig(AppConfig):
+    """The residents' registry. It sits below the case pipeline and imports nothing from it; the
+    pipeline plugs in through the extension points residents offers:
+
+    - "residents.household.cases": `(user, household) -> list[Case]`, the requests located at the
+      household that the user may see, newest first, at most 20 (the household page's panel);
+    - "residents.visit.case_categories": `() -> list`, the matters a request can be raised under
+      from a visit (the household page's form);
+    - "residents.visit.raise_case": `(*, actor, visit, category_id: int, title: str) -> Case`, files
+      the request and links it to the visit (`services.visit_link_case`) in one transaction; a
+      DomainError's message is shown on the page. Without a provider the raise page answers 404.
+    """
+
     name = "gongzhi.residents"
     label = "residents"
     verbose_name = _("Residents")

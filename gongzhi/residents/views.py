@@ -108,12 +108,12 @@ def roster(request):
     places = selectors.addresses(nodes)
     heads = {
         p.household_id: p
-        for p in Person.objects.filter(household__in=nodes, relation=Relation.HEAD, status=PersonStatus.LIVING).only(
-            "pk", "name", "household_id"
-        )
+        for p in Person.objects.visible_to(request.user).filter(
+            household__in=nodes, relation=Relation.HEAD, status=PersonStatus.LIVING
+        ).only("pk", "name", "household_id")
     }
     tags: dict[int, set[str]] = {}
-    for household_id, kind in PersonTag.objects.filter(
+    for household_id, kind in PersonTag.objects.visible_to(request.user).filter(
         selectors.current_tag_q(), person__household__in=nodes, person__status=PersonStatus.LIVING
     ).values_list("person__household_id", "kind"):
         tags.setdefault(household_id, set()).add(kind)
@@ -141,6 +141,7 @@ def roster(request):
 
 @staff_view
 def people(request):
+    _require(request, "residents.search_people")
     q = request.GET.get("q", "").strip()
     tag = request.GET.get("tag", "")
     status = request.GET.get("status", PersonStatus.LIVING)

@@ -284,3 +284,13 @@ def test_raising_a_request_goes_through_the_extension_point(client, w, monkeypat
     assert visit.case_ref == "MQ-TEST-1" and not visit.follow_up_needed
     client.force_login(w["grid_worker_b"])  # outside the scope: 404, the provider is not asked
     assert client.post(url, {"category": "7"}).status_code == 404 and len(calls) == 2
+
+
+def test_the_household_page_shows_the_card_changes_in_its_history(client, w):
+    staff = w["community_staff"]
+    services.household_card_save(actor=staff, household=w["household_a"], tenure="rented", notes="出租户")
+    services.household_card_save(actor=staff, household=w["household_a"], tenure="rented", notes="出租户")  # no change
+    client.force_login(staff)
+    response = client.get(f"/residents/households/{w['household_a'].pk}/")
+    actions = [e.action for e in response.context["events"]]
+    assert actions.count("residents.household.save") == 1
