@@ -13,12 +13,11 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from gongzhi.areas.models import AreaNode
-from gongzhi.core import scope
-from gongzhi.core.errors import InvalidInput, NotFound
+from gongzhi.core.errors import InvalidInput
 from gongzhi.core.pagination import Pagination
 
 from . import selectors, services
-from .models import Person, PersonTag
+from .models import Person
 
 router = Router(tags=["residents"])
 
@@ -251,10 +250,7 @@ def _household(request, household_id: int) -> AreaNode:
 def _area(request, area_id: int | None) -> AreaNode | None:
     if not area_id:
         return None
-    node = scope.restrict(AreaNode.objects.filter(pk=area_id), request.auth).first()
-    if node is None:
-        raise NotFound()
-    return node
+    return selectors.area_get(user=request.auth, pk=area_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,9 +355,7 @@ def add_tag(request: HttpRequest, person_id: int, payload: TagIn):
 
 @router.post("/tags/{tag_id}/end", response=TagOut, summary="End a special-group tag")
 def end_tag(request: HttpRequest, tag_id: int, payload: TagEndIn):
-    tag = scope.restrict(PersonTag.objects.all(), request.auth).filter(pk=tag_id).first()
-    if tag is None or not selectors.people_visible(user=request.auth, status="").filter(pk=tag.person_id).exists():
-        raise NotFound()
+    tag = selectors.tag_get(user=request.auth, pk=tag_id)
     return services.person_tag_end(actor=request.auth, tag=tag, end_on=payload.end_on, note=payload.note)
 
 
@@ -403,7 +397,7 @@ class _WithAddresses:
 @router.get("/households/{household_id}", response=HouseholdDetailOut, summary="Household card (户情档案)")
 def get_household(request: HttpRequest, household_id: int):
     node = _household(request, household_id)
-    card = getattr(node, "household_card", None) if hasattr(node, "household_card") else None
+    card = selectors.household_card(user=request.auth, household=node)
     members = list(selectors.household_members(user=request.auth, household=node, include_former=True))
     return {
         "id": node.pk, "code": node.code, "name": node.name, "address": selectors.address_of(node),
@@ -423,7 +417,7 @@ def household_visits(request: HttpRequest, household_id: int):
 @router.post("/households/{household_id}/visits", response={201: VisitOut}, summary="Record a door visit (入户走访)")
 def create_visit(request: HttpRequest, household_id: int, payload: VisitIn):
     household = _household(request, household_id)
-    people = list(Person.objects.filter(pk__in=payload.people_met, household=household))
+    people = list(Person.objects.visible_to(request.auth).filter(pk__in=payload.people_met, household=household))
     if len(people) != len(set(payload.people_met)):
         raise InvalidInput(_people_message(), fields={"people_met": [_people_message()]})
     visit = services.visit_create(
@@ -440,13 +434,7 @@ def _people_message() -> str:
 @router.post("/visits/{visit_id}/photos", response={201: VisitOut}, summary="Add photos to a visit")
 def add_visit_photos(request: HttpRequest, visit_id: int, photos: list[UploadedFile] = File(...)):  # noqa: B008
     visit = selectors.visit_get(user=request.auth, pk=visit_id)
-    services._require_edit(request.auth)
-    checked = [(p, services.check_photo(p)) for p in photos]
-    if visit.photos.count() + len(checked) > services.PHOTO_MAX_COUNT:
-        message = gettext("At most %(n)d photos per visit.") % {"n": services.PHOTO_MAX_COUNT}
-        raise InvalidInput(message, fields={"photos": [message]})
-    for upload, content_type in checked:
-        services.save_photo(visit, upload, content_type)
+    services.visit_photos_add(actor=request.auth, visit=visit, files=photos)
     return Status(201, selectors.visit_get(user=request.auth, pk=visit_id))
 
 

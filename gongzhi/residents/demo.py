@@ -8,7 +8,9 @@ import datetime
 
 from django.utils import timezone
 
+from gongzhi.accounts.roles import Role
 from gongzhi.areas.models import AreaKind, AreaNode
+from gongzhi.core import scope
 from gongzhi.core.demo import DemoContext
 
 from . import sample, services
@@ -132,12 +134,11 @@ def load(ctx: DemoContext) -> None:
     # Door visits by the two demo grid workers, over the last 90 days, in their grids.
     users = ctx.data.get("users", {})
     visits = 0
-    for key in ("grid_worker", "grid_worker_2"):
+    for key in (Role.GRID_WORKER, "grid_worker_2"):  # the demo users accounts left (keyed by role)
         worker = users.get(key)
         if worker is None:
             continue
-        grid_paths = list(worker.area_bindings.values_list("node__path", flat=True))
-        in_grid = [h for h in households if any(h.path.startswith(p) for p in grid_paths)]
+        in_grid = [h for h in households if scope.covers_path(worker, h.path)]
         for household in ctx.rng.sample(in_grid, k=min(len(in_grid), 150)):
             finding, follow_up = ctx.rng.choice(FINDINGS)
             met = list(Person.objects.filter(household=household)[: ctx.rng.randint(1, 2)])

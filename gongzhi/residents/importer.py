@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 
 from gongzhi.areas import services as area_services
 from gongzhi.areas.models import AreaKind, AreaNode
-from gongzhi.core import audit, pii, scope
+from gongzhi.core import audit, permissions, pii, scope
 from gongzhi.core.actors import Actor, actor_user
-from gongzhi.core.errors import Conflict, Forbidden, InvalidInput
+from gongzhi.core.errors import Conflict, InvalidInput
 
-from . import bulk, permissions, validation, xlsx
+from . import bulk, selectors, validation, xlsx
 from .models import Gender, ImportJob, Move, MoveKind, Person, PersonStatus, PersonTag, Relation
 
 MAX_ROWS = 200_000
@@ -129,7 +129,7 @@ class _Places:
 
     def __init__(self, actor: Actor):
         self.actor = actor
-        buildings = scope.restrict(AreaNode.objects.filter(kind=AreaKind.BUILDING), actor).values_list(
+        buildings = selectors.area_nodes_visible(actor, AreaNode.objects.filter(kind=AreaKind.BUILDING)).values_list(
             "pk", "path", "code", "name"
         )
         self.building_by_code: dict[str, tuple] = {}
@@ -330,8 +330,7 @@ def run_import(
     *, actor: Actor, file, file_name: str = "", create_households: bool = True, job: ImportJob | None = None
 ) -> ImportResult:
     """Check and import a file; `job`: an existing (queued) job to complete instead of a new one."""
-    if not permissions.can_edit(actor):
-        raise Forbidden(_("You may not change residents' records."))
+    permissions.require(actor, "residents.import")
     started = time.perf_counter()
     file_name = (file_name or getattr(file, "name", "") or "residents.xlsx").rsplit("/", 1)[-1][:200]
     phases: dict[str, float] = {}
@@ -426,7 +425,7 @@ def run_import(
             continue
         if found[4] == PersonStatus.MOVED_OUT:
             continue  # moved out (of any area): moves in here, the one record follows the person
-        if paths is not None and not any(found[3].startswith(p) for p in paths):
+        if not scope.covers_path(actor, found[3]):
             row.errors.append(
                 _("The ID number %(masked)s is already registered in another area; that area must record the move-out first.")
                 % {"masked": pii.mask_id_number(row.id_number)}
@@ -572,7 +571,6 @@ def _create_households(actor: Actor, rows: list[_Row]) -> int:
 
 def _write(actor: Actor, rows: list[_Row], existing: dict, by_name: dict, result: ImportResult) -> None:
     """Insert new people and update known ones with a few multi-row statements (see bulk.py)."""
-    paths = scope.scope_paths(actor)
     result.households_created = _create_households(actor, rows)
     encrypt = pii.encryptor()
     phone_index = pii.blind_indexer(pii.PHONE)
@@ -621,7 +619,7 @@ def _write(actor: Actor, rows: list[_Row], existing: dict, by_name: dict, result
                 values = (*values[:moved_in_index], moved_in_on.get(pk) or today, *values[moved_in_index + 1 :])
             changes.append((pk, *values))
             if old_status == PersonStatus.MOVED_OUT:
-                kind = MoveKind.RETURN if (paths is None or any(found[3].startswith(p) for p in paths)) else MoveKind.MOVE_IN
+                kind = MoveKind.RETURN if scope.covers_path(actor, found[3]) else MoveKind.MOVE_IN
                 moves.append((pk, kind, row.moved_in_on or today, old_household, row.household_pk, "", note, user_id, now))
             elif old_household != row.household_pk:
                 moves.append((pk, MoveKind.TRANSFER, today, old_household, row.household_pk, "", note, user_id, now))
@@ -640,8 +638,7 @@ def queue_import(*, actor: Actor, file, file_name: str, create_households: bool)
     """Store the upload encrypted and let the worker import it (`tasks.run_import_job`)."""
     from . import tasks
 
-    if not permissions.can_edit(actor):
-        raise Forbidden(_("You may not change residents' records."))
+    permissions.require(actor, "residents.import")
     if hasattr(file, "seek"):
         file.seek(0)
     data = file.read()

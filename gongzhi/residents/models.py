@@ -13,7 +13,35 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongzhi.areas.models import AreaKind, AreaNode
+from gongzhi.core import permissions
+from gongzhi.core.actors import is_system
 from gongzhi.core.pii import EncryptedCharField
+from gongzhi.core.visibility import ScopedQuerySet
+
+
+class RegistryQuerySet(ScopedQuerySet):
+    """The one visibility rule of the residents' registry (people, their tags and moves, household
+    cards, visits and photos): users whose role may view residents (`residents.view`), within their
+    area scope. Another role bound to the same area (the supervision committee) sees nothing."""
+
+    def visible_to(self, user):
+        if not permissions.can(user, "residents.view"):
+            return self.none()
+        return super().visible_to(user)
+
+
+RegistryManager = models.Manager.from_queryset(RegistryQuerySet)
+
+
+class ImportJobQuerySet(models.QuerySet):
+    """An import is visible to the user who uploaded it (and to the system)."""
+
+    def visible_to(self, user):
+        if is_system(user):
+            return self.all()
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(created_by=user)
 
 
 class Gender(models.TextChoices):
@@ -85,6 +113,8 @@ class Household(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = RegistryManager()
+
     class Meta:
         verbose_name = _("household card")
         verbose_name_plural = _("household cards")
@@ -149,6 +179,8 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
+    objects = RegistryManager()
+
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
@@ -198,6 +230,8 @@ class PersonTag(models.Model):
     end_on = models.DateField(_("until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = RegistryManager()
 
     class Meta:
         verbose_name = _("tag")
@@ -256,6 +290,8 @@ class Move(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
 
+    objects = RegistryManager()
+
     class Meta:
         verbose_name = _("move")
         verbose_name_plural = _("moves")
@@ -290,6 +326,8 @@ class Visit(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
+    objects = RegistryManager()
+
     class Meta:
         verbose_name = _("door visit")
         verbose_name_plural = _("door visits")
@@ -309,6 +347,8 @@ class VisitPhoto(models.Model):
     size = models.PositiveIntegerField(_("size"))
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
+    objects = RegistryManager()
+
     class Meta:
         verbose_name = _("visit photo")
         verbose_name_plural = _("visit photos")
@@ -321,7 +361,7 @@ class VisitPhoto(models.Model):
 class ImportJob(models.Model):
     """One upload of the residents spreadsheet: what it did, or why nothing was imported."""
 
-    area_scope_field = None  # visible to the uploader only (selectors filter by created_by)
+    area_scope_field = None  # not an area's: visible to the uploader only
 
     class Status(models.TextChoices):
         QUEUED = "queued", pgettext_lazy("import job", "Waiting")
@@ -347,6 +387,8 @@ class ImportJob(models.Model):
     upload = models.FileField(_("upload (encrypted)"), upload_to="imports/pending/", blank=True)
     create_households = models.BooleanField(_("create missing rooms"), default=True)
     message = models.CharField(pgettext_lazy("import job", "message"), max_length=300, blank=True)
+
+    objects = models.Manager.from_queryset(ImportJobQuerySet)()
 
     class Meta:
         verbose_name = _("import")

@@ -1,20 +1,27 @@
-"""Who may do what with residents' records. Row-level limits (which area) come from the area scope;
-these functions answer the role-level question.
+"""Who may do what with residents' records: the actions of the residents app and the rule for each
+(read by `gongzhi.core.permissions.can/require`; nothing else in the app names a role).
 
-- view: grid workers, community and street staff, district admins and inspectors (read-only, for
-  their spot checks of grid work);
-- edit (register people, record moves, tags, visits, import): grid workers, community and street
-  staff, district admins;
+- view (the roster, households, people, visits, photos): grid workers, community and street staff,
+  district admins and inspectors (read-only, for their spot checks of grid work);
+- edit (register people, change their details, record moves, tags, visits and photos, the
+  household card, link a visit to a request, import): grid workers, community and street staff,
+  district admins;
 - reveal full ID numbers and phones (`residents.reveal_pii`): community staff, street staff and
   district admins by role, or anyone granted the permission explicitly (e.g. one grid worker).
   Grid workers do not reveal by default: their daily work (visits, lists) needs names and
   addresses, and they can still find a person by typing the full ID number or phone;
 - export: community staff, street staff, district admins (exports leave the system; grid workers
   and inspectors do not export).
+
+Every action on an object also needs the object in the user's area scope (`in_scope`). Services
+and pages look the object up through `Model.objects.visible_to(user)` first, so an object outside
+the scope answers 404, never a 403 that would confirm it exists.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from gongzhi.accounts.roles import Role
-from gongzhi.core.actors import is_system
+from gongzhi.core import scope
 from gongzhi.core.permissions import Rule
 
 VIEW_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN, Role.INSPECTOR})
@@ -23,48 +30,43 @@ REVEAL_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT
 EXPORT_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN})
 REVEAL_PERMISSION = "residents.reveal_pii"
 
+EDIT_MESSAGE = _("You may not change residents' records.")
+REVEAL_MESSAGE = _("You may not see full ID numbers and phone numbers.")
+EXPORT_MESSAGE = _("You may not export residents' records.")
+
+
+def in_scope(user, obj) -> bool:
+    """The object (a household node, person, tag, move, visit, photo or card) lies in the user's
+    area scope."""
+    path = scope.area_path_of(obj)
+    return path is not None and scope.covers_path(user, path)
+
+
+def _edit(message=EDIT_MESSAGE) -> Rule:
+    return Rule(roles=EDIT_ROLES, relation=in_scope, message=message)
+
+
 RULES = {
-    "residents.view": Rule(roles=VIEW_ROLES),
-    "residents.edit": Rule(roles=EDIT_ROLES),
-    "residents.reveal": Rule(roles=REVEAL_ROLES, granted_by=REVEAL_PERMISSION),
-    "residents.export": Rule(roles=EXPORT_ROLES),
+    # Reading: the roster, household cards, people, visits and their photos.
+    "residents.view": Rule(roles=VIEW_ROLES, relation=in_scope),
+    # The people search (name, pinyin, exact ID number or phone, address).
+    "residents.search_people": Rule(roles=VIEW_ROLES),
+    # Changing a person's details, linking them to their party membership.
+    "residents.edit": _edit(),
+    # Registering a person in a household (迁入 / 登记), and many at once.
+    "residents.register": _edit(),
+    # Moves: out (迁出), to another household (辖区内搬迁), death.
+    "residents.record_move": _edit(),
+    # Special-group tags: add and end.
+    "residents.tag": _edit(),
+    # The household card (户情档案).
+    "residents.edit_household_card": _edit(),
+    # Door visits, their photos, and noting the request a visit was turned into.
+    "residents.record_visit": _edit(),
+    "residents.add_visit_photo": _edit(),
+    "residents.link_case": _edit(),
+    # Importing the spreadsheet (and downloading its template).
+    "residents.import": Rule(roles=EDIT_ROLES, message=EDIT_MESSAGE),
+    "residents.reveal": Rule(roles=REVEAL_ROLES, granted_by=REVEAL_PERMISSION, relation=in_scope, message=REVEAL_MESSAGE),
+    "residents.export": Rule(roles=EXPORT_ROLES, message=EXPORT_MESSAGE),
 }
-
-
-def _role(user) -> str | None:
-    return getattr(user, "role", None)
-
-
-def _active(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", True))
-
-
-def can_view(user) -> bool:
-    if is_system(user):
-        return True
-    return _active(user) and (user.is_superuser or _role(user) in VIEW_ROLES)
-
-
-def can_edit(user) -> bool:
-    if is_system(user):
-        return True
-    return _active(user) and (user.is_superuser or _role(user) in EDIT_ROLES)
-
-
-def can_reveal(user) -> bool:
-    if is_system(user):
-        return True
-    if not _active(user):
-        return False
-    if user.is_superuser or _role(user) in REVEAL_ROLES:
-        return True
-    # An explicit grant (user or group permission) — not the role table of accounts.roles.
-    from django.contrib.auth.backends import ModelBackend
-
-    return REVEAL_PERMISSION in ModelBackend().get_all_permissions(user)
-
-
-def can_export(user) -> bool:
-    if is_system(user):
-        return True
-    return _active(user) and (user.is_superuser or _role(user) in EXPORT_ROLES)

@@ -1,4 +1,6 @@
-"""Reads of residents' records, always limited to the acting user's area scope and role.
+"""Reads of residents' records, always limited to what the acting user may see: the registry's
+models through their one rule (`Model.objects.visible_to(user)`, see models.RegistryQuerySet), area
+nodes through the area scope (`area_nodes_visible`).
 
 Lists defer the encrypted columns: what they show is the masked copy."""
 
@@ -12,11 +14,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gongzhi.areas.models import AreaKind, AreaNode
-from gongzhi.core import pii, scope
+from gongzhi.core import permissions, pii, scope
 from gongzhi.core.errors import NotFound
 
-from . import permissions
-from .models import ImportJob, Move, Person, PersonStatus, PersonTag, TagKind, Visit
+from .models import Household, ImportJob, Move, Person, PersonStatus, PersonTag, TagKind, Visit, VisitPhoto
 
 ENCRYPTED = ("id_number", "phone")
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
@@ -26,9 +27,20 @@ _ADDRESS_KINDS = (AreaKind.BUILDING, AreaKind.UNIT, AreaKind.HOUSEHOLD)
 
 
 def _base_people(user) -> QuerySet:
-    if not permissions.can_view(user):
-        return Person.objects.none()
-    return scope.restrict(Person.objects.select_related("household").defer(*ENCRYPTED), user)
+    return Person.objects.visible_to(user).select_related("household").defer(*ENCRYPTED)
+
+
+def area_nodes_visible(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Area nodes (households, buildings, grids …) in the user's area scope. Area nodes belong to
+    the areas app; this is the one place residents limits them."""
+    return scope.restrict(AreaNode.objects.all() if queryset is None else queryset, user)
+
+
+def area_get(*, user, pk: int) -> AreaNode:
+    node = area_nodes_visible(user).filter(pk=pk).first()
+    if node is None:
+        raise NotFound()
+    return node
 
 
 def current_tag_q(prefix: str = "") -> Q:
@@ -41,7 +53,7 @@ def _has_tag(kind: str) -> Exists:
 
 
 def _address_q(user, token: str, field: str = "household") -> Q | None:
-    nodes = scope.restrict(AreaNode.objects.filter(kind__in=_ADDRESS_KINDS, name__icontains=token), user)
+    nodes = area_nodes_visible(user, AreaNode.objects.filter(kind__in=_ADDRESS_KINDS, name__icontains=token))
     paths = list(nodes.values_list("path", flat=True)[:200])
     return scope.path_q(paths, field) if paths else None
 
@@ -122,9 +134,9 @@ def current_tags_by_person(person_ids: list[int]) -> dict[int, list[PersonTag]]:
 
 
 def grids_visible(*, user) -> QuerySet:
-    if not permissions.can_view(user):
+    if not permissions.can(user, "residents.view"):
         return AreaNode.objects.none()
-    return scope.restrict(AreaNode.objects.filter(kind=AreaKind.GRID), user).order_by("path")
+    return area_nodes_visible(user, AreaNode.objects.filter(kind=AreaKind.GRID)).order_by("path")
 
 
 def households_visible(
@@ -137,9 +149,9 @@ def households_visible(
 ) -> QuerySet:
     """Household nodes in scope (a grid's roster when `area` is a grid), with member count and the
     time of the last visit; `not_visited_days` keeps those not visited within that many days."""
-    if not permissions.can_view(user):
+    if not permissions.can(user, "residents.view"):
         return AreaNode.objects.none()
-    qs = scope.restrict(AreaNode.objects.filter(kind=AreaKind.HOUSEHOLD), user)
+    qs = area_nodes_visible(user, AreaNode.objects.filter(kind=AreaKind.HOUSEHOLD))
     if area is not None:
         qs = qs.filter(path__startswith=area.path)
     # Correlated subqueries (not joins): computed for the page of rows shown, not the whole area.
@@ -188,9 +200,7 @@ def household_members(*, user, household: AreaNode, include_former: bool = False
 
 
 def visits_visible(*, user, household: AreaNode | None = None) -> QuerySet:
-    if not permissions.can_view(user):
-        return Visit.objects.none()
-    qs = scope.restrict(Visit.objects.select_related("household", "visitor"), user)
+    qs = Visit.objects.visible_to(user).select_related("household", "visitor")
     if household is not None:
         qs = qs.filter(household=household)
     return qs.prefetch_related("people_met", "photos").order_by("-visited_at", "-id")
@@ -208,8 +218,26 @@ def visits_needing_follow_up(*, user) -> QuerySet:
     return visits_visible(user=user).filter(follow_up_needed=True, case_ref="")
 
 
+def household_card(*, user, household: AreaNode) -> Household | None:
+    return Household.objects.visible_to(user).filter(node=household).first()
+
+
+def tag_get(*, user, pk: int) -> PersonTag:
+    tag = PersonTag.objects.visible_to(user).select_related("person").filter(pk=pk).first()
+    if tag is None:
+        raise NotFound()
+    return tag
+
+
+def visit_photo_get(*, user, pk: int) -> VisitPhoto:
+    photo = VisitPhoto.objects.visible_to(user).filter(pk=pk).first()
+    if photo is None:
+        raise NotFound()
+    return photo
+
+
 def import_jobs_for(*, user) -> QuerySet:
-    return ImportJob.objects.filter(created_by=user).order_by("-created_at", "-id")
+    return ImportJob.objects.visible_to(user).order_by("-created_at", "-id")
 
 
 def import_job_get(*, user, pk: int) -> ImportJob:

@@ -1,10 +1,12 @@
-"""Writes to residents' records. Each function is one transaction: it checks the actor's role and
-area scope, validates, writes, and records an audit event. Audit events and error messages carry
-only masked ID numbers and phones."""
+"""Writes to residents' records. Each function is one transaction: it asks the permission gate
+(`core.permissions`), finds the record among those the actor may see (`visible_to`, locked),
+validates, writes, and records an audit event. Audit events and error messages carry only masked
+ID numbers and phones."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -14,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from gongzhi.areas.models import AreaKind, AreaNode
-from gongzhi.core import audit, pii, scope
+from gongzhi.core import audit, permissions, pii, scope
 from gongzhi.core.actors import Actor, actor_user
 from gongzhi.core.errors import Forbidden, InvalidInput, NotFound, invalid_from_validation_error
 
-from . import permissions, validation
+from . import validation
 from .models import (
     Gender,
     Household,
@@ -65,18 +67,16 @@ _PHOTO_SIGNATURES = (
 )
 
 
-def _require(check, actor: Actor, message: str) -> None:
-    if not check(actor):
-        raise Forbidden(message)
+def _require(actor: Actor, action: str) -> None:
+    """The role check of the gate (the object is looked up in the actor's scope afterwards, so an
+    object outside it answers NotFound, not Forbidden)."""
+    permissions.require(actor, action)
 
 
-def _require_edit(actor: Actor) -> None:
-    _require(permissions.can_edit, actor, _("You may not change residents' records."))
-
-
-def _require_in_scope(actor: Actor, node: AreaNode) -> None:
-    if not scope.covers_path(actor, node.path):
+def _household_in_scope(actor: Actor, node: AreaNode) -> AreaNode:
+    if not permissions.can(actor, "residents.view", node):
         raise NotFound()
+    return node
 
 
 def _require_household(node: AreaNode | None, field: str = "household") -> AreaNode:
@@ -90,16 +90,22 @@ def _person_in_scope(actor: Actor, person: Person, *, lock: bool = True) -> Pers
     qs = Person.objects.select_related("household")
     if lock:
         qs = qs.select_for_update(of=("self",))
-    found = scope.restrict(qs, actor).filter(pk=person.pk).first()
-    if found is None:
-        raise NotFound()
-    return found
+    return qs.visible_or_404(actor, pk=person.pk)
 
 
 def _snapshot(person: Person) -> dict:
     snap = audit.snapshot(person, PERSON_AUDIT_FIELDS)
     snap["notes"] = pii.redact(snap.get("notes") or "")  # free text may hold a number someone typed
     return snap
+
+
+def _record_change(actor: Actor, action: str, person: Person, before: dict, *, note: str = "", always: bool = True) -> None:
+    """The audit event of a change to a person: what changed against `before`, with redacted notes.
+    (Not `audit.save`: a person's snapshot masks numbers typed into the notes, and moves save only
+    the fields they change.)"""
+    old, new = audit.diff(before, _snapshot(person))
+    if always or new:
+        audit.record(actor=actor, action=action, obj=person, before=old, after=new, note=note)
 
 
 def _field_error(field: str, message: str) -> InvalidInput:
@@ -194,9 +200,9 @@ def person_create(
     tags: Iterable[str] = (),
 ) -> Person:
     """Register a person in a household (迁入 / 登记). Writes a move-in record."""
-    _require_edit(actor)
+    _require(actor, "residents.register")
     _require_household(household)
-    _require_in_scope(actor, household)
+    _household_in_scope(actor, household)
     person = Person(household=household)
     _apply_identity(person, name=name, id_number=id_number, phone=phone, gender=gender, birth_date=birth_date)
     person.residence_type = _choice(residence_type, ResidenceType, "residence_type")
@@ -230,9 +236,7 @@ def person_create(
         for kind in tags:
             if not person.tags.filter(kind=kind, end_on__isnull=True).exists():
                 PersonTag.objects.create(person=person, kind=_choice(kind, TagKind, "tags"), start_on=timezone.localdate())
-        b, a = audit.diff(before, _snapshot(person))
-        audit.record(actor=actor, action="residents.person.move_in", obj=person, before=b, after=a,
-                     note=_("Registered again after moving out."))
+        _record_change(actor, "residents.person.move_in", person, before, note=_("Registered again after moving out."))
         return person
     for kind in tags:
         PersonTag.objects.create(person=person, kind=_choice(kind, TagKind, "tags"), start_on=timezone.localdate())
@@ -249,7 +253,7 @@ UPDATABLE = {
 @transaction.atomic
 def person_update(*, actor: Actor, person: Person, **values) -> Person:
     """Change a person's details (not where they live: see person_transfer / person_move_out)."""
-    _require_edit(actor)
+    _require(actor, "residents.edit")
     unknown = set(values) - UPDATABLE
     if unknown:
         raise InvalidInput(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -277,9 +281,7 @@ def person_update(*, actor: Actor, person: Person, **values) -> Person:
     _full_clean(person)
     person.updated_at = timezone.now()
     person.save()
-    b, a = audit.diff(before, _snapshot(person))
-    if a:
-        audit.record(actor=actor, action="residents.person.update", obj=person, before=b, after=a)
+    _record_change(actor, "residents.person.update", person, before, always=False)
     return person
 
 
@@ -307,7 +309,7 @@ def person_move_out(
     *, actor: Actor, person: Person, date: datetime.date | None = None, place: str = "", note: str = ""
 ) -> Person:
     """迁出: the person leaves the area; the record stays (status moved out) with its history."""
-    _require_edit(actor)
+    _require(actor, "residents.record_move")
     person = _person_in_scope(actor, person)
     _require_living(person)
     date = _check_date(date)
@@ -319,34 +321,7 @@ def person_move_out(
         person=person, kind=MoveKind.MOVE_OUT, date=date, from_household=person.household, place=place.strip(),
         note=note.strip(), recorded_by=actor_user(actor),
     )
-    b, a = audit.diff(before, _snapshot(person))
-    audit.record(actor=actor, action="residents.person.move_out", obj=person, before=b, after=a, note=note)
-    return person
-
-
-@transaction.atomic
-def person_move_in(
-    *, actor: Actor, person: Person, household: AreaNode, date: datetime.date | None = None, note: str = ""
-) -> Person:
-    """回迁: a person recorded as moved out comes back (to the same or another household)."""
-    _require_edit(actor)
-    person = _person_in_scope(actor, person)
-    _require_household(household)
-    _require_in_scope(actor, household)
-    if person.status != PersonStatus.MOVED_OUT:
-        raise _field_error("status", _("Only a person who moved out can move back in."))
-    date = _check_date(date)
-    before = _snapshot(person)
-    old = person.household
-    person.household, person.status, person.moved_in_on = household, PersonStatus.LIVING, date
-    person.moved_out_on, person.updated_at = None, timezone.now()
-    person.save()
-    Move.objects.create(
-        person=person, kind=MoveKind.RETURN, date=date, from_household=old, to_household=household, note=note,
-        recorded_by=actor_user(actor),
-    )
-    b, a = audit.diff(before, _snapshot(person))
-    audit.record(actor=actor, action="residents.person.move_in", obj=person, before=b, after=a, note=note)
+    _record_change(actor, "residents.person.move_out", person, before, note=note)
     return person
 
 
@@ -356,11 +331,11 @@ def person_transfer(
     relation: str | None = None,
 ) -> Person:
     """A move to another household within the actor's area (辖区内搬迁)."""
-    _require_edit(actor)
+    _require(actor, "residents.record_move")
     person = _person_in_scope(actor, person)
     _require_living(person)
     _require_household(household)
-    _require_in_scope(actor, household)
+    _household_in_scope(actor, household)
     if household.pk == person.household_id:
         raise _field_error("household", _("The person already lives in this household."))
     date = _check_date(date)
@@ -374,14 +349,13 @@ def person_transfer(
         person=person, kind=MoveKind.TRANSFER, date=date, from_household=old, to_household=household, note=note,
         recorded_by=actor_user(actor),
     )
-    b, a = audit.diff(before, _snapshot(person))
-    audit.record(actor=actor, action="residents.person.transfer", obj=person, before=b, after=a, note=note)
+    _record_change(actor, "residents.person.transfer", person, before, note=note)
     return person
 
 
 @transaction.atomic
 def person_record_death(*, actor: Actor, person: Person, date: datetime.date, note: str = "") -> Person:
-    _require_edit(actor)
+    _require(actor, "residents.record_move")
     person = _person_in_scope(actor, person)
     if person.status == PersonStatus.DECEASED:
         raise _field_error("status", _("The death is already recorded."))
@@ -396,8 +370,7 @@ def person_record_death(*, actor: Actor, person: Person, date: datetime.date, no
         person=person, kind=MoveKind.DEATH, date=date, from_household=person.household, note=note,
         recorded_by=actor_user(actor),
     )
-    b, a = audit.diff(before, _snapshot(person))
-    audit.record(actor=actor, action="residents.person.death", obj=person, before=b, after=a, note=note)
+    _record_change(actor, "residents.person.death", person, before, note=note)
     return person
 
 
@@ -405,7 +378,7 @@ def person_record_death(*, actor: Actor, person: Person, date: datetime.date, no
 def person_tag_add(
     *, actor: Actor, person: Person, kind: str, start_on: datetime.date | None = None, note: str = ""
 ) -> PersonTag:
-    _require_edit(actor)
+    _require(actor, "residents.tag")
     person = _person_in_scope(actor, person)
     _require_living(person)
     kind = _choice(kind, TagKind, "kind")
@@ -422,12 +395,8 @@ def person_tag_add(
 
 @transaction.atomic
 def person_tag_end(*, actor: Actor, tag: PersonTag, end_on: datetime.date | None = None, note: str = "") -> PersonTag:
-    _require_edit(actor)
-    tag = scope.restrict(PersonTag.objects.select_for_update(of=("self",)).select_related("person"), actor).filter(
-        pk=tag.pk
-    ).first()
-    if tag is None:
-        raise NotFound()
+    _require(actor, "residents.tag")
+    tag = PersonTag.objects.select_for_update(of=("self",)).select_related("person").visible_or_404(actor, pk=tag.pk)
     if tag.end_on is not None:
         raise _field_error("end_on", _("This tag has already ended."))
     end_on = _check_date(end_on, "end_on")
@@ -448,7 +417,7 @@ REVEALABLE = ("id_number", "phone")
 def person_reveal(*, actor: Actor, person: Person, fields: Iterable[str] = REVEALABLE, reason: str = "") -> dict:
     """The full ID number and/or phone of one person, for a user allowed to reveal; every call is
     an audit event (which fields, by whom, why — never the values)."""
-    _require(permissions.can_reveal, actor, _("You may not see full ID numbers and phone numbers."))
+    _require(actor, "residents.reveal")
     fields = [f for f in fields if f in REVEALABLE] or list(REVEALABLE)
     person = _person_in_scope(actor, person, lock=False)
     values = {f: getattr(person, f) for f in fields}
@@ -456,26 +425,23 @@ def person_reveal(*, actor: Actor, person: Person, fields: Iterable[str] = REVEA
     return values
 
 
+HOUSEHOLD_CARD_FIELDS = ["tenure", "floor_area", "notes"]
+
+
 @transaction.atomic
 def household_card_save(
     *, actor: Actor, household: AreaNode, tenure: str, floor_area=None, notes: str = ""
 ) -> Household:
-    _require_edit(actor)
+    _require(actor, "residents.edit_household_card")
     _require_household(household)
-    _require_in_scope(actor, household)
+    _household_in_scope(actor, household)
     card, created = Household.objects.select_for_update().get_or_create(node=household)
-    fields = ["tenure", "floor_area", "notes"]
-    before = None if created else audit.snapshot(card, fields)
+    before = None if created else audit.snapshot(card, HOUSEHOLD_CARD_FIELDS)
     card.tenure = _choice(tenure, Household.Tenure, "tenure")
     card.floor_area, card.notes = floor_area, (notes or "").strip()
-    try:
-        card.full_clean()
-    except ValidationError as exc:
-        raise invalid_from_validation_error(exc) from exc
-    card.save()
-    b, a = audit.diff(before, audit.snapshot(card, fields))
-    audit.record(actor=actor, action="residents.household.save", obj=household, before=b, after=a)
-    return card
+    return audit.save(
+        actor=actor, obj=card, action="residents.household.save", fields=HOUSEHOLD_CARD_FIELDS, before=before
+    )
 
 
 def check_photo(upload) -> str:
@@ -497,10 +463,12 @@ def check_photo(upload) -> str:
     raise _field_error("photos", _("Photos must be JPEG, PNG or WebP images."))
 
 
-def save_photo(visit: Visit, upload, content_type: str) -> VisitPhoto:
-    """Store a checked photo under a random name (the original name may hold personal data)."""
-    import uuid
+def _too_many_photos() -> InvalidInput:
+    return _field_error("photos", _("At most %(n)d photos per visit.") % {"n": PHOTO_MAX_COUNT})
 
+
+def _store_photo(visit: Visit, upload, content_type: str) -> VisitPhoto:
+    """Store a checked photo under a random name (the original name may hold personal data)."""
     extension = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}[content_type]
     upload.name = f"{uuid.uuid4().hex}{extension}"
     return VisitPhoto.objects.create(visit=visit, file=upload, content_type=content_type, size=upload.size)
@@ -519,9 +487,9 @@ def visit_create(
     photos: Iterable = (),
 ) -> Visit:
     """Record a door visit (入户走访) to a household."""
-    _require_edit(actor)
+    _require(actor, "residents.record_visit")
     _require_household(household)
-    _require_in_scope(actor, household)
+    _household_in_scope(actor, household)
     visitor = actor_user(actor)
     if visitor is None:
         raise Forbidden(_("A visit is recorded by a person."))
@@ -536,7 +504,7 @@ def visit_create(
         raise _field_error("people_met", _("Choose people of this household."))
     photos = list(photos)
     if len(photos) > PHOTO_MAX_COUNT:
-        raise _field_error("photos", _("At most %(n)d photos per visit.") % {"n": PHOTO_MAX_COUNT})
+        raise _too_many_photos()
     checked = [(photo, check_photo(photo)) for photo in photos]
     if not (findings.strip() or people or others_met.strip()):
         raise _field_error("findings", _("Write down whom you met or what you found."))
@@ -546,7 +514,7 @@ def visit_create(
     )
     visit.people_met.set(people)
     for upload, content_type in checked:
-        save_photo(visit, upload, content_type)
+        _store_photo(visit, upload, content_type)
     audit.record(
         actor=actor, action="residents.visit.create", obj=visit,
         after={
@@ -558,21 +526,47 @@ def visit_create(
 
 
 @transaction.atomic
+def visit_photo_add(*, actor: Actor, visit: Visit, file) -> VisitPhoto:
+    """Add one photo to a recorded visit. The visit row is locked while its photos are counted, so
+    two uploads racing for the last place cannot both pass the cap of PHOTO_MAX_COUNT."""
+    _require(actor, "residents.add_visit_photo")
+    content_type = check_photo(file)
+    visit = Visit.objects.select_for_update(of=("self",)).visible_or_404(actor, pk=visit.pk)
+    if VisitPhoto.objects.filter(visit=visit).count() >= PHOTO_MAX_COUNT:
+        raise _too_many_photos()
+    photo = _store_photo(visit, file, content_type)
+    audit.record(
+        actor=actor, action="residents.visit.photo_add", obj=visit,
+        after={"photo": photo.pk, "content_type": content_type, "size": photo.size},
+    )
+    return photo
+
+
+@transaction.atomic
+def visit_photos_add(*, actor: Actor, visit: Visit, files: Iterable) -> list[VisitPhoto]:
+    """Add several photos to a visit at once: all or none (the cap counts them together)."""
+    _require(actor, "residents.add_visit_photo")
+    files = list(files)
+    for upload in files:
+        check_photo(upload)
+    visit = Visit.objects.select_for_update(of=("self",)).visible_or_404(actor, pk=visit.pk)
+    if VisitPhoto.objects.filter(visit=visit).count() + len(files) > PHOTO_MAX_COUNT:
+        raise _too_many_photos()
+    return [visit_photo_add(actor=actor, visit=visit, file=upload) for upload in files]
+
+
+@transaction.atomic
 def visit_link_case(*, actor: Actor, visit: Visit, case_ref: str) -> Visit:
     """Note the request (case) that a visit's findings were turned into (the case pipeline calls
     this after creating the case with channel `visit`)."""
-    _require_edit(actor)
-    visit = scope.restrict(Visit.objects.select_for_update(), actor).filter(pk=visit.pk).first()
-    if visit is None:
-        raise NotFound()
+    _require(actor, "residents.link_case")
+    visit = Visit.objects.select_for_update(of=("self",)).visible_or_404(actor, pk=visit.pk)
     case_ref = (case_ref or "").strip()
     if not case_ref:
         raise _field_error("case_ref", _("Name the request."))
-    before = {"case_ref": visit.case_ref}
+    before = audit.snapshot(visit, ["case_ref"])
     visit.case_ref, visit.follow_up_needed = case_ref[:64], False
-    visit.save(update_fields=["case_ref", "follow_up_needed"])
-    audit.record(actor=actor, action="residents.visit.link_case", obj=visit, before=before, after={"case_ref": case_ref})
-    return visit
+    return audit.save(actor=actor, obj=visit, action="residents.visit.link_case", fields=["case_ref"], before=before)
 
 
 def residents_import(*, actor: Actor, file, file_name: str = "", create_households: bool = True):
@@ -603,10 +597,10 @@ def residents_export(*, actor: Actor, queryset=None, reveal: bool = False, filte
     from . import selectors
     from .exporter import export_people
 
-    _require(permissions.can_export, actor, _("You may not export residents' records."))
-    if reveal and not permissions.can_reveal(actor):
-        raise Forbidden(_("You may not see full ID numbers and phone numbers."))
-    qs = selectors.people_visible(user=actor) if queryset is None else scope.restrict(queryset, actor)
+    _require(actor, "residents.export")
+    if reveal:
+        _require(actor, "residents.reveal")
+    qs = selectors.people_visible(user=actor) if queryset is None else queryset.visible_to(actor)
     content, count = export_people(qs, reveal=reveal)
     paths = scope.scope_paths(actor)
     audit.record(
@@ -628,7 +622,7 @@ def people_bulk_create(*, actor: Actor, people: list[dict], note: str = "") -> l
     birth_date, residence_type, relation, occupation, employer, is_party_member, moved_in_on,
     notes and `tags` (a list of (kind, start_on)). Everything is validated before anything is
     written (errors name the position, masked); one move-in per person; one audit event."""
-    _require_edit(actor)
+    _require(actor, "residents.register")
     if not people:
         return []
     encrypt = pii.encryptor()
@@ -640,7 +634,7 @@ def people_bulk_create(*, actor: Actor, people: list[dict], note: str = "") -> l
     for index, spec in enumerate(people):
         household = _require_household(spec.get("household"), f"people.{index}.household")
         if household.path not in checked_paths:
-            _require_in_scope(actor, household)
+            _household_in_scope(actor, household)
             checked_paths.add(household.path)
         probe = Person(household=household)
         try:
@@ -704,7 +698,7 @@ def people_bulk_create(*, actor: Actor, people: list[dict], note: str = "") -> l
 def person_link_party_member(*, actor: Actor, person: Person, party_member=None) -> Person:
     """Link a resident to their party membership record (party.PartyMember), or unlink (None).
     Both must lie in the actor's scope (the member through `party.selectors.member_get`)."""
-    _require_edit(actor)
+    _require(actor, "residents.edit")
     person = _person_in_scope(actor, person)
     before = _snapshot(person)
     if party_member is not None:
@@ -718,34 +712,5 @@ def person_link_party_member(*, actor: Actor, person: Person, party_member=None)
     person.is_party_member = party_member is not None or person.is_party_member
     person.updated_at = timezone.now()
     person.save(update_fields=["party_member", "is_party_member", "updated_at"])
-    b, a = audit.diff(before, _snapshot(person))
-    audit.record(actor=actor, action="residents.person.party_link", obj=person, before=b, after=a)
+    _record_change(actor, "residents.person.party_link", person, before)
     return person
-
-
-def visit_raise_case(*, actor: Actor, visit: Visit, category, title: str = "", description: str = ""):
-    """Turn a visit's findings into a request (case) of the case pipeline (channel `visit`,
-    located at the household, the first person met as the resident concerned) and note its
-    reference on the visit. One transaction: the case and the link are written together."""
-    from gongzhi.cases import services as case_services
-
-    with transaction.atomic():
-        visit = scope.restrict(Visit.objects.select_for_update(), actor).filter(pk=visit.pk).first()
-        if visit is None:
-            raise NotFound()
-        if visit.case_ref:
-            raise _field_error("case_ref", _("This visit was already turned into request %(ref)s.") % {"ref": visit.case_ref})
-        household = AreaNode.objects.get(pk=visit.household_id)
-        met = visit.people_met.order_by("pk").first()
-        findings = (description or visit.findings).strip()
-        case = case_services.case_submit(
-            actor=actor,
-            channel="visit",
-            category=category,
-            title=(title or findings.splitlines()[0] if findings else "").strip()[:60],
-            description=findings,
-            location=household,
-            person=met,
-        )
-        visit_link_case(actor=actor, visit=visit, case_ref=case.reference)
-    return case

@@ -15,8 +15,6 @@ from gongzhi.core import pii
 
 from .models import Gender
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{9,11}$")  # area code (3–4 digits incl. 0) + 7–8 digits
 _ID_BODY = re.compile(r"^\d{17}[\dX]$")
 
 
@@ -55,11 +53,12 @@ def clean_id_number(value: str) -> tuple[str, datetime.date, str]:
 
 
 def clean_phone(value: str) -> str:
-    """A mainland mobile (11 digits, 1[3-9]…) or a landline with area code; "" stays ""."""
+    """A mainland mobile (11 digits, 1[3-9]…) or a landline with area code (`pii.is_phone`, the
+    product's one phone rule); "" stays ""."""
     if value is None or str(value).strip() == "":
         return ""
     number = pii.normalise_phone(value)
-    if _MOBILE.match(number) or _LANDLINE.match(number):
+    if pii.is_phone(number):
         return number
     raise ValueError(
         _("The phone number %(masked)s is not a valid mobile (11 digits) or landline with area code.")

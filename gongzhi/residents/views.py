@@ -17,12 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import AreaKind, AreaNode
-from gongzhi.core import pii, scope
+from gongzhi.core import components, pii
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, Forbidden, NotFound
+from gongzhi.core.permissions import can
 
-from . import forms, permissions, selectors, services, xlsx
-from .models import ImportJob, Person, PersonStatus, PersonTag, TagKind
+from . import forms, selectors, services, xlsx
+from .models import ImportJob, Person, PersonStatus, PersonTag, Relation, TagKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_NOT_VISITED_DAYS = 30
@@ -34,7 +35,7 @@ def staff_view(func):
     @functools.wraps(func)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not permissions.can_view(request.user):
+        if not can(request.user, "residents.view"):
             raise PermissionDenied
         try:
             return func(request, *args, **kwargs)
@@ -68,16 +69,23 @@ def _area_param(request) -> AreaNode | None:
     pk = _int(request.GET.get("area"))
     if not pk:
         return None
-    node = scope.restrict(AreaNode.objects.filter(pk=pk), request.user).first()
-    if node is None:
-        raise Http404
-    return node
+    return selectors.area_get(user=request.user, pk=pk)  # NotFound → 404 (staff_view)
 
 
-def _history(request, obj) -> dict:
+def _history(request, obj, *also) -> dict:
+    """The change history of `obj` (and of the records shown with it, e.g. the household card)."""
     if core_selectors.can_see_history(request.user):
-        return {"events": core_selectors.history_for(user=request.user, obj=obj)[:50]}
+        events = core_selectors.history_for(user=request.user, obj=obj)
+        for other in also:
+            if other is not None:
+                events = events | core_selectors.history_for(user=request.user, obj=other)
+        return {"events": events[:50]}
     return {}
+
+
+def _require(request, action: str, obj=None) -> None:
+    if not can(request.user, action, obj):
+        raise PermissionDenied
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,12 +108,12 @@ def roster(request):
     places = selectors.addresses(nodes)
     heads = {
         p.household_id: p
-        for p in Person.objects.filter(household__in=nodes, relation="head", status=PersonStatus.LIVING).only(
-            "pk", "name", "household_id"
-        )
+        for p in Person.objects.visible_to(request.user).filter(
+            household__in=nodes, relation=Relation.HEAD, status=PersonStatus.LIVING
+        ).only("pk", "name", "household_id")
     }
     tags: dict[int, set[str]] = {}
-    for household_id, kind in PersonTag.objects.filter(
+    for household_id, kind in PersonTag.objects.visible_to(request.user).filter(
         selectors.current_tag_q(), person__household__in=nodes, person__status=PersonStatus.LIVING
     ).values_list("person__household_id", "kind"):
         tags.setdefault(household_id, set()).add(kind)
@@ -125,13 +133,15 @@ def roster(request):
         {
             "grids": grids, "area": area, "tag": tag, "tags": TagKind.choices, "days": days_text or DEFAULT_NOT_VISITED_DAYS,
             "not_visited": not_visited, "q": q, "page": page, "rows": rows, "query": query.urlencode(),
-            "can_edit": permissions.can_edit(request.user), "can_export": permissions.can_export(request.user),
+            "can_edit": can(request.user, "residents.record_visit"), "can_import": can(request.user, "residents.import"),
+            "can_export": can(request.user, "residents.export"),
         },
     )
 
 
 @staff_view
 def people(request):
+    _require(request, "residents.search_people")
     q = request.GET.get("q", "").strip()
     tag = request.GET.get("tag", "")
     status = request.GET.get("status", PersonStatus.LIVING)
@@ -149,8 +159,8 @@ def people(request):
         {
             "q": q, "tag": tag, "status": status, "tags": TagKind.choices, "statuses": PersonStatus.choices,
             "page": page, "rows": [{"person": p, "address": places.get(p.household_id, "")} for p in items],
-            "query": query.urlencode(), "can_export": permissions.can_export(request.user),
-            "can_reveal": permissions.can_reveal(request.user),
+            "query": query.urlencode(), "can_export": can(request.user, "residents.export"),
+            "can_reveal": can(request.user, "residents.reveal"),
         },
     )
 
@@ -162,8 +172,8 @@ def people(request):
 @staff_view
 def household_detail(request, pk: int):
     node = selectors.household_get(user=request.user, pk=pk)
-    card = getattr(node, "household_card", None) if hasattr(node, "household_card") else None
-    can_edit = permissions.can_edit(request.user)
+    card = selectors.household_card(user=request.user, household=node)
+    can_edit = can(request.user, "residents.edit_household_card", node)
     card_form = forms.HouseholdCardForm(
         request.POST or None,
         initial={"tenure": card.tenure, "floor_area": card.floor_area, "notes": card.notes} if card else None,
@@ -186,11 +196,11 @@ def household_detail(request, pk: int):
         "members": [{"person": p, "tags": tags.get(p.pk, [])} for p in members if p.is_living],
         "former": [p for p in members if not p.is_living],
         "visits": selectors.visits_visible(user=request.user, household=node)[:50],
-        "categories": _case_categories() if can_edit else [],
+        "categories": _case_categories() if can(request.user, "residents.record_visit", node) else [],
         "cases": _household_cases(request.user, node),
-        "can_edit": can_edit, "can_reveal": permissions.can_reveal(request.user),
+        "can_edit": can_edit, "can_reveal": can(request.user, "residents.reveal"),
         "grid": selectors.ancestor_of_kind(node, AreaKind.GRID),
-        **_history(request, node),
+        **_history(request, node, card),
     }
     return render(request, "residents/household.html", context)
 
@@ -206,8 +216,8 @@ def _person_context(request, person: Person, **extra) -> dict:
         "tags": selectors.person_tags(person=person),
         "moves": selectors.person_moves(person=person),
         "visits": person.visits.select_related("visitor").order_by("-visited_at")[:20],
-        "can_edit": permissions.can_edit(request.user),
-        "can_reveal": permissions.can_reveal(request.user),
+        "can_edit": can(request.user, "residents.edit", person),
+        "can_reveal": can(request.user, "residents.reveal", person),
         "tag_form": forms.TagForm(),
         "move_out_form": forms.MoveOutForm(),
         "transfer_form": forms.TransferForm(),
@@ -244,8 +254,7 @@ def person_reveal(request, pk: int):
 @staff_view
 def person_create(request, household_pk: int):
     node = selectors.household_get(user=request.user, pk=household_pk)
-    if not permissions.can_edit(request.user):
-        raise PermissionDenied
+    _require(request, "residents.register", node)
     form = forms.PersonForm(request.POST or None, initial={"residence_type": "registered", "relation": "other"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -264,8 +273,7 @@ def person_create(request, household_pk: int):
 @staff_view
 def person_edit(request, pk: int):
     person = selectors.person_get(user=request.user, pk=pk)
-    if not permissions.can_edit(request.user):
-        raise PermissionDenied
+    _require(request, "residents.edit", person)
     initial = {
         k: getattr(person, k) for k in (
             "name", "gender", "birth_date", "residence_type", "relation", "occupation", "employer",
@@ -315,8 +323,8 @@ def person_action(request, pk: int, action: str):
             elif action == "death":
                 services.person_record_death(actor=request.user, person=person, **data)
             else:
-                target = scope.restrict(
-                    AreaNode.objects.filter(kind=AreaKind.HOUSEHOLD, code=data["household_code"].strip()), request.user
+                target = selectors.area_nodes_visible(
+                    request.user, AreaNode.objects.filter(kind=AreaKind.HOUSEHOLD, code=data["household_code"].strip())
                 ).first()
                 if target is None:
                     form.add_error("household_code", _("No household with this code in your area."))
@@ -342,9 +350,7 @@ class _Invalid(Exception):
 @require_POST
 @staff_view
 def tag_end(request, pk: int):
-    tag = scope.restrict(PersonTag.objects.select_related("person"), request.user).filter(pk=pk).first()
-    if tag is None:
-        raise Http404
+    tag = selectors.tag_get(user=request.user, pk=pk)
     form = forms.TagEndForm(request.POST)
     end_on = form.cleaned_data["end_on"] if form.is_valid() else None
     try:
@@ -363,8 +369,7 @@ def tag_end(request, pk: int):
 @staff_view
 def visit_create(request, household_pk: int):
     node = selectors.household_get(user=request.user, pk=household_pk)
-    if not permissions.can_edit(request.user):
-        raise PermissionDenied
+    _require(request, "residents.record_visit", node)
     members = list(selectors.household_members(user=request.user, household=node))
     form = forms.VisitForm(request.POST or None, request.FILES or None, members=members)
     if request.method == "POST" and form.is_valid():
@@ -388,18 +393,15 @@ def visit_create(request, household_pk: int):
 @require_POST
 @staff_view
 def visit_raise(request, pk: int):
-    """Turn a visit's findings into a request (case) in the case pipeline."""
-    from gongzhi.cases.models import Category
-
+    """Turn a visit's findings into a request (case) in the case pipeline, through the extension
+    point the case pipeline fills ("residents.visit.raise_case"); 404 when it is not installed."""
+    providers = components.extensions("residents.visit.raise_case")
+    if not providers:
+        raise Http404
     visit = selectors.visit_get(user=request.user, pk=pk)
-    category = Category.objects.filter(pk=_int(request.POST.get("category"), 0), is_active=True,
-                                       parent__isnull=False).first()
-    if category is None:
-        messages.error(request, _("Choose the matter of the request."))
-        return redirect("residents:household", pk=visit.household_id)
     try:
-        case = services.visit_raise_case(actor=request.user, visit=visit, category=category,
-                                         title=request.POST.get("title", ""))
+        case = providers[0](actor=request.user, visit=visit, category_id=_int(request.POST.get("category"), 0),
+                            title=request.POST.get("title", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -408,40 +410,27 @@ def visit_raise(request, pk: int):
 
 
 def _household_cases(user, node) -> list:
-    """The requests located at this household (the case pipeline's own scoping applies)."""
-    try:
-        from gongzhi.cases.selectors import cases_visible
-    except ImportError:
-        return []
-    return list(cases_visible(user=user).filter(location=node).order_by("-created_at")[:20])
+    """The requests located at this household, from the case pipeline if installed (its own scoping
+    applies): extension point "residents.household.cases"."""
+    cases = []
+    for provider in components.extensions("residents.household.cases"):
+        cases.extend(provider(user, node))
+    return cases
 
 
-def _case_categories():
-    try:
-        from gongzhi.cases.models import Category
-    except ImportError:  # the case pipeline is not installed
-        return []
-    leaves = Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent").prefetch_related(
-        "revisions").order_by("parent__order", "order")
-    simple = []
-    for category in leaves:
-        revisions = sorted(category.revisions.all(), key=lambda r: r.version)
-        if not revisions:
-            continue
-        questions = (revisions[-1].rules or {}).get("questions", [])
-        if not any(q.get("required") for q in questions):  # matters with required intake questions go through cases
-            simple.append(category)
-    return simple
+def _case_categories() -> list:
+    """The matters a request can be raised under from a visit, from the case pipeline if installed:
+    extension point "residents.visit.case_categories"."""
+    categories = []
+    for provider in components.extensions("residents.visit.case_categories"):
+        categories.extend(provider())
+    return categories
 
 
 @staff_view
 def visit_photo(request, pk: int):
     """Visit photos are served through the area scope, never from a public media URL."""
-    from .models import VisitPhoto
-
-    photo = scope.restrict(VisitPhoto.objects.all(), request.user).filter(pk=pk).first()
-    if photo is None:
-        raise Http404
+    photo = selectors.visit_photo_get(user=request.user, pk=pk)
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
@@ -454,8 +443,7 @@ def visit_photo(request, pk: int):
 
 @staff_view
 def import_page(request):
-    if not permissions.can_edit(request.user):
-        raise PermissionDenied
+    _require(request, "residents.import")
     form = forms.ImportForm(request.POST or None, request.FILES or None, initial={"create_households": True})
     result = None
     if request.method == "POST" and form.is_valid():
@@ -489,8 +477,7 @@ def import_page(request):
 
 @login_required
 def import_template(request):
-    if not permissions.can_edit(request.user):
-        raise PermissionDenied
+    _require(request, "residents.import")
     response = HttpResponse(xlsx.template_bytes(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="residents-template.xlsx"'
     return response
@@ -510,13 +497,12 @@ def import_report(request, pk: int):
 @require_POST
 @staff_view
 def export(request):
-    if not permissions.can_export(request.user):
-        raise PermissionDenied
+    _require(request, "residents.export")
     q = request.POST.get("q", "").strip()
     tag = request.POST.get("tag", "")
     area = None
     if _int(request.POST.get("area")):
-        area = scope.restrict(AreaNode.objects.filter(pk=_int(request.POST.get("area"))), request.user).first()
+        area = selectors.area_nodes_visible(request.user).filter(pk=_int(request.POST.get("area"))).first()
     reveal = request.POST.get("reveal") == "1"
     qs = selectors.people_visible(user=request.user, q=q, tag=tag, area=area)
     content = services.residents_export(

@@ -94,3 +94,24 @@ def test_generated_ids_validate_and_never_survive_redaction(born, male, order, b
     text = pii.redact(f"{before}{number}{after} 13912345678")
     assert number not in text and "13912345678" not in text
     assert pii.mask_id_number(number) in text
+
+
+def test_commands_record_who_ran_them(tmp_path):
+    from gongzhi.core.models import AuditEvent
+
+    w = world()
+    staff = w["community_staff"]
+    rows = [{"name": "钱二", "id_number": sample.id_number(born=datetime.date(1971, 2, 2), male=False),
+             "residence_type": "户籍", "relation": "户主", "building": w["building_a"].code, "unit": "1单元",
+             "room": "502"}]
+    path = tmp_path / "in.xlsx"
+    sample.write_xlsx(rows, target=path)
+    call_command("residents", "import", str(path), "--as-user", staff.username, stdout=io.StringIO())
+    event = AuditEvent.objects.get(action="residents.import")
+    assert event.actor == staff and event.source == "command:residents"
+    with pytest.raises(CommandError):
+        call_command("residents", "import", str(path), "--as-user", staff.username, "--user", w["grid_worker_a"].username,
+                     stdout=io.StringIO())
+    call_command("pii", "rekey", "--only", "residents", "--as-user", staff.username, verbosity=0)
+    event = AuditEvent.objects.get(action="core.pii.rekey")
+    assert event.actor == staff and event.actor_label == f"command:pii ({staff.username})"

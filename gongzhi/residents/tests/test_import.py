@@ -15,7 +15,7 @@ from gongzhi.core.models import AuditEvent
 from gongzhi.residents import sample, services, xlsx
 from gongzhi.residents.models import ImportJob, Move, Person, PersonTag
 
-from .factories import user, world
+from .factories import user
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +42,6 @@ def _rows(count: int, *, building: str, unit: str = "1单元", seed: int = 7) ->
 
 def _upload(rows, name="people.xlsx"):
     return SimpleUploadedFile(name, sample.write_xlsx(rows), content_type=xlsx.HEADERS[0])
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def test_ten_thousand_rows_with_one_bad_row_write_nothing_and_report_that_row(w, caplog):

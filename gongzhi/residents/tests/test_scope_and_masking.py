@@ -10,14 +10,9 @@ from openpyxl import load_workbook
 from gongzhi.core.models import AuditEvent
 from gongzhi.residents import services
 
-from .factories import person, user, world
+from .factories import person, user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def _signed_in(client, u):

@@ -10,16 +10,11 @@ from gongzhi.core.errors import InvalidInput
 from gongzhi.residents import selectors, services
 from gongzhi.residents.models import Visit, VisitPhoto
 
-from .factories import person, world
+from .factories import person
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def test_grid_worker_records_a_visit_with_photo_from_the_page(client, w):
@@ -190,3 +185,112 @@ def test_visit_findings_become_a_request_in_the_case_pipeline(client, w):
     assert case.reference in card
     _no_leak = w["person_a"]
     assert _no_leak.phone not in card and _no_leak.id_number not in card
+
+
+def _png(name="p.png"):
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def test_a_visit_holds_at_most_nine_photos_and_each_added_photo_is_audited(w):
+    from gongzhi.core.models import AuditEvent
+
+    worker = w["grid_worker_a"]
+    visit = services.visit_create(actor=worker, household=w["household_a"], findings="墙皮脱落",
+                                  photos=[_png() for _ in range(8)])
+    photo = services.visit_photo_add(actor=worker, visit=visit, file=_png("门口.png"))
+    assert photo.visit == visit and "门口" not in photo.file.name
+    event = AuditEvent.objects.get(action="residents.visit.photo_add")
+    assert event.actor == worker and event.object_id == str(visit.pk) and event.after["photo"] == photo.pk
+    with pytest.raises(InvalidInput) as refused:  # the tenth
+        services.visit_photo_add(actor=worker, visit=visit, file=_png())
+    assert "photos" in refused.value.fields
+    with pytest.raises(InvalidInput):  # several at once: all or none
+        services.visit_photos_add(actor=w["community_staff"], visit=visit, files=[_png()])
+    assert visit.photos.count() == 9
+    assert AuditEvent.objects.filter(action="residents.visit.photo_add").count() == 1
+
+
+def test_visit_photos_outside_the_scope_or_by_a_viewer_are_refused(w):
+    from gongzhi.core.errors import Forbidden, NotFound
+
+    from .factories import user
+
+    visit = services.visit_create(actor=w["grid_worker_a"], household=w["household_a"], findings="x")
+    with pytest.raises(NotFound):
+        services.visit_photo_add(actor=w["grid_worker_b"], visit=visit, file=_png())
+    inspector = user("inspector", nodes=[w["community"]])
+    with pytest.raises(Forbidden):
+        services.visit_photo_add(actor=inspector, visit=visit, file=_png())
+    assert not VisitPhoto.objects.exists()
+
+
+def test_the_photo_api_writes_through_the_service(client, w):
+    from gongzhi.core.models import AuditEvent
+
+    visit = services.visit_create(actor=w["grid_worker_a"], household=w["household_a"], findings="x",
+                                  photos=[_png() for _ in range(8)])
+    client.force_login(w["grid_worker_a"])
+    response = client.post(f"/api/residents/visits/{visit.pk}/photos", {"photos": [_png(), _png()]})
+    assert response.status_code == 400 and response.json()["fields"]["photos"]
+    response = client.post(f"/api/residents/visits/{visit.pk}/photos", {"photos": [_png()]})
+    assert response.status_code == 201 and len(response.json()["photos"]) == 9
+    assert AuditEvent.objects.filter(action="residents.visit.photo_add", actor=w["grid_worker_a"]).count() == 1
+
+
+def _with_extensions(monkeypatch, points: dict):
+    from gongzhi.core import components
+
+    real = components.extensions
+    monkeypatch.setattr(components, "extensions", lambda point: points[point] if point in points else real(point))
+
+
+def test_without_the_case_pipeline_no_request_can_be_raised_from_a_visit(client, w, monkeypatch):
+    _with_extensions(monkeypatch, {"residents.visit.raise_case": [], "residents.household.cases": [],
+                                   "residents.visit.case_categories": []})
+    visit = services.visit_create(actor=w["grid_worker_a"], household=w["household_a"], findings="漏水",
+                                  follow_up_needed=True)
+    client.force_login(w["grid_worker_a"])
+    page = client.get(f"/residents/households/{w['household_a'].pk}/")
+    assert page.status_code == 200 and f"/residents/visits/{visit.pk}/raise/" not in page.content.decode()
+    assert client.post(f"/residents/visits/{visit.pk}/raise/", {"category": "1"}).status_code == 404
+
+
+def test_raising_a_request_goes_through_the_extension_point(client, w, monkeypatch):
+    from types import SimpleNamespace
+
+    from django.contrib.messages import get_messages
+
+    calls = []
+
+    def raise_case(*, actor, visit, category_id, title):
+        calls.append((actor, visit.pk, category_id, title))
+        if not category_id:
+            raise InvalidInput("Choose the matter of the request.", fields={"category": ["Choose the matter of the request."]})
+        services.visit_link_case(actor=actor, visit=visit, case_ref="MQ-TEST-1")
+        return SimpleNamespace(reference="MQ-TEST-1")
+
+    _with_extensions(monkeypatch, {"residents.visit.raise_case": [raise_case]})
+    visit = services.visit_create(actor=w["grid_worker_a"], household=w["household_a"], findings="漏水",
+                                  follow_up_needed=True)
+    client.force_login(w["grid_worker_a"])
+    url = f"/residents/visits/{visit.pk}/raise/"
+    response = client.post(url, {})
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Choose the matter of the request."]
+    response = client.post(url, {"category": "7", "title": "屋顶漏水"})
+    assert response.status_code == 302 and response.url == f"/residents/households/{w['household_a'].pk}/"
+    assert calls[-1] == (w["grid_worker_a"], visit.pk, 7, "屋顶漏水")
+    visit.refresh_from_db()
+    assert visit.case_ref == "MQ-TEST-1" and not visit.follow_up_needed
+    client.force_login(w["grid_worker_b"])  # outside the scope: 404, the provider is not asked
+    assert client.post(url, {"category": "7"}).status_code == 404 and len(calls) == 2
+
+
+def test_the_household_page_shows_the_card_changes_in_its_history(client, w):
+    staff = w["community_staff"]
+    services.household_card_save(actor=staff, household=w["household_a"], tenure="rented", notes="出租户")
+    services.household_card_save(actor=staff, household=w["household_a"], tenure="rented", notes="出租户")  # no change
+    client.force_login(staff)
+    response = client.get(f"/residents/households/{w['household_a'].pk}/")
+    actions = [e.action for e in response.context["events"]]
+    assert actions.count("residents.household.save") == 1
