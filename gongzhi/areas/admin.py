@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core import scope
 from gongzhi.core.admin_scope import ServiceAdmin, ServiceFormMixin
 
 from . import services
@@ -18,7 +17,7 @@ class AreaNodeForm(ServiceFormMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = scope.restrict(AreaNode.objects.exclude(kind="household"), self.actor)
+        self.fields["parent"].queryset = AreaNode.objects.visible_to(self.actor).exclude(kind="household")
         if self.instance.pk:
             self.fields["parent"].initial = AreaNode.objects.get_parent(self.instance)
             self.fields["kind"].disabled = True
