@@ -19,16 +19,6 @@ NODE_FIELDS = ["kind", "code", "name", "estate", "latitude", "longitude", "is_ac
 
 
 
-def can_manage(actor: Actor, *, kind: str, under: AreaNode | None) -> bool:
-    """May `actor` create, change, move or delete a node of `kind` under `under` (the gate's
-    "areas.manage_node")?"""
-    return permissions.can(actor, "areas.manage_node", Placement(kind, under))
-
-
-def _require_manage(actor: Actor, *, kind: str, under: AreaNode | None) -> None:
-    permissions.require(actor, "areas.manage_node", Placement(kind, under))
-
-
 def _validate_placement(*, kind: str, code: str, parent: AreaNode | None, exclude_pk: int | None = None) -> None:
     if kind not in AreaKind.values:
         raise InvalidInput(_("Unknown kind of node."), fields={"kind": [_("Choose a valid kind.")]})
@@ -85,7 +75,7 @@ def area_node_create(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
 ) -> AreaNode:
-    _require_manage(actor, kind=kind, under=parent)
+    permissions.require(actor, "areas.manage_node", Placement(kind, parent))
     name = _check_name(name)
     _validate_placement(kind=kind, code=code, parent=parent)
     _check_estate(estate, kind, parent)
@@ -111,7 +101,7 @@ def area_children_bulk_create(*, actor: Actor, parent: AreaNode, children: list[
     seen: set[str] = set()
     for index, spec in enumerate(children):
         kind, code = spec["kind"], spec["code"]
-        _require_manage(actor, kind=kind, under=parent)
+        permissions.require(actor, "areas.manage_node", Placement(kind, parent))
         _check_name(spec.get("name", ""))
         if parent.kind not in ALLOWED_PARENTS[kind]:
             _validate_placement(kind=kind, code=code, parent=parent)
@@ -167,7 +157,7 @@ def area_node_update(
 ) -> AreaNode:
     node = audit.lock(AreaNode, node.pk)
     parent = AreaNode.objects.get_parent(node)
-    _require_manage(actor, kind=node.kind, under=parent or node)
+    permissions.require(actor, "areas.manage_node", Placement(node.kind, parent or node))
     before = audit.snapshot(node, NODE_FIELDS)
     node.name = _check_name(name)
     _check_estate(estate, node.kind, parent)
@@ -184,8 +174,8 @@ def area_node_move(*, actor: Actor, node: AreaNode, new_parent: AreaNode, new_co
     node = AreaNode.objects.select_for_update().get(pk=node.pk)
     new_parent = AreaNode.objects.select_for_update().get(pk=new_parent.pk)
     old_parent = AreaNode.objects.get_parent(node)
-    _require_manage(actor, kind=node.kind, under=old_parent or node)
-    _require_manage(actor, kind=node.kind, under=new_parent)
+    permissions.require(actor, "areas.manage_node", Placement(node.kind, old_parent or node))
+    permissions.require(actor, "areas.manage_node", Placement(node.kind, new_parent))
     if new_parent.path.startswith(node.path):
         message = _("A node cannot be moved under itself or one of its descendants.")
         raise InvalidInput(message, fields={"parent": [message]})
@@ -223,7 +213,7 @@ def area_node_move(*, actor: Actor, node: AreaNode, new_parent: AreaNode, new_co
 def area_node_delete(*, actor: Actor, node: AreaNode) -> None:
     node = AreaNode.objects.select_for_update().get(pk=node.pk)
     parent = AreaNode.objects.get_parent(node)
-    _require_manage(actor, kind=node.kind, under=parent or node)
+    permissions.require(actor, "areas.manage_node", Placement(node.kind, parent or node))
     if AreaNode.objects.get_children_count(node):
         message = _("The node still has child nodes; move or delete them first.")
         raise InvalidInput(message, fields={"children": [message]})
@@ -305,18 +295,18 @@ def check_node(
     """Validate a create (node None) or change of a node without writing; raises like the services."""
     _check_name(name)
     if node is None:
-        _require_manage(actor, kind=kind, under=parent)
+        permissions.require(actor, "areas.manage_node", Placement(kind, parent))
         _validate_placement(kind=kind, code=code, parent=parent)
         _check_estate(estate, kind, parent)
         return
     old_parent = AreaNode.objects.get_parent(node)
-    _require_manage(actor, kind=node.kind, under=old_parent or node)
+    permissions.require(actor, "areas.manage_node", Placement(node.kind, old_parent or node))
     target = parent or old_parent
     if target is not None and target.path.startswith(node.path):
         message = _("A node cannot be moved under itself or one of its descendants.")
         raise InvalidInput(message, fields={"parent": [message]})
     if target is not None:
-        _require_manage(actor, kind=node.kind, under=target)
+        permissions.require(actor, "areas.manage_node", Placement(node.kind, target))
     _validate_placement(kind=node.kind, code=code, parent=target, exclude_pk=node.pk)
     _check_estate(estate, node.kind, target)
 
