@@ -18,7 +18,6 @@ from .permissions import Placement
 NODE_FIELDS = ["kind", "code", "name", "estate", "latitude", "longitude", "is_active", "path"]
 
 
-
 def _validate_placement(*, kind: str, code: str, parent: AreaNode | None, exclude_pk: int | None = None) -> None:
     if kind not in AreaKind.values:
         raise InvalidInput(_("Unknown kind of node."), fields={"kind": [_("Choose a valid kind.")]})
