@@ -127,7 +127,7 @@ def user_create(
 
 @transaction.atomic
 def user_set_bindings(*, actor: Actor, user: User, nodes: list[AreaNode]) -> User:
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = audit.lock(User, user.pk)
     _require_user_admin(actor, nodes)
     _check_scope_fields(role=user.role, nodes=nodes, department=user.department, unit=user.unit)
     before = sorted(user.area_bindings.values_list("node__code", flat=True))
@@ -183,7 +183,7 @@ def user_update(
     phone: str | None = None,
 ) -> User:
     """Change an account (`phone` None keeps the stored number, "" removes it)."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = audit.lock(User, user.pk)
     current_nodes = list(AreaNode.objects.filter(bindings__user=user))
     _require_user_admin(actor, current_nodes + list(nodes))
     _check_scope_fields(role=role, nodes=list(nodes), department=department, unit=unit)
