@@ -6,12 +6,12 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.areas.models import AreaNode
-from gongzhi.core import scope
+from gongzhi.core import permissions
 from gongzhi.core.admin_scope import ServiceFormMixin
 from gongzhi.core.errors import DomainError, InvalidInput
 
-from . import selectors, services
-from .models import Role, User
+from . import services
+from .models import User
 
 
 class UserForm(ServiceFormMixin):
@@ -27,8 +27,8 @@ class UserForm(ServiceFormMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nodes"].queryset = scope.restrict(
-            AreaNode.objects.filter(kind__in=["district", "street", "community", "grid"]), self.actor
+        self.fields["nodes"].queryset = AreaNode.objects.visible_to(self.actor).filter(
+            kind__in=["district", "street", "community", "grid"]
         )
         if self.instance.pk and self.instance.phone_masked:
             self.fields["phone_input"].help_text = _("Current: %(masked)s. Leave empty to keep it.") % {
@@ -70,7 +70,7 @@ class UserAdmin(admin.ModelAdmin):
         return [f for f in self.fields if not (obj and f == "password")]
 
     def get_queryset(self, request):
-        return selectors.users_visible(user=request.user)
+        return User.objects.visible_to(request.user)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -83,7 +83,7 @@ class UserAdmin(admin.ModelAdmin):
         return type(form.__name__, (form,), {"actor": request.user})
 
     def has_add_permission(self, request):
-        return request.user.is_superuser or request.user.role == Role.DISTRICT_ADMIN
+        return permissions.can(request.user, "accounts.manage_users")
 
     def has_change_permission(self, request, obj=None):
         return self.has_add_permission(request)

@@ -8,4 +8,15 @@ class AccountsConfig(AppConfig):
     name = "gongzhi.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
-    component = Component(urls="gongzhi.accounts.urls", url_prefix="", demo_order=20)
+    component = Component(
+        urls="gongzhi.accounts.urls",
+        url_prefix="",
+        demo_order=20,
+        audit_actions=(
+            "accounts.user.create",
+            "accounts.user.bindings",
+            "accounts.user.update",
+            "accounts.token.create",
+            "accounts.token.revoke",
+        ),
+    )

@@ -4,14 +4,35 @@ decide what the user sees."""
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core import scope
 from gongzhi.core.pii import EncryptedCharField, mask_phone
+from gongzhi.core.visibility import ScopedQuerySet
 
 from .roles import AREA_ROLES, Role, role_has_module_perms, role_has_perm
 
 __all__ = ["ApiToken", "AreaBinding", "Role", "User"]
+
+
+class UserQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> models.QuerySet:
+        """The accounts a user may list: all for superusers and the system, those bound to a node in
+        the user's area for staff with an area, and only their own for everyone else."""
+        paths = scope.scope_paths(user)
+        if paths is None:
+            return self
+        if not paths:
+            return self.filter(pk=getattr(user, "pk", None)) if getattr(user, "pk", None) else self.none()
+        bound = User.objects.filter(scope.path_q(paths, "area_bindings__node")).values("pk")
+        return self.filter(pk__in=bound)
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    # Django's user manager (create_user, create_superuser, get_by_natural_key) with `visible_to`.
+    use_in_migrations = True
 
 
 class User(AbstractUser):
@@ -36,6 +57,8 @@ class User(AbstractUser):
     # A resident account without one is reached at the phone of the linked resident record.
     phone = EncryptedCharField(_("mobile phone"), kind="phone", max_length=20)
     phone_masked = models.CharField(_("mobile phone"), max_length=20, blank=True, editable=False)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

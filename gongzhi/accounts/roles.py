@@ -39,6 +39,9 @@ AREA_ROLES = frozenset(
 STAFF_ROLES = AREA_ROLES | {Role.DEPARTMENT_STAFF}
 # Roles that maintain master data in the admin (always within their scope).
 ADMIN_SITE_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN})
+# Roles that act for a department (and must belong to one), and for a resident unit.
+DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_STAFF})
+UNIT_ROLES = frozenset({Role.UNIT_LIAISON})
 # The kind of area node each area role is bound to.
 ROLE_NODE_KINDS = {
     Role.GRID_WORKER: ("grid",),

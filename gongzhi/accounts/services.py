@@ -10,12 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import AreaNode, Department, Unit
-from gongzhi.core import audit, pii, scope
-from gongzhi.core.actors import Actor, actor_user, is_system
+from gongzhi.core import audit, permissions, pii, scope
+from gongzhi.core.actors import Actor
 from gongzhi.core.errors import Forbidden, InvalidInput
 
 from .models import ApiToken, AreaBinding, User, hash_token
-from .roles import ADMIN_SITE_ROLES, AREA_ROLES, ROLE_NODE_KINDS, Role
+from .roles import ADMIN_SITE_ROLES, AREA_ROLES, DEPARTMENT_ROLES, ROLE_NODE_KINDS, UNIT_ROLES, Role
+
+# `Role` and the role groups of accounts/roles.py are data about roles: they VALIDATE the
+# role and bindings an account is given (and whether it may open the admin site). Who may manage
+# accounts is asked of the gate (`accounts/permissions.py`).
 
 USER_AUDIT_FIELDS = [
     "username", "role", "display_name", "title", "department", "unit", "is_active", "is_staff", "phone_masked",
@@ -32,12 +36,10 @@ def _clean_phone(phone: str) -> str:
 
 
 def _require_user_admin(actor: Actor, nodes: Iterable[AreaNode]) -> None:
-    if is_system(actor) or actor.is_superuser:
-        return
-    if actor.role != Role.DISTRICT_ADMIN:
-        raise Forbidden(_("Only a district administrator can manage accounts."))
+    """The actor may manage accounts, and every node concerned lies in their area."""
+    permissions.require(actor, "accounts.manage_users")
     for node in nodes:
-        if not scope.covers_path(actor, node.path):
+        if not permissions.can(actor, "accounts.manage_users", node):
             raise Forbidden(_("The node %(node)s is outside your area.") % {"node": node})
 
 
@@ -58,11 +60,11 @@ def _check_scope_fields(*, role: str, nodes: list[AreaNode], department: Departm
                 % {"role": Role(role).label, "kinds": ", ".join(allowed)},
                 fields={"nodes": [str(n) for n in wrong]},
             )
-    if role == Role.DEPARTMENT_STAFF and department is None:
+    if role in DEPARTMENT_ROLES and department is None:
         raise InvalidInput(
             _("Department staff must belong to a department."), fields={"department": [_("Choose a department.")]}
         )
-    if role == Role.UNIT_LIAISON and unit is None:
+    if role in UNIT_ROLES and unit is None:
         raise InvalidInput(_("A unit liaison must belong to a unit."), fields={"unit": [_("Choose a unit.")]})
 
 
@@ -125,7 +127,7 @@ def user_create(
 
 @transaction.atomic
 def user_set_bindings(*, actor: Actor, user: User, nodes: list[AreaNode]) -> User:
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = audit.lock(User, user.pk)
     _require_user_admin(actor, nodes)
     _check_scope_fields(role=user.role, nodes=nodes, department=user.department, unit=user.unit)
     before = sorted(user.area_bindings.values_list("node__code", flat=True))
@@ -146,9 +148,7 @@ def user_set_bindings(*, actor: Actor, user: User, nodes: list[AreaNode]) -> Use
 @transaction.atomic
 def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
     """Issue a token for `user`; returns the token and its raw value, which is never stored."""
-    acting = actor_user(actor)
-    if not is_system(actor) and acting != user and not acting.is_superuser:
-        raise Forbidden(_("You can only create tokens for yourself."))
+    permissions.require(actor, "accounts.create_token", user)
     if not name.strip():
         raise InvalidInput(_("Give the token a name."), fields={"name": [_("This field is required.")]})
     raw = "gz_" + secrets.token_urlsafe(32)
@@ -159,10 +159,8 @@ def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, 
 
 @transaction.atomic
 def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
-    acting = actor_user(actor)
-    if not is_system(actor) and acting != token.user and not acting.is_superuser:
-        raise Forbidden()
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    permissions.require(actor, "accounts.revoke_token", token)
+    token = audit.lock(ApiToken, token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -185,7 +183,7 @@ def user_update(
     phone: str | None = None,
 ) -> User:
     """Change an account (`phone` None keeps the stored number, "" removes it)."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = audit.lock(User, user.pk)
     current_nodes = list(AreaNode.objects.filter(bindings__user=user))
     _require_user_admin(actor, current_nodes + list(nodes))
     _check_scope_fields(role=role, nodes=list(nodes), department=department, unit=unit)

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core import scope
+from gongzhi.core import permissions
 from gongzhi.core.admin_scope import ServiceAdmin, ServiceFormMixin
 
 from . import services
@@ -18,7 +18,7 @@ class AreaNodeForm(ServiceFormMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = scope.restrict(AreaNode.objects.exclude(kind="household"), self.actor)
+        self.fields["parent"].queryset = AreaNode.objects.visible_to(self.actor).exclude(kind="household")
         if self.instance.pk:
             self.fields["parent"].initial = AreaNode.objects.get_parent(self.instance)
             self.fields["kind"].disabled = True
@@ -76,9 +76,20 @@ class RegistryForm(ServiceFormMixin):
 
 def _registry_admin(model, save, fields, **options):
     form_class = type(f"{model.__name__}Form", (RegistryForm,), {"Meta": type("Meta", (), {"model": model, "fields": fields})})
+    action = f"areas.manage_{model.__name__.lower()}"
 
     class RegistryAdmin(ServiceAdmin):
         form = form_class
+
+        # A record the user may see but not keep (a district's departments for street staff) opens
+        # read-only, as the gate answers for that record.
+        def has_change_permission(self, request, obj=None):
+            allowed = super().has_change_permission(request, obj)
+            return allowed and (obj is None or permissions.can(request.user, action, obj))
+
+        def has_delete_permission(self, request, obj=None):
+            allowed = super().has_delete_permission(request, obj)
+            return allowed and (obj is None or permissions.can(request.user, action, obj))
 
         def service_save(self, *, request, obj, form, change):
             values = {k: form.cleaned_data[k] for k in fields if k in form.cleaned_data}

@@ -14,4 +14,17 @@ class AreasConfig(AppConfig):
         urls="gongzhi.areas.urls",
         navigation=(NavItem(_("Areas"), "areas:tree", permission="areas.view_tree", order=20),),
         demo_order=10,
+        audit_actions=(
+            "areas.node.create",
+            "areas.node.bulk_create",
+            "areas.node.update",
+            "areas.node.move",
+            "areas.node.delete",
+            "areas.estate.save",
+            "areas.estate.delete",
+            "areas.unit.save",
+            "areas.unit.delete",
+            "areas.department.save",
+            "areas.department.delete",
+        ),
     )

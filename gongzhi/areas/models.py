@@ -6,7 +6,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from gongzhi.core import scope
+from gongzhi.core.visibility import ScopedManager, ScopedQuerySet
 
 
 class AreaKind(models.TextChoices):
@@ -63,6 +66,24 @@ def code_error(*, kind: str, code: str, parent_code: str | None) -> str | None:
     return None
 
 
+class ScopedTreeQuerySet(MP_NodeQuerySet, ScopedQuerySet):
+    """A treebeard materialised-path queryset (its subtree-aware delete and all) that also answers
+    `visible_to(user)`: the area scope, like every scoped model."""
+
+
+class ScopedTreeManager(MP_NodeManager):
+    """treebeard's tree manager (add_root, add_child, move, get_children …) over ScopedTreeQuerySet."""
+
+    def get_queryset(self):
+        return ScopedTreeQuerySet(self.model, using=self._db).order_by("path")
+
+    def visible_to(self, user):
+        return self.get_queryset().visible_to(user)
+
+    def visible_or_404(self, user, message=None, **lookup):
+        return self.get_queryset().visible_or_404(user, message, **lookup)
+
+
 class AreaNode(MP_Node):
     """A node of the area tree. The materialised `path` (treebeard) makes subtree queries one
     indexed prefix match; `code` is the standard code people use."""
@@ -83,6 +104,8 @@ class AreaNode(MP_Node):
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedTreeManager()
 
     class Meta:
         verbose_name = _("area node")
@@ -122,6 +145,8 @@ class Estate(models.Model):
     )
     owners_committee = models.CharField(_("owners' committee"), max_length=200, blank=True)
     owners_committee_contact = models.CharField(_("owners' committee contact"), max_length=100, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("estate")
@@ -169,6 +194,8 @@ class Unit(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
@@ -184,6 +211,22 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DepartmentQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> models.QuerySet:
+        """A district's departments serve all of it: everyone who works somewhere in a district sees
+        its departments, and department staff see their own department."""
+        paths = scope.scope_paths(user)
+        if paths is None:
+            return self
+        districts = {p[: AreaNode.steplen] for p in paths}
+        own = getattr(user, "department_id", None)
+        if own:
+            return self.filter(models.Q(pk=own) | models.Q(district__path__in=districts))
+        if not districts:
+            return self.none()
+        return self.filter(district__path__in=districts)
 
 
 class Department(models.Model):
@@ -203,6 +246,8 @@ class Department(models.Model):
     short_name = models.CharField(_("short name"), max_length=20)
     phone = models.CharField(_("duty phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("department")

@@ -19,7 +19,7 @@ def with_parent_id(qs: QuerySet) -> QuerySet:
 
 
 def area_nodes_visible(*, user, kind: str | None = None, parent_id: int | None = None, search: str = "") -> QuerySet:
-    qs = scope.restrict(AreaNode.objects.all(), user)
+    qs = AreaNode.objects.visible_to(user)
     if kind:
         qs = qs.filter(kind=kind)
     if parent_id:
@@ -31,7 +31,7 @@ def area_nodes_visible(*, user, kind: str | None = None, parent_id: int | None =
 
 
 def area_node_get(*, user, pk: int) -> AreaNode:
-    node = with_parent_id(scope.restrict(AreaNode.objects.all(), user)).filter(pk=pk).first()
+    node = with_parent_id(AreaNode.objects.visible_to(user)).filter(pk=pk).first()
     if node is None:
         raise NotFound()
     return node
@@ -46,29 +46,21 @@ def area_roots_for(*, user) -> list[AreaNode]:
 
 
 def area_children(*, user, node: AreaNode) -> QuerySet:
-    return with_parent_id(scope.restrict(AreaNode.objects.get_children(node), user)).order_by("code")
+    return with_parent_id(AreaNode.objects.get_children(node).visible_to(user)).order_by("code")
 
 
 def area_ancestors_visible(*, user, node: AreaNode) -> list[AreaNode]:
-    return [a for a in AreaNode.objects.get_ancestors(node) if scope.covers_path(user, a.path)]
+    return list(AreaNode.objects.get_ancestors(node).visible_to(user))
 
 
 def estates_visible(*, user) -> QuerySet:
-    return scope.restrict(Estate.objects.select_related("community", "property_company"), user)
+    return Estate.objects.visible_to(user).select_related("community", "property_company")
 
 
 def units_visible(*, user) -> QuerySet:
-    return scope.restrict(Unit.objects.select_related("area"), user)
+    return Unit.objects.visible_to(user).select_related("area")
 
 
 def departments_visible(*, user) -> QuerySet:
     """Departments of the districts the user works in (a district's departments serve all of it)."""
-    paths = scope.scope_paths(user)
-    qs = Department.objects.select_related("district")
-    if paths is None:
-        return qs
-    if getattr(user, "department_id", None):
-        return qs.filter(Q(pk=user.department_id) | Q(district__path__in=[p[: AreaNode.steplen] for p in paths]))
-    if not paths:
-        return qs.none()
-    return qs.filter(district__path__in={p[: AreaNode.steplen] for p in paths})
+    return Department.objects.visible_to(user).select_related("district")

@@ -8,36 +8,14 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
-from gongzhi.core import audit, scope
-from gongzhi.core.actors import Actor, is_system
-from gongzhi.core.errors import Forbidden, InvalidInput, invalid_from_validation_error
+from gongzhi.core import audit, permissions
+from gongzhi.core.actors import Actor
+from gongzhi.core.errors import InvalidInput, invalid_from_validation_error
 
 from .models import ALLOWED_PARENTS, AreaKind, AreaNode, Department, Estate, Unit, code_error
+from .permissions import Placement
 
 NODE_FIELDS = ["kind", "code", "name", "estate", "latitude", "longitude", "is_active", "path"]
-
-# The highest kind of node each role may create, move or change (always within its scope).
-_MANAGES_FROM = {
-    "district_admin": AreaKind.STREET,
-    "street_staff": AreaKind.COMMUNITY,
-    "community_staff": AreaKind.GRID,
-    "grid_worker": AreaKind.BUILDING,
-}
-_KIND_ORDER = [k.value for k in AreaKind]
-
-
-def can_manage(actor: Actor, *, kind: str, under: AreaNode | None) -> bool:
-    if is_system(actor) or actor.is_superuser:
-        return True
-    highest = _MANAGES_FROM.get(actor.role)
-    if highest is None or _KIND_ORDER.index(kind) < _KIND_ORDER.index(highest):
-        return False
-    return under is not None and scope.covers_path(actor, under.path)
-
-
-def _require_manage(actor: Actor, *, kind: str, under: AreaNode | None) -> None:
-    if not can_manage(actor, kind=kind, under=under):
-        raise Forbidden(_("You may not change this part of the area tree."))
 
 
 def _validate_placement(*, kind: str, code: str, parent: AreaNode | None, exclude_pk: int | None = None) -> None:
@@ -96,7 +74,7 @@ def area_node_create(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
 ) -> AreaNode:
-    _require_manage(actor, kind=kind, under=parent)
+    permissions.require(actor, "areas.manage_node", Placement(kind, parent))
     name = _check_name(name)
     _validate_placement(kind=kind, code=code, parent=parent)
     _check_estate(estate, kind, parent)
@@ -122,7 +100,7 @@ def area_children_bulk_create(*, actor: Actor, parent: AreaNode, children: list[
     seen: set[str] = set()
     for index, spec in enumerate(children):
         kind, code = spec["kind"], spec["code"]
-        _require_manage(actor, kind=kind, under=parent)
+        permissions.require(actor, "areas.manage_node", Placement(kind, parent))
         _check_name(spec.get("name", ""))
         if parent.kind not in ALLOWED_PARENTS[kind]:
             _validate_placement(kind=kind, code=code, parent=parent)
@@ -176,21 +154,16 @@ def area_node_update(
     longitude: Decimal | None = None,
     is_active: bool = True,
 ) -> AreaNode:
-    node = AreaNode.objects.select_for_update().get(pk=node.pk)
+    node = audit.lock(AreaNode, node.pk)
     parent = AreaNode.objects.get_parent(node)
-    _require_manage(actor, kind=node.kind, under=parent or node)
+    permissions.require(actor, "areas.manage_node", Placement(node.kind, parent or node))
     before = audit.snapshot(node, NODE_FIELDS)
     node.name = _check_name(name)
     _check_estate(estate, node.kind, parent)
     node.estate, node.latitude, node.longitude, node.is_active = estate, latitude, longitude, is_active
-    node.save(update_fields=["name", "estate", "latitude", "longitude", "is_active"])
-    audit.record(actor=actor, action="areas.node.update", obj=node, **_changes(before, node))
-    return node
-
-
-def _changes(before: dict, node: AreaNode) -> dict:
-    b, a = audit.diff(before, audit.snapshot(node, NODE_FIELDS))
-    return {"before": b, "after": a}
+    # Coordinates may come as floats (imports, tests); the database rounds them to six places.
+    return audit.save(actor=actor, obj=node, action="areas.node.update", fields=NODE_FIELDS, before=before,
+                      clean_exclude=["latitude", "longitude"])
 
 
 @transaction.atomic
@@ -200,8 +173,8 @@ def area_node_move(*, actor: Actor, node: AreaNode, new_parent: AreaNode, new_co
     node = AreaNode.objects.select_for_update().get(pk=node.pk)
     new_parent = AreaNode.objects.select_for_update().get(pk=new_parent.pk)
     old_parent = AreaNode.objects.get_parent(node)
-    _require_manage(actor, kind=node.kind, under=old_parent or node)
-    _require_manage(actor, kind=node.kind, under=new_parent)
+    permissions.require(actor, "areas.manage_node", Placement(node.kind, old_parent or node))
+    permissions.require(actor, "areas.manage_node", Placement(node.kind, new_parent))
     if new_parent.path.startswith(node.path):
         message = _("A node cannot be moved under itself or one of its descendants.")
         raise InvalidInput(message, fields={"parent": [message]})
@@ -239,7 +212,7 @@ def area_node_move(*, actor: Actor, node: AreaNode, new_parent: AreaNode, new_co
 def area_node_delete(*, actor: Actor, node: AreaNode) -> None:
     node = AreaNode.objects.select_for_update().get(pk=node.pk)
     parent = AreaNode.objects.get_parent(node)
-    _require_manage(actor, kind=node.kind, under=parent or node)
+    permissions.require(actor, "areas.manage_node", Placement(node.kind, parent or node))
     if AreaNode.objects.get_children_count(node):
         message = _("The node still has child nodes; move or delete them first.")
         raise InvalidInput(message, fields={"children": [message]})
@@ -252,31 +225,37 @@ def area_node_delete(*, actor: Actor, node: AreaNode) -> None:
         raise InvalidInput(message, fields={"node": [message]}) from exc
 
 
-def _save_registry(actor: Actor, obj, action: str, fields: list[str], before: dict | None):
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise invalid_from_validation_error(exc) from exc
-    obj.save()
-    b, a = audit.diff(before, audit.snapshot(obj, fields)) if before else (None, audit.snapshot(obj, fields))
-    audit.record(actor=actor, action=action, obj=obj, before=b, after=a)
-    return obj
-
-
 ESTATE_FIELDS = ["community", "name", "address", "property_company", "owners_committee", "owners_committee_contact"]
 UNIT_FIELDS = ["name", "kind", "credit_code", "area", "address", "contact_name", "contact_phone", "is_active"]
 DEPARTMENT_FIELDS = ["district", "code", "name", "short_name", "phone", "is_active"]
 
+# Each registry: its audit fields and the gate's action for keeping it.
+_REGISTRIES = {
+    Estate: (ESTATE_FIELDS, "areas.manage_estate"),
+    Unit: (UNIT_FIELDS, "areas.manage_unit"),
+    Department: (DEPARTMENT_FIELDS, "areas.manage_department"),
+}
+
+
+def _registry_save(actor: Actor, model, instance, values: dict, *, check=None):
+    """Lock the record (if it exists), apply `values`, check the actor may keep it there, and save
+    it through the one audited save ("areas.<model>.save")."""
+    fields, action = _REGISTRIES[model]
+    obj, before = model(), None
+    if instance is not None and instance.pk:
+        obj = audit.lock(model, instance.pk) or instance
+        before = audit.snapshot(obj, fields)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    if check is not None:
+        check(obj)
+    permissions.require(actor, action, obj)
+    return audit.save(actor=actor, obj=obj, action=f"areas.{model.__name__.lower()}.save", fields=fields, before=before)
+
 
 @transaction.atomic
 def estate_save(*, actor: Actor, estate: Estate | None = None, **values) -> Estate:
-    before = audit.snapshot(estate, ESTATE_FIELDS) if estate and estate.pk else None
-    estate = estate or Estate()
-    for key, value in values.items():
-        setattr(estate, key, value)
-    community = values.get("community") or (estate.community if estate.community_id else None)
-    _require_manage(actor, kind=AreaKind.GRID, under=community)
-    return _save_registry(actor, estate, "areas.estate.save", ESTATE_FIELDS, before)
+    return _registry_save(actor, Estate, estate, values)
 
 
 def _check_credit_code(code: str) -> None:
@@ -294,23 +273,12 @@ def _check_credit_code(code: str) -> None:
 
 @transaction.atomic
 def unit_save(*, actor: Actor, unit: Unit | None = None, **values) -> Unit:
-    before = audit.snapshot(unit, UNIT_FIELDS) if unit and unit.pk else None
-    unit = unit or Unit()
-    for key, value in values.items():
-        setattr(unit, key, value)
-    _check_credit_code(unit.credit_code)
-    _require_manage(actor, kind=AreaKind.GRID, under=unit.area if unit.area_id else None)
-    return _save_registry(actor, unit, "areas.unit.save", UNIT_FIELDS, before)
+    return _registry_save(actor, Unit, unit, values, check=lambda obj: _check_credit_code(obj.credit_code))
 
 
 @transaction.atomic
 def department_save(*, actor: Actor, department: Department | None = None, **values) -> Department:
-    before = audit.snapshot(department, DEPARTMENT_FIELDS) if department and department.pk else None
-    department = department or Department()
-    for key, value in values.items():
-        setattr(department, key, value)
-    _require_manage(actor, kind=AreaKind.STREET, under=department.district if department.district_id else None)
-    return _save_registry(actor, department, "areas.department.save", DEPARTMENT_FIELDS, before)
+    return _registry_save(actor, Department, department, values)
 
 
 def check_node(
@@ -326,23 +294,20 @@ def check_node(
     """Validate a create (node None) or change of a node without writing; raises like the services."""
     _check_name(name)
     if node is None:
-        _require_manage(actor, kind=kind, under=parent)
+        permissions.require(actor, "areas.manage_node", Placement(kind, parent))
         _validate_placement(kind=kind, code=code, parent=parent)
         _check_estate(estate, kind, parent)
         return
     old_parent = AreaNode.objects.get_parent(node)
-    _require_manage(actor, kind=node.kind, under=old_parent or node)
+    permissions.require(actor, "areas.manage_node", Placement(node.kind, old_parent or node))
     target = parent or old_parent
     if target is not None and target.path.startswith(node.path):
         message = _("A node cannot be moved under itself or one of its descendants.")
         raise InvalidInput(message, fields={"parent": [message]})
     if target is not None:
-        _require_manage(actor, kind=node.kind, under=target)
+        permissions.require(actor, "areas.manage_node", Placement(node.kind, target))
     _validate_placement(kind=node.kind, code=code, parent=target, exclude_pk=node.pk)
     _check_estate(estate, node.kind, target)
-
-
-_REGISTRY_SCOPE = {Estate: ("community", AreaKind.GRID), Unit: ("area", AreaKind.GRID), Department: ("district", AreaKind.STREET)}
 
 
 def check_registry(*, actor: Actor, model, instance, values: dict) -> None:
@@ -353,8 +318,7 @@ def check_registry(*, actor: Actor, model, instance, values: dict) -> None:
             setattr(probe, field.attname, getattr(instance, field.attname))
     for key, value in values.items():
         setattr(probe, key, value)
-    area_field, kind = _REGISTRY_SCOPE[model]
-    _require_manage(actor, kind=kind, under=getattr(probe, area_field, None) if getattr(probe, f"{area_field}_id") else None)
+    permissions.require(actor, _REGISTRIES[model][1], probe)
     if model is Unit:
         _check_credit_code(probe.credit_code)
     try:
@@ -365,8 +329,7 @@ def check_registry(*, actor: Actor, model, instance, values: dict) -> None:
 
 @transaction.atomic
 def registry_delete(*, actor: Actor, instance) -> None:
-    area_field, kind = _REGISTRY_SCOPE[type(instance)]
-    _require_manage(actor, kind=kind, under=getattr(instance, area_field))
+    permissions.require(actor, _REGISTRIES[type(instance)][1], instance)
     audit.record(actor=actor, action=f"areas.{type(instance).__name__.lower()}.delete", obj=instance,
                  before=audit.snapshot(instance))
     try:

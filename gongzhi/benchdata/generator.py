@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from gongzhi.accounts import services as account_services
 from gongzhi.accounts.models import User
+from gongzhi.accounts.roles import Role
 from gongzhi.areas import services as area_services
 from gongzhi.areas.demo import DEPARTMENTS
 from gongzhi.areas.models import AreaKind, AreaNode
@@ -219,18 +220,18 @@ def make_people(tree: Tree, sizes: Sizes) -> Staff:
         )
         return u.pk, u.username
 
-    admin = user("bench_admin", "district_admin", node_id=district.pk)
-    street = {i: user(f"bench_street_{i + 1}", "street_staff", node_id=s[0]) for i, s in enumerate(tree.streets)}
-    community = {i: user(f"bench_community_{i + 1}", "community_staff", node_id=c[0])
+    admin = user("bench_admin", Role.DISTRICT_ADMIN, node_id=district.pk)
+    street = {i: user(f"bench_street_{i + 1}", Role.STREET_STAFF, node_id=s[0]) for i, s in enumerate(tree.streets)}
+    community = {i: user(f"bench_community_{i + 1}", Role.COMMUNITY_STAFF, node_id=c[0])
                  for i, c in enumerate(tree.communities)}
-    grid = {i: user(f"bench_grid_{i + 1}", "grid_worker", node_id=g[0]) for i, g in enumerate(tree.grids)}
+    grid = {i: user(f"bench_grid_{i + 1}", Role.GRID_WORKER, node_id=g[0]) for i, g in enumerate(tree.grids)}
     department = {}
     for code, d in departments.items():
-        pk, name = user(f"bench_dept_{code}", "department_staff", department=d)
+        pk, name = user(f"bench_dept_{code}", Role.DEPARTMENT_STAFF, department=d)
         department[code] = (pk, name, d.pk)
     count = max(50, min(20_000, sizes.people // 30))
     User.objects.bulk_create(
-        [User(username=f"bench_resident_{i + 1}", role="resident", password=hashed, display_name=f"居民{i + 1}")
+        [User(username=f"bench_resident_{i + 1}", role=Role.RESIDENT, password=hashed, display_name=f"居民{i + 1}")
          for i in range(count)],
         batch_size=2000,
     )

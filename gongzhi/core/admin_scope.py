@@ -10,11 +10,23 @@ from . import scope
 from .errors import DomainError
 
 
+def visible(queryset, user):
+    """The model's own visibility rule (`visible_to`), or the plain area scope for a model that
+    declares only `area_scope_field`."""
+    if hasattr(queryset, "visible_to"):
+        return queryset.visible_to(user)
+    return scope.restrict(queryset, user)
+
+
+def _scoped(model) -> bool:
+    return getattr(model, "area_scope_field", None) is not None
+
+
 class ScopedAdminMixin:
-    """For models that declare `area_scope_field`."""
+    """For models with a visibility rule (`Model.objects.visible_to`) or an `area_scope_field`."""
 
     def get_queryset(self, request):
-        return scope.restrict(super().get_queryset(request), request.user)
+        return visible(super().get_queryset(request), request.user)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -25,14 +37,14 @@ class ScopedAdminMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.remote_field.model
-        if getattr(related, "area_scope_field", None) is not None and "queryset" not in kwargs:
-            kwargs["queryset"] = scope.restrict(related._default_manager.all(), request.user)
+        if _scoped(related) and "queryset" not in kwargs:
+            kwargs["queryset"] = visible(related._default_manager.all(), request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         related = db_field.remote_field.model
-        if getattr(related, "area_scope_field", None) is not None and "queryset" not in kwargs:
-            kwargs["queryset"] = scope.restrict(related._default_manager.all(), request.user)
+        if _scoped(related) and "queryset" not in kwargs:
+            kwargs["queryset"] = visible(related._default_manager.all(), request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

@@ -27,7 +27,10 @@ def scoped_object(*, user, app_label: str, model: str, object_id: str) -> Model:
         raise NotFound() from exc
     if getattr(model_class, "area_scope_field", None) is None:
         raise NotFound()
-    obj = scope.restrict(model_class._default_manager.all(), user).filter(pk=object_id).first()
+    queryset = model_class._default_manager.all()
+    # The model's own visibility rule when it declares one, else the plain area scope.
+    queryset = queryset.visible_to(user) if hasattr(queryset, "visible_to") else scope.restrict(queryset, user)
+    obj = queryset.filter(pk=object_id).first()
     if obj is None:
         raise NotFound()
     return obj

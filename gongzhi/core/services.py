@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import audit, calendar, permissions
 from .actors import Actor
-from .errors import InvalidInput, invalid_from_validation_error
+from .errors import InvalidInput
 from .models import CalendarDay, CalendarYear
 
 DAY_FIELDS = ["date", "kind", "name"]
@@ -44,13 +43,6 @@ def calendar_day_errors(*, date: dt.date | None, kind: str | None) -> dict[str, 
     return {}
 
 
-def _clean(obj, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        raise invalid_from_validation_error(exc) from exc
-
-
 @transaction.atomic
 def calendar_day_save(
     *, actor: Actor, date: dt.date, kind: str, name: str = "", day: CalendarDay | None = None
@@ -62,7 +54,7 @@ def calendar_day_save(
     """
     _require_calendar_admin(actor)
     if day is not None:
-        obj = CalendarDay.objects.select_for_update().filter(pk=day.pk).first()
+        obj = audit.lock(CalendarDay, day.pk)
         if obj is None:
             raise InvalidInput(_("This calendar day no longer exists."))
     else:
@@ -71,18 +63,11 @@ def calendar_day_save(
     if obj is None:
         obj = CalendarDay()
     obj.date, obj.kind, obj.name = date, kind, (name or "").strip()
-    _clean(obj)
     errors = calendar_day_errors(date=obj.date, kind=obj.kind)
     if errors:
         raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
-    obj.save()
-    after = audit.snapshot(obj, DAY_FIELDS)
-    if before is None:
-        audit.record(actor=actor, action="core.calendar_day.create", obj=obj, after=after)
-    else:
-        old, new = audit.diff(before, after)
-        if old or new:
-            audit.record(actor=actor, action="core.calendar_day.update", obj=obj, before=old, after=new)
+    action = "core.calendar_day.create" if before is None else "core.calendar_day.update"
+    audit.save(actor=actor, obj=obj, action=action, fields=DAY_FIELDS, before=before)
     calendar.invalidate()
     return obj
 
@@ -91,7 +76,7 @@ def calendar_day_save(
 def calendar_day_delete(*, actor: Actor, day: CalendarDay) -> None:
     """Remove an exception: the date becomes an ordinary day of the week again."""
     _require_calendar_admin(actor)
-    obj = CalendarDay.objects.select_for_update().filter(pk=day.pk).first()
+    obj = audit.lock(CalendarDay, day.pk)
     if obj is None:
         return
     before = audit.snapshot(obj, DAY_FIELDS)
@@ -113,7 +98,7 @@ def calendar_year_save(
         message = _("Enter a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
         raise InvalidInput(message, fields={"year": [message]})
     if calendar_year is not None:
-        obj = CalendarYear.objects.select_for_update().filter(pk=calendar_year.pk).first()
+        obj = audit.lock(CalendarYear, calendar_year.pk)
         if obj is None:
             raise InvalidInput(_("This calendar year no longer exists."))
     else:
@@ -122,15 +107,8 @@ def calendar_year_save(
     if obj is None:
         obj = CalendarYear()
     obj.year, obj.source = year, (source or "").strip()
-    _clean(obj)
-    obj.save()
-    after = audit.snapshot(obj, YEAR_FIELDS)
-    if before is None:
-        audit.record(actor=actor, action="core.calendar_year.create", obj=obj, after=after)
-    else:
-        old, new = audit.diff(before, after)
-        if old or new:
-            audit.record(actor=actor, action="core.calendar_year.update", obj=obj, before=old, after=new)
+    action = "core.calendar_year.create" if before is None else "core.calendar_year.update"
+    audit.save(actor=actor, obj=obj, action=action, fields=YEAR_FIELDS, before=before)
     calendar.invalidate()
     return obj
 
@@ -139,7 +117,7 @@ def calendar_year_save(
 def calendar_year_delete(*, actor: Actor, calendar_year: CalendarYear) -> None:
     """Mark a year's holidays as unknown again (its exceptions stay; Mon–Fri warnings resume)."""
     _require_calendar_admin(actor)
-    obj = CalendarYear.objects.select_for_update().filter(pk=calendar_year.pk).first()
+    obj = audit.lock(CalendarYear, calendar_year.pk)
     if obj is None:
         return
     audit.record(

@@ -10,17 +10,17 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.areas.models import AreaKind, AreaNode, Unit
-from gongzhi.core import scope
+from gongzhi.core import permissions
 from gongzhi.core.errors import DomainError
 
 from . import services
 from .models import MEMBER_ORG_KINDS, Alliance, AllianceMember, OrgKind, PartyMember, PartyOrganization
+from .permissions import Placement, placement_of
 
 
 def _is_manager(user) -> bool:
-    return bool(
-        user.is_active and (user.is_superuser or (user.is_staff and getattr(user, "role", None) in services.MANAGER_ROLES))
-    )
+    """Keeps some part of the party tree (a superuser, or staff whose role the gate lets do so)."""
+    return permissions.can(user, "party.manage_organization") and (user.is_superuser or user.is_staff)
 
 
 def _adopt(obj, saved) -> None:
@@ -66,7 +66,7 @@ class ScopedAdmin(admin.ModelAdmin):
         raise NotImplementedError
 
     def get_queryset(self, request):
-        return scope.restrict(super().get_queryset(request), request.user)
+        return super().get_queryset(request).visible_to(request.user)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -84,13 +84,11 @@ class ScopedAdmin(admin.ModelAdmin):
         if db_field.name == "home_community":
             kwargs["queryset"] = AreaNode.objects.filter(kind=AreaKind.COMMUNITY).order_by("path")
         elif model is AreaNode:
-            kwargs["queryset"] = scope.restrict(AreaNode.objects.exclude(kind=AreaKind.HOUSEHOLD), user).exclude(
-                kind=AreaKind.UNIT
-            )
+            kwargs["queryset"] = AreaNode.objects.visible_to(user).exclude(kind__in=[AreaKind.HOUSEHOLD, AreaKind.UNIT])
         elif model is Unit:
-            kwargs["queryset"] = scope.restrict(Unit.objects.select_related("area"), user)
+            kwargs["queryset"] = Unit.objects.visible_to(user).select_related("area")
         elif model is PartyOrganization:
-            qs = scope.restrict(PartyOrganization.objects.all(), user)
+            qs = PartyOrganization.objects.visible_to(user)
             if db_field.name == "organization":
                 qs = qs.filter(kind__in=MEMBER_ORG_KINDS)
             kwargs["queryset"] = qs
@@ -132,9 +130,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = scope.restrict(PartyOrganization.objects.all(), self.actor).exclude(
-            kind=OrgKind.GROUP
-        )
+        self.fields["parent"].queryset = PartyOrganization.objects.visible_to(self.actor).exclude(kind=OrgKind.GROUP)
         if self.instance.pk:
             self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(path__startswith=self.instance.path)
             parent = PartyOrganization.objects.get_parent(self.instance)
@@ -147,7 +143,7 @@ class OrganizationForm(forms.ModelForm):
         if self.errors or not kind:
             return data
         try:
-            services.require_manage_organization(self.actor, kind=kind, area=area)
+            permissions.require(self.actor, "party.manage_organization", Placement(kind, area))
             services.check_organization(
                 kind=kind,
                 name=data.get("name", ""),
@@ -179,7 +175,7 @@ class PartyOrganizationAdmin(ScopedAdmin):
         return ["kind"] if obj else []
 
     def may_manage(self, user, obj) -> bool:
-        return services.can_manage_organization(user, kind=obj.kind, area=obj.area)
+        return permissions.can(user, "party.manage_organization", placement_of(obj))
 
     def delete_problem(self, obj):
         return services.organization_delete_problem(obj)
@@ -224,9 +220,10 @@ class MemberForm(forms.ModelForm):
         if org is None:
             return data
         try:
-            services.require_manage_members(self.actor, organization=org)
+            permissions.require(self.actor, "party.manage_members", org)
             if self.instance.pk:
-                services.require_manage_members(self.actor, organization=PartyMember.objects.get(pk=self.instance.pk).organization)
+                current = PartyMember.objects.get(pk=self.instance.pk).organization
+                permissions.require(self.actor, "party.manage_members", current)
         except DomainError as exc:
             self.add_error("organization", exc.message)
         return data
@@ -246,7 +243,7 @@ class PartyMemberAdmin(ScopedAdmin):
         return obj.phone_masked
 
     def may_manage(self, user, obj) -> bool:
-        return services.can_manage_members(user, organization=obj.organization)
+        return permissions.can(user, "party.manage_members", obj.organization)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -281,7 +278,7 @@ class AllianceForm(forms.ModelForm):
         data = super().clean()
         level = data.get("level") or self.instance.level
         area = data.get("area") or (self.instance.area if self.instance.area_id else None)
-        if level and not services.can_manage_alliance(self.actor, level=level, area=area):
+        if level and not permissions.can(self.actor, "party.manage_alliance", Placement(level, area)):
             self.add_error(None, str(_("You may not manage this alliance.")))
         return data
 
@@ -293,7 +290,7 @@ class AllianceMemberInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit":
-            kwargs["queryset"] = scope.restrict(Unit.objects.all(), request.user)
+            kwargs["queryset"] = Unit.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None):
@@ -310,7 +307,7 @@ class AllianceMemberInline(admin.TabularInline):
 
 
 def _may_manage_alliance(user, alliance: Alliance) -> bool:
-    return services.can_manage_alliance(user, level=alliance.level, area=alliance.area)
+    return permissions.can(user, "party.manage_alliance", placement_of(alliance))
 
 
 @admin.register(Alliance)

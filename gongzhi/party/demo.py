@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 
+from gongzhi.accounts.roles import Role
 from gongzhi.areas.models import UnitKind
 from gongzhi.core.demo import DemoContext
 
@@ -153,7 +154,7 @@ def load(ctx: DemoContext) -> None:
             )
             member_count += services.members_bulk_add(actor=actor, organization=group, members=specs)
 
-    account = ctx.data.get("users", {}).get("party_member")
+    account = ctx.data.get("users", {}).get(Role.PARTY_MEMBER)
     if account is not None and groups:
         first = PartyMember.objects.filter(organization=groups[0]).order_by("id").first()
         if first is not None:

@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
-from gongzhi.areas.models import AreaKind, AreaNode, Unit
+from gongzhi.areas.models import AreaKind, AreaNode, ScopedTreeManager, Unit
+from gongzhi.core import scope
+from gongzhi.core.visibility import ScopedManager, ScopedQuerySet
 
 
 class OrgKind(models.TextChoices):
@@ -78,6 +80,8 @@ class PartyOrganization(MP_Node):
     secretary_name = models.CharField(_("secretary"), max_length=50, blank=True)
     founded_on = models.DateField(_("founded"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedTreeManager()
 
     class Meta:
         verbose_name = _("party organisation")
@@ -146,6 +150,18 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
+class PartyMemberQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> models.QuerySet:
+        """Members of the organisations in the user's area scope, and in-service members who
+        registered (双报到) with a community in it."""
+        paths = scope.scope_paths(user)
+        if paths is None:
+            return self
+        if not paths:
+            return self.none()
+        return self.filter(scope.path_q(paths, "organization__area") | scope.path_q(paths, "home_community"))
+
+
 class PartyMember(models.Model):
     """A party member in a branch or party group. In-service members (在职党员) also register
     with the community they live in (双报到)."""
@@ -195,6 +211,8 @@ class PartyMember(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PartyMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("party member")
@@ -307,6 +325,8 @@ class Alliance(models.Model):
     meeting_cadence = models.CharField(_("meeting cadence"), max_length=12, choices=MeetingCadence.choices)
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("alliance")
         verbose_name_plural = _("alliances")
@@ -371,6 +391,8 @@ class AllianceMember(models.Model):
     role = models.CharField(_("role in the alliance"), max_length=20, choices=AllianceRole.choices,
                             default=AllianceRole.MEMBER_UNIT)
     joined_on = models.DateField(_("joined"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("alliance member unit")

@@ -11,15 +11,6 @@ from gongzhi.core.errors import NotFound
 
 from .models import Alliance, AllianceMember, PartyMember, PartyOrganization
 
-
-def _minimal(paths: list[str]) -> list[str]:
-    kept: list[str] = []
-    for path in sorted(paths):
-        if not any(path.startswith(k) for k in kept):
-            kept.append(path)
-    return kept
-
-
 # --- organisations -----------------------------------------------------------------------------
 
 
@@ -52,11 +43,11 @@ def organizations_visible(
 ) -> QuerySet:
     """Organisations in the user's scope; `area_id` keeps those attached inside that area node,
     `parent_id` the children of that organisation."""
-    qs = scope.restrict(PartyOrganization.objects.select_related("area", "unit"), user)
+    qs = PartyOrganization.objects.visible_to(user).select_related("area", "unit")
     if kind:
         qs = qs.filter(kind=kind)
     if area_id:
-        area = scope.restrict(AreaNode.objects.all(), user).filter(pk=area_id).first()
+        area = AreaNode.objects.visible_to(user).filter(pk=area_id).first()
         if area is None:
             raise NotFound()
         qs = qs.filter(area__path__startswith=area.path)
@@ -69,7 +60,7 @@ def organizations_visible(
 
 
 def organization_get(*, user, pk: int) -> PartyOrganization:
-    org = scope.restrict(PartyOrganization.objects.select_related("area", "unit"), user).filter(pk=pk).first()
+    org = PartyOrganization.objects.visible_to(user).select_related("area", "unit").filter(pk=pk).first()
     if org is None:
         raise NotFound()
     return org
@@ -78,8 +69,8 @@ def organization_get(*, user, pk: int) -> PartyOrganization:
 def organization_roots_for(*, user) -> list[PartyOrganization]:
     """The topmost organisations the user may see (an organisation's area lies inside its parent's,
     so what a user sees is closed downwards: the tops are the visible nodes with no visible parent)."""
-    paths = list(scope.restrict(PartyOrganization.objects.all(), user).values_list("path", flat=True))
-    tops = _minimal(paths)
+    paths = list(PartyOrganization.objects.visible_to(user).values_list("path", flat=True))
+    tops = scope._minimal(paths)
     return list(PartyOrganization.objects.filter(path__in=tops).select_related("area").order_by("path"))
 
 
@@ -87,9 +78,7 @@ def organization_tree_for(*, user, max_rows: int = 3000) -> list[dict]:
     """The visible tree as nested dicts {"org", "children"} from the user's top organisations down,
     capped at `max_rows` organisations (deeper levels are reached through organisation pages)."""
     rows = list(
-        with_member_total(scope.restrict(PartyOrganization.objects.select_related("area"), user)).order_by("path")[
-            :max_rows
-        ]
+        with_member_total(PartyOrganization.objects.visible_to(user).select_related("area")).order_by("path")[:max_rows]
     )
     by_path: dict[str, dict] = {}
     roots: list[dict] = []
@@ -106,13 +95,12 @@ def organization_tree_for(*, user, max_rows: int = 3000) -> list[dict]:
 
 
 def organization_children(*, user, organization: PartyOrganization) -> QuerySet:
-    qs = scope.restrict(PartyOrganization.objects.get_children(organization).select_related("area", "unit"), user)
+    qs = PartyOrganization.objects.get_children(organization).visible_to(user).select_related("area", "unit")
     return with_member_total(with_parent_pk(qs)).order_by("path")
 
 
 def organization_ancestors_visible(*, user, organization: PartyOrganization) -> list[PartyOrganization]:
-    ancestors = PartyOrganization.objects.get_ancestors(organization).select_related("area")
-    return [a for a in ancestors if scope.covers_path(user, a.area.path)]
+    return list(PartyOrganization.objects.get_ancestors(organization).visible_to(user).select_related("area"))
 
 
 # --- members -----------------------------------------------------------------------------------
@@ -121,11 +109,7 @@ def organization_ancestors_visible(*, user, organization: PartyOrganization) -> 
 def members_visible(*, user, organization_id: int | None = None, search: str = "") -> QuerySet:
     """Members of the organisations in the user's scope, plus in-service members who registered
     (双报到) with a community in the user's scope."""
-    base = PartyMember.objects.select_related("organization", "employer", "home_community")
-    qs = scope.restrict(base, user)
-    paths = scope.scope_paths(user)
-    if paths:
-        qs = base.filter(Q(pk__in=qs.values("pk")) | scope.path_q(paths, "home_community"))
+    qs = PartyMember.objects.visible_to(user).select_related("organization", "employer", "home_community")
     if organization_id:
         org = organization_get(user=user, pk=organization_id)
         qs = qs.filter(organization__path__startswith=org.path)
@@ -137,7 +121,7 @@ def members_visible(*, user, organization_id: int | None = None, search: str = "
 def organization_members(*, user, organization: PartyOrganization, descendants: bool = True) -> QuerySet:
     """Members of an organisation (the caller got it through `organization_get`), by default with
     the members of the branches and groups below it."""
-    qs = scope.restrict(PartyMember.objects.select_related("organization", "employer", "home_community"), user)
+    qs = PartyMember.objects.visible_to(user).select_related("organization", "employer", "home_community")
     if descendants:
         qs = qs.filter(organization__path__startswith=organization.path)
     else:
@@ -163,9 +147,10 @@ def member_for_user(*, user) -> PartyMember | None:
 
 
 def alliances_visible(*, user, level: str | None = None) -> QuerySet:
-    qs = scope.restrict(
-        Alliance.objects.select_related("area", "leading_organization").annotate(member_count=Count("members")),
-        user,
+    qs = (
+        Alliance.objects.visible_to(user)
+        .select_related("area", "leading_organization")
+        .annotate(member_count=Count("members"))
     )
     if level:
         qs = qs.filter(level=level)
@@ -173,23 +158,26 @@ def alliances_visible(*, user, level: str | None = None) -> QuerySet:
 
 
 def alliance_get(*, user, pk: int) -> Alliance:
-    alliance = scope.restrict(Alliance.objects.select_related("area", "leading_organization"), user).filter(pk=pk).first()
+    alliance = Alliance.objects.visible_to(user).select_related("area", "leading_organization").filter(pk=pk).first()
     if alliance is None:
         raise NotFound()
     return alliance
 
 
 def alliance_members(*, user, alliance: Alliance) -> QuerySet:
-    return scope.restrict(
-        AllianceMember.objects.filter(alliance=alliance).select_related("unit", "alliance"), user
-    ).order_by("role", "unit__name")
+    return (
+        AllianceMember.objects.visible_to(user)
+        .filter(alliance=alliance)
+        .select_related("unit", "alliance")
+        .order_by("role", "unit__name")
+    )
 
 
 def alliances_of_organization(*, user, organization: PartyOrganization) -> dict:
     """The alliances an organisation leads, and those its unit (if it sits in one) is a member of."""
     led = alliances_visible(user=user).filter(leading_organization=organization)
     memberships = (
-        scope.restrict(AllianceMember.objects.select_related("alliance", "unit"), user).filter(unit=organization.unit)
+        AllianceMember.objects.visible_to(user).select_related("alliance", "unit").filter(unit=organization.unit)
         if organization.unit_id
         else AllianceMember.objects.none()
     )

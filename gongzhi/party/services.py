@@ -13,16 +13,15 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import AreaKind, AreaNode, Unit
-from gongzhi.core import audit, scope
-from gongzhi.core.actors import Actor, is_system
-from gongzhi.core.errors import Forbidden, InvalidInput, invalid_from_validation_error
+from gongzhi.core import audit, permissions
+from gongzhi.core.actors import Actor
+from gongzhi.core.errors import InvalidInput, invalid_from_validation_error
 
 from .models import (
     ALLIANCE_AREA_KIND,
     ALLOWED_AREA_KINDS,
     ALLOWED_PARENTS,
     DEFAULT_CADENCE,
-    LEVEL_ORDER,
     MEMBER_ORG_KINDS,
     UNIT_KINDS,
     Alliance,
@@ -36,6 +35,7 @@ from .models import (
     PartyOrganization,
     mask_phone,
 )
+from .permissions import Placement
 
 ORG_FIELDS = [
     "kind", "name", "code", "area", "unit", "is_grid_branch", "secretary_name", "founded_on", "is_active", "path",
@@ -50,64 +50,6 @@ ALLIANCE_FIELDS = ["level", "name", "area", "leading_organization", "meeting_cad
 ALLIANCE_EDITABLE = {"name", "leading_organization", "meeting_cadence", "is_active"}
 ALLIANCE_MEMBER_FIELDS = ["alliance", "unit", "representative_name", "representative_title", "role", "joined_on"]
 ALLIANCE_MEMBER_EDITABLE = {"representative_name", "representative_title", "role", "joined_on"}
-
-# --- permissions -------------------------------------------------------------------------------
-
-# The highest kind of organisation each role may create, move or change (always within its scope).
-_MANAGES_FROM = {
-    "district_admin": OrgKind.STREET_WORKING_COMMITTEE,
-    "street_staff": OrgKind.COMMUNITY_COMMITTEE,
-    "community_staff": OrgKind.GENERAL_BRANCH,
-}
-# Who may manage an alliance of each level (within its scope).
-_ALLIANCE_MANAGERS = {
-    AllianceLevel.DISTRICT: frozenset({"district_admin"}),
-    AllianceLevel.STREET: frozenset({"district_admin", "street_staff"}),
-    AllianceLevel.COMMUNITY: frozenset({"district_admin", "street_staff", "community_staff"}),
-}
-MANAGER_ROLES = frozenset(_MANAGES_FROM)
-
-
-def _unrestricted(actor: Actor) -> bool:
-    return is_system(actor) or bool(getattr(actor, "is_superuser", False))
-
-
-def can_manage_organization(actor: Actor, *, kind: str, area: AreaNode | None) -> bool:
-    """May `actor` create, change, move or delete an organisation of `kind` attached to `area`?"""
-    if _unrestricted(actor):
-        return True
-    highest = _MANAGES_FROM.get(getattr(actor, "role", None))
-    if highest is None or kind not in LEVEL_ORDER or LEVEL_ORDER.index(kind) < LEVEL_ORDER.index(highest):
-        return False
-    return area is not None and scope.covers_path(actor, area.path)
-
-
-def can_manage_members(actor: Actor, *, organization: PartyOrganization) -> bool:
-    return can_manage_organization(actor, kind=OrgKind.GROUP, area=organization.area)
-
-
-def can_manage_alliance(actor: Actor, *, level: str, area: AreaNode | None) -> bool:
-    if _unrestricted(actor):
-        return True
-    if getattr(actor, "role", None) not in _ALLIANCE_MANAGERS.get(level, ()):
-        return False
-    return area is not None and scope.covers_path(actor, area.path)
-
-
-def require_manage_organization(actor: Actor, *, kind: str, area: AreaNode | None) -> None:
-    if not can_manage_organization(actor, kind=kind, area=area):
-        raise Forbidden(_("You may not change this part of the party organisation tree."))
-
-
-def require_manage_members(actor: Actor, *, organization: PartyOrganization) -> None:
-    if not can_manage_members(actor, organization=organization):
-        raise Forbidden(_("You may not manage the members of this party organisation."))
-
-
-def require_manage_alliance(actor: Actor, *, level: str, area: AreaNode | None) -> None:
-    if not can_manage_alliance(actor, level=level, area=area):
-        raise Forbidden(_("You may not manage this alliance."))
-
 
 # --- validation helpers ------------------------------------------------------------------------
 
@@ -215,7 +157,7 @@ def organization_create(
 ) -> PartyOrganization:
     if area is None:
         _refuse("area", _("Choose the area node the organisation is attached to."))
-    require_manage_organization(actor, kind=kind, area=area)
+    permissions.require(actor, "party.manage_organization", Placement(kind, area))
     if parent is not None:
         parent = PartyOrganization.objects.select_for_update().select_related("area").get(pk=parent.pk)
     name = check_organization(
@@ -254,7 +196,7 @@ def organizations_bulk_create(
     orgs = []
     for index, spec in enumerate(children):
         kind, area = spec.get("kind", ""), spec.get("area")
-        require_manage_organization(actor, kind=kind, area=area)
+        permissions.require(actor, "party.manage_organization", Placement(kind, area))
         try:
             name = check_organization(
                 kind=kind,
@@ -315,14 +257,14 @@ def organization_update(*, actor: Actor, organization: PartyOrganization, **chan
     if unknown:
         field = sorted(unknown)[0]
         _refuse(field, _("The field “%(field)s” cannot be changed here.") % {"field": field})
-    org = PartyOrganization.objects.select_for_update().select_related("area").get(pk=organization.pk)
-    require_manage_organization(actor, kind=org.kind, area=org.area)
+    org = audit.lock(PartyOrganization, organization.pk)
+    permissions.require(actor, "party.manage_organization", Placement(org.kind, org.area))
     before = audit.snapshot(org, ORG_FIELDS)
     for key, value in changes.items():
         setattr(org, key, value.strip() if isinstance(value, str) else value)
     if org.area_id is None:
         _refuse("area", _("Choose the area node the organisation is attached to."))
-    require_manage_organization(actor, kind=org.kind, area=org.area)
+    permissions.require(actor, "party.manage_organization", Placement(org.kind, org.area))
     parent = PartyOrganization.objects.get_parent(org)
     org.name = check_organization(
         kind=org.kind,
@@ -346,11 +288,8 @@ def organization_update(*, actor: Actor, organization: PartyOrganization, **chan
                 _("These organisations below would lie outside the new area: %(names)s")
                 % {"names": "、".join(outside)},
             )
-    _full_clean(org, exclude=["path", "depth", "numchild"])
-    org.save(update_fields=sorted(ORG_EDITABLE))
-    b, a = audit.diff(before, audit.snapshot(org, ORG_FIELDS))
-    audit.record(actor=actor, action="party.organization.update", obj=org, before=b, after=a)
-    return org
+    return audit.save(actor=actor, obj=org, action="party.organization.update", fields=ORG_FIELDS, before=before,
+                      clean_exclude=["path", "depth", "numchild"])
 
 
 @transaction.atomic
@@ -361,8 +300,8 @@ def organization_move(
     org = PartyOrganization.objects.select_for_update().select_related("area").get(pk=organization.pk)
     new_parent = PartyOrganization.objects.select_for_update().select_related("area").get(pk=new_parent.pk)
     old_parent = PartyOrganization.objects.get_parent(org)
-    require_manage_organization(actor, kind=org.kind, area=org.area)
-    require_manage_organization(actor, kind=org.kind, area=new_parent.area)
+    permissions.require(actor, "party.manage_organization", Placement(org.kind, org.area))
+    permissions.require(actor, "party.manage_organization", Placement(org.kind, new_parent.area))
     if new_parent.path.startswith(org.path):
         _refuse("parent", _("An organisation cannot be moved under itself or one of the organisations below it."))
     check_organization(
@@ -404,7 +343,7 @@ def organization_delete_problem(org: PartyOrganization) -> tuple[str, str] | Non
 @transaction.atomic
 def organization_delete(*, actor: Actor, organization: PartyOrganization) -> None:
     org = PartyOrganization.objects.select_for_update().select_related("area").get(pk=organization.pk)
-    require_manage_organization(actor, kind=org.kind, area=org.area)
+    permissions.require(actor, "party.manage_organization", Placement(org.kind, org.area))
     problem = organization_delete_problem(org)
     if problem:
         _refuse(*problem)
@@ -455,7 +394,7 @@ def member_add(
     home_community: AreaNode | None = None,
 ) -> PartyMember:
     _check_member_org(organization)
-    require_manage_members(actor, organization=organization)
+    permissions.require(actor, "party.manage_members", organization)
     member = PartyMember(
         organization=organization,
         name=name,
@@ -481,7 +420,7 @@ def member_add(
 def members_bulk_add(*, actor: Actor, organization: PartyOrganization, members: list[dict[str, Any]]) -> int:
     """Add many members to one branch or group (imports and demo data); all or nothing."""
     _check_member_org(organization)
-    require_manage_members(actor, organization=organization)
+    permissions.require(actor, "party.manage_members", organization)
     objs = []
     users = set()
     for index, spec in enumerate(members):
@@ -518,7 +457,7 @@ def member_update(*, actor: Actor, member: PartyMember, **changes: Any) -> Party
         field = sorted(unknown)[0]
         _refuse(field, _("The field “%(field)s” cannot be changed here.") % {"field": field})
     member = PartyMember.objects.select_for_update().select_related("organization__area").get(pk=member.pk)
-    require_manage_members(actor, organization=member.organization)
+    permissions.require(actor, "party.manage_members", member.organization)
     before = _member_snapshot(member)
     for key, value in changes.items():
         setattr(member, key, value)
@@ -537,8 +476,8 @@ def member_transfer(
     """Transfer a member's relationship (组织关系转接) to another branch or group."""
     member = PartyMember.objects.select_for_update().select_related("organization__area").get(pk=member.pk)
     _check_member_org(organization)
-    require_manage_members(actor, organization=member.organization)
-    require_manage_members(actor, organization=organization)
+    permissions.require(actor, "party.manage_members", member.organization)
+    permissions.require(actor, "party.manage_members", organization)
     if organization.pk == member.organization_id:
         _refuse("organization", _("The member already belongs to this organisation."))
     old = member.organization
@@ -566,7 +505,7 @@ def member_transfer(
 @transaction.atomic
 def member_delete(*, actor: Actor, member: PartyMember) -> None:
     member = PartyMember.objects.select_for_update().select_related("organization__area").get(pk=member.pk)
-    require_manage_members(actor, organization=member.organization)
+    permissions.require(actor, "party.manage_members", member.organization)
     audit.record(actor=actor, action="party.member.delete", obj=member, before=_member_snapshot(member))
     member.delete()
 
@@ -589,7 +528,7 @@ def alliance_create(
         _refuse("level", _("Choose a valid alliance level."))
     if area is None:
         _refuse("area", _("Choose the area of the alliance."))
-    require_manage_alliance(actor, level=level, area=area)
+    permissions.require(actor, "party.manage_alliance", Placement(level, area))
     name = _required_text(name, "name", _("The name of the alliance is required."))
     if leading_organization is None:
         _refuse("leading_organization", _("Choose the party organisation that leads the alliance."))
@@ -610,12 +549,7 @@ def alliance_create(
         meeting_cadence=cadence,
         is_active=is_active,
     )
-    _full_clean(alliance)
-    alliance.save()
-    audit.record(
-        actor=actor, action="party.alliance.create", obj=alliance, after=audit.snapshot(alliance, ALLIANCE_FIELDS)
-    )
-    return alliance
+    return audit.save(actor=actor, obj=alliance, action="party.alliance.create", fields=ALLIANCE_FIELDS)
 
 
 @transaction.atomic
@@ -624,19 +558,15 @@ def alliance_update(*, actor: Actor, alliance: Alliance, **changes: Any) -> Alli
     if unknown:
         field = sorted(unknown)[0]
         _refuse(field, _("The field “%(field)s” cannot be changed here.") % {"field": field})
-    alliance = Alliance.objects.select_for_update().select_related("area").get(pk=alliance.pk)
-    require_manage_alliance(actor, level=alliance.level, area=alliance.area)
+    alliance = audit.lock(Alliance, alliance.pk)
+    permissions.require(actor, "party.manage_alliance", Placement(alliance.level, alliance.area))
     before = audit.snapshot(alliance, ALLIANCE_FIELDS)
     for key, value in changes.items():
         setattr(alliance, key, value.strip() if isinstance(value, str) else value)
     alliance.name = _required_text(alliance.name, "name", _("The name of the alliance is required."))
     if alliance.leading_organization_id is None:
         _refuse("leading_organization", _("Choose the party organisation that leads the alliance."))
-    _full_clean(alliance)
-    alliance.save()
-    b, a = audit.diff(before, audit.snapshot(alliance, ALLIANCE_FIELDS))
-    audit.record(actor=actor, action="party.alliance.update", obj=alliance, before=b, after=a)
-    return alliance
+    return audit.save(actor=actor, obj=alliance, action="party.alliance.update", fields=ALLIANCE_FIELDS, before=before)
 
 
 def alliance_delete_problem(alliance: Alliance) -> tuple[str, str] | None:
@@ -648,7 +578,7 @@ def alliance_delete_problem(alliance: Alliance) -> tuple[str, str] | None:
 @transaction.atomic
 def alliance_delete(*, actor: Actor, alliance: Alliance) -> None:
     alliance = Alliance.objects.select_for_update().select_related("area").get(pk=alliance.pk)
-    require_manage_alliance(actor, level=alliance.level, area=alliance.area)
+    permissions.require(actor, "party.manage_alliance", Placement(alliance.level, alliance.area))
     problem = alliance_delete_problem(alliance)
     if problem:
         _refuse(*problem)
@@ -683,7 +613,7 @@ def alliance_member_add(
     joined_on: datetime.date | None = None,
 ) -> AllianceMember:
     alliance = Alliance.objects.select_related("area").get(pk=alliance.pk)
-    require_manage_alliance(actor, level=alliance.level, area=alliance.area)
+    permissions.require(actor, "party.manage_alliance", Placement(alliance.level, alliance.area))
     member = AllianceMember(
         alliance=alliance,
         unit=unit,
@@ -693,14 +623,7 @@ def alliance_member_add(
         joined_on=joined_on,
     )
     _check_alliance_member(member)
-    _full_clean(member)
-    member.save()
-    audit.record(
-        actor=actor,
-        action="party.alliance_member.add",
-        obj=member,
-        after=audit.snapshot(member, ALLIANCE_MEMBER_FIELDS),
-    )
+    audit.save(actor=actor, obj=member, action="party.alliance_member.add", fields=ALLIANCE_MEMBER_FIELDS)
     # The alliance's own history lists who joined.
     audit.record(
         actor=actor,
@@ -719,23 +642,21 @@ def alliance_member_update(*, actor: Actor, member: AllianceMember, **changes: A
         field = sorted(unknown)[0]
         _refuse(field, _("The field “%(field)s” cannot be changed here.") % {"field": field})
     member = AllianceMember.objects.select_for_update().select_related("alliance__area", "unit__area").get(pk=member.pk)
-    require_manage_alliance(actor, level=member.alliance.level, area=member.alliance.area)
+    permissions.require(actor, "party.manage_alliance", Placement(member.alliance.level, member.alliance.area))
     before = audit.snapshot(member, ALLIANCE_MEMBER_FIELDS)
     for key, value in changes.items():
         setattr(member, key, value)
     _check_alliance_member(member)
-    _full_clean(member)
-    member.save()
-    b, a = audit.diff(before, audit.snapshot(member, ALLIANCE_MEMBER_FIELDS))
-    audit.record(actor=actor, action="party.alliance_member.update", obj=member, before=b, after=a)
-    return member
+    return audit.save(
+        actor=actor, obj=member, action="party.alliance_member.update", fields=ALLIANCE_MEMBER_FIELDS, before=before
+    )
 
 
 @transaction.atomic
 def alliance_member_remove(*, actor: Actor, member: AllianceMember) -> None:
     member = AllianceMember.objects.select_for_update().select_related("alliance__area", "unit").get(pk=member.pk)
     alliance = member.alliance
-    require_manage_alliance(actor, level=alliance.level, area=alliance.area)
+    permissions.require(actor, "party.manage_alliance", Placement(alliance.level, alliance.area))
     audit.record(
         actor=actor,
         action="party.alliance_member.remove",

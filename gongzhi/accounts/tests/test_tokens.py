@@ -67,3 +67,24 @@ def test_a_session_write_without_the_csrf_token_is_refused():
     browser.force_login(staff)
     response = browser.post("/api/residents/people/search", data={"q": "张"}, content_type="application/json")
     assert response.status_code == 403
+
+
+def test_token_create_as_a_user_records_who_the_command_acted_for():
+    import io
+
+    from django.core.management import call_command
+
+    from gongzhi.core.models import AuditEvent
+
+    # given a district administrator and a resident
+    admin = user("district_admin", nodes=[tree()["district"]], username="quadmin")
+    worker = user("resident", username="jumin")
+    # when `gongzhi token create` runs on the administrator's behalf
+    out = io.StringIO()
+    call_command("token", "--as-user", "quadmin", "create", "--user", "jumin", "--name", "app", stdout=out)
+    # then the raw token is printed once and the event names the command and the administrator
+    assert out.getvalue().startswith("gz_")
+    event = AuditEvent.objects.get(action="accounts.token.create")
+    assert event.actor == admin
+    assert event.actor_label == "command:token (quadmin)"
+    assert ApiToken.objects.get().user == worker

@@ -51,3 +51,21 @@ def test_a_district_admin_moves_a_grid_in_the_admin_and_the_subtree_follows(clie
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert AreaNode.objects.get(pk=t["household_b"].pk).code.startswith(other.code + "001")
+
+
+def test_street_staff_see_their_districts_departments_in_the_admin_but_cannot_change_them(client):
+    from gongzhi.areas.tests.factories import DepartmentFactory
+
+    # given a department of the district and a street staff member of one of its streets
+    t = tree()
+    department = DepartmentFactory(district=t["district"])
+    user("street_staff", nodes=[t["street"]], username="jd")
+    client.login(username="jd", password=PASSWORD)
+    # then the department is listed (as on /api/areas/departments) and opens read-only
+    assert department.short_name in client.get("/admin/areas/department/").content.decode()
+    page = client.get(f"/admin/areas/department/{department.pk}/change/")
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
+    # and a change posted anyway is refused
+    response = client.post(f"/admin/areas/department/{department.pk}/change/", {"name": "改名"})
+    assert response.status_code == 403

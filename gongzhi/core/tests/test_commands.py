@@ -6,7 +6,8 @@ import os
 import sys
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 
 from gongzhi.core import calendar
 from gongzhi.core.calendar_data import package_source, seed_calendar
@@ -48,6 +49,31 @@ def test_calendar_sync_puts_back_missing_holidays_and_records_it():
     assert event.actor is None
     assert len(event.request_id) >= 8
     assert event.after["days"] == ["2026-10-01"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_calendar_sync_as_a_user_records_that_user_as_the_actor(where):
+    # given a district administrator's account and National Day 2026 missing its first day
+    admin = get_user_model().objects.create_user(username="quadmin", password="x-Strong-pass-42")
+    CalendarDay.objects.filter(date=dt.date(2026, 10, 1)).delete()
+    # when `gongzhi calendar sync` runs on their behalf (the option before or after `sync`)
+    args = ("--as-user", "quadmin", "sync") if where == "before" else ("sync", "--as-user", "quadmin")
+    run("calendar", *args)
+    # then the event names the command and the user it acted for
+    event = AuditEvent.objects.get(action="core.calendar.sync")
+    assert event.actor == admin
+    assert event.actor_label == "command:calendar (quadmin)"
+    assert event.source == "command:calendar"
+
+
+@pytest.mark.django_db
+def test_calendar_sync_as_an_unknown_user_is_refused_and_changes_nothing():
+    CalendarDay.objects.filter(date=dt.date(2026, 10, 1)).delete()
+    with pytest.raises(CommandError):
+        run("calendar", "--as-user", "nobody", "sync")
+    assert not CalendarDay.objects.filter(date=dt.date(2026, 10, 1)).exists()
+    assert not AuditEvent.objects.filter(action="core.calendar.sync").exists()
 
 
 @pytest.mark.django_db

@@ -1,29 +1,33 @@
 """`gongzhi calendar sync` adds the holidays a newer chinesecalendar package knows;
-`gongzhi calendar show YEAR` prints a year's holidays and make-up working days."""
+`gongzhi calendar show YEAR` prints a year's holidays and make-up working days.
 
+Changes are recorded as done by "command:calendar", on behalf of `--as-user NAME` when given
+(`gongzhi calendar sync --as-user quadmin`)."""
+
+import argparse
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from gongzhi.core import calendar
-from gongzhi.core.actors import SystemActor
-from gongzhi.core.context import action_context
+from gongzhi.core.commands import AuditedCommand
 from gongzhi.core.models import CalendarDay, CalendarYear
+from gongzhi.core.services import calendar_sync
 
-LABEL = "command:calendar"
 
-
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = _(
         "Working-day calendar: `sync` adds the holidays known to the chinesecalendar package; `show YEAR` lists a year."
     )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        sub.add_parser(
+        sync = sub.add_parser(
             "sync", help=_("Add the holidays and make-up working days the chinesecalendar package knows.")
         )
+        # Also accepted after the subcommand (the base command reads it before).
+        sync.add_argument("--as-user", dest="as_user", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         show = sub.add_parser("show", help=_("List the holidays and make-up working days of a year."))
         show.add_argument("year", type=int)
 
@@ -34,10 +38,7 @@ class Command(BaseCommand):
             self.show(options["year"])
 
     def sync(self) -> None:
-        from gongzhi.core.services import calendar_sync
-
-        with action_context(source=LABEL):
-            result = calendar_sync(actor=SystemActor(label=LABEL))
+        result = calendar_sync(actor=self.actor)
         if not result["days"] and not result["years"]:
             self.stdout.write(_("The calendar is up to date with %(source)s.") % {"source": result["source"]})
             return
