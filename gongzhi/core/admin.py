@@ -8,12 +8,11 @@ import json
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import scope, services
+from . import services
 from .models import AuditEvent, CalendarDay, CalendarYear
 from .selectors import can_see_history
 
@@ -112,19 +111,6 @@ class CalendarYearAdmin(CalendarAdminMixin, admin.ModelAdmin):
                 services.calendar_year_delete(actor=request.user, calendar_year=year)
 
 
-def audit_events_visible_to(queryset, user):
-    """Events a user may see in the admin: all for superusers, else those in the user's area subtrees."""
-    paths = scope.scope_paths(user)
-    if paths is None:
-        return queryset
-    if not paths:
-        return queryset.none()
-    query = Q(pk__in=[])
-    for path in paths:
-        query |= Q(area_path__startswith=path)
-    return queryset.filter(query)
-
-
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """The audit log, read-only for everyone (the table refuses changes anyway)."""
@@ -170,7 +156,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return audit_events_visible_to(super().get_queryset(request), request.user)
+        return super().get_queryset(request).visible_to(request.user)
 
     @staticmethod
     def _pretty(value):

@@ -14,5 +14,6 @@ class CoreConfig(AppConfig):
         url_prefix="",
         permissions="gongzhi.core.permissions",
         audit_actions=("core.calendar_day.create", "core.calendar_day.update", "core.calendar_day.delete",
-                       "core.calendar_year.create", "core.calendar_year.update", "core.calendar_year.delete"),
+                       "core.calendar_year.create", "core.calendar_year.update", "core.calendar_year.delete",
+                       "core.calendar.sync"),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -99,11 +100,19 @@ def save(
     before: dict | None = None,
     clean_exclude: list[str] | None = None,
     note: str = "",
+    describe: Callable[[models.Model], dict] | None = None,
+    update_fields: list[str] | None = None,
+    area_path: str = "",
 ) -> models.Model:
     """The one audited save of master data: validate (`full_clean`, each problem named on its
     field), save, and record what changed against `before` (a snapshot taken after locking the row;
     None for a new record). A save that changes nothing records nothing. Call it inside the
-    service's transaction, after the permission check."""
+    service's transaction, after the permission check.
+
+    `describe(obj)` replaces the plain field snapshot where the record must not hold a value as
+    stored (a phone kept masked, a note redacted): take `before` with the same function.
+    `update_fields` saves only those columns; `area_path` files the event under another node than
+    the object's own."""
     from django.core.exceptions import ValidationError
 
     from .errors import invalid_from_validation_error
@@ -112,12 +121,12 @@ def save(
         obj.full_clean(exclude=clean_exclude)
     except ValidationError as exc:
         raise invalid_from_validation_error(exc) from exc
-    obj.save()
-    after = snapshot(obj, fields)
+    obj.save(update_fields=update_fields) if update_fields is not None else obj.save()
+    after = describe(obj) if describe is not None else snapshot(obj, fields)
     if before is None:
-        record(actor=actor, action=action, obj=obj, after=after, note=note)
+        record(actor=actor, action=action, obj=obj, after=after, note=note, area_path=area_path)
     else:
         old, new = diff(before, after)
         if old or new:
-            record(actor=actor, action=action, obj=obj, before=old, after=new, note=note)
+            record(actor=actor, action=action, obj=obj, before=old, after=new, note=note, area_path=area_path)
     return obj

@@ -20,6 +20,19 @@ class AuditEventQuerySet(models.QuerySet):
     def for_object(self, obj: models.Model) -> "AuditEventQuerySet":
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
 
+    def visible_to(self, user) -> "AuditEventQuerySet":
+        """Events in the user's area subtrees (all for superusers and the system): each event keeps the
+        tree path of the object it changed."""
+        from .scope import scope_paths
+
+        paths = scope_paths(user)
+        if paths is None:
+            return self
+        query = models.Q(pk__in=[])
+        for path in paths:
+            query |= models.Q(area_path__startswith=path)
+        return self.filter(query)
+
 
 class AuditEvent(models.Model):
     """One state change: who did what to which object, from where, with the values before and after.
