@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     name = "gongzhi.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
-    component = Component(urls="gongzhi.accounts.urls", url_prefix="", demo_order=20)
+    component = Component(urls="gongzhi.accounts.urls", url_prefix="", demo_order=20, matrix="gongzhi.accounts.tests.matrix:objects")

@@ -14,4 +14,5 @@ class AreasConfig(AppConfig):
         urls="gongzhi.areas.urls",
         navigation=(NavItem(_("Areas"), "areas:tree", permission="areas.view_tree", order=20),),
         demo_order=10,
+        matrix="gongzhi.areas.tests.matrix:objects",
     )

@@ -15,4 +15,5 @@ class CoreConfig(AppConfig):
         permissions="gongzhi.core.permissions",
         audit_actions=("core.calendar_day.create", "core.calendar_day.update", "core.calendar_day.delete",
                        "core.calendar_year.create", "core.calendar_year.update", "core.calendar_year.delete"),
+        matrix="gongzhi.core.tests.matrix:objects",
     )

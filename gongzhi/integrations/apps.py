@@ -9,4 +9,4 @@ class IntegrationsConfig(AppConfig):
     label = "integrations"
     verbose_name = _("Integrations")
     component = Component(api="gongzhi.integrations.api:router", urls="gongzhi.integrations.urls", url_prefix="",
-                          demo_order=60)
+                          demo_order=60, matrix="gongzhi.integrations.tests.matrix:objects")

@@ -14,4 +14,5 @@ class PartyConfig(AppConfig):
         urls="gongzhi.party.urls",
         navigation=(NavItem(_("Party organisations"), "party:tree", order=30),),
         demo_order=30,
+        matrix="gongzhi.party.tests.matrix:objects",
     )

@@ -14,6 +14,7 @@ class ResidentsConfig(AppConfig):
         urls="gongzhi.residents.urls",
         navigation=(NavItem(_("Residents"), "residents:roster", permission="residents.view", order=40),),
         demo_order=40,
+        matrix="gongzhi.residents.tests.matrix:objects",
     )
 
     def ready(self) -> None:
