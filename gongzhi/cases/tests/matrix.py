@@ -5,14 +5,15 @@ attachment and a whistle call to the district's department; district 2's are out
 scope and none of the world's users asked for them."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from gongzhi.accounts.roles import AREA_ROLES, Role
 from gongzhi.accounts.tests.factories import user
-from gongzhi.cases import services
-from gongzhi.cases.models import Category, Channel, WhistleCall
+from gongzhi.cases.models import WhistleCall
+from gongzhi.cases.tests.factories import submit
 from gongzhi.core.tests.matrix import Param, World
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 60 + b"\xff\xd9"
@@ -24,13 +25,13 @@ CALL_SEEN_BY = AREA_ROLES | {Role.DEPARTMENT_STAFF}
 
 
 def _case(nodes: dict, requester, department):
-    case = services.case_submit(
+    case = submit(
+        SimpleNamespace(nodes=nodes),
+        "neighbour-dispute",
+        where="building_a",
         actor=requester,
-        channel=Channel.ONLINE,
-        category=Category.objects.get(code="neighbour-dispute"),
         title="楼上漏水邻里纠纷",
         description="楼上卫生间漏水，协商多次未果。",
-        location=nodes["building_a"],
         attachments=[SimpleUploadedFile("photo.jpg", JPEG, content_type="image/jpeg")],
     )
     call = WhistleCall.objects.create(case=case, department=department, reason="测试",

@@ -2,12 +2,14 @@
 with a snapshot on a camera in each district's grid A; Open311's public identifiers (formats,
 service codes, request ids) for its key-authenticated pages."""
 
+from types import SimpleNamespace
+
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from gongzhi.accounts.roles import Role
-from gongzhi.cases import services as cases
 from gongzhi.cases.models import Category, Channel
+from gongzhi.cases.tests.factories import submit
 from gongzhi.core.tests.matrix import Param, World
 from gongzhi.integrations.models import CameraEvent, CameraEventType
 from gongzhi.integrations.tests.factories import JPEG, camera, source
@@ -31,9 +33,8 @@ def _event(src, nodes: dict, code: str) -> CameraEvent:
 def objects(world: World) -> dict[str, Param]:
     src, _secret = source()
     # Open311 shows the public-space channels (patrol, camera) to anyone: a patrol report per district.
-    case = cases.case_submit(actor=world.users[Role.GRID_WORKER], channel=Channel.PATROL,
-                             category=Category.objects.get(code="shared-bikes"), title="共享单车堆放",
-                             description="楼下共享单车堆放，影响通行。", location=world.d1["building_a"])
+    case = submit(SimpleNamespace(nodes=world.d1), "shared-bikes", where="building_a",
+                  actor=world.users[Role.GRID_WORKER], channel=Channel.PATROL)
     return {
         "pk": Param(inside=_event(src, world.d1, "CAM-1").pk, outside=_event(src, world.d2, "CAM-2").pk, seen_by=STAFF),
         "fmt": Param.fixed("json"),

@@ -12,7 +12,7 @@ from gongzhi.accounts.tests.factories import user
 from gongzhi.core.actors import SystemActor
 from gongzhi.core.tests.matrix import Param, World
 from gongzhi.residents import services
-from gongzhi.residents.models import ImportJob
+from gongzhi.residents.models import ImportJob, VisitPhoto
 from gongzhi.residents.tests.factories import person
 
 ACTOR = SystemActor(label="matrix")
@@ -31,7 +31,8 @@ def _district(nodes: dict, visitor) -> dict:
     tag = services.person_tag_add(actor=ACTOR, person=someone, kind="elderly_alone",
                                   start_on=datetime.date.today())
     visit = services.visit_create(actor=visitor, household=household, findings="测试")
-    photo = services.save_photo(visit, ContentFile(PNG, name="p.png"), "image/png")
+    photo = VisitPhoto.objects.create(visit=visit, file=ContentFile(PNG, name="p.png"), content_type="image/png",
+                                      size=len(PNG))
     return {"household": household, "person": someone, "tag": tag, "visit": visit, "photo": photo}
 
 
