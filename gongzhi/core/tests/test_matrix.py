@@ -381,3 +381,45 @@ def test_discovery_finds_operations_and_pages():
     assert {e.app for e in endpoints if e.kind == "api"} >= {"cases", "residents", "party", "areas"}
     assert {e.app for e in endpoints if e.kind == "page"} >= {"cases", "residents"}
     assert not any(re.match(r"^(admin|i18n):", e.url_name) for e in endpoints if e.kind == "page")
+
+
+class _Canned:
+    """A stand-in client answering from a table {url: (status, code)}."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def generic(self, method, url, *args, **kwargs):
+        status, code = self.table[url]
+        return _CannedResponse(status, code)
+
+
+class _CannedResponse(dict):
+    def __init__(self, status, code):
+        super().__init__({"Content-Type": "application/json"})
+        self.status_code, self._code = status, code
+
+    def json(self):
+        return {"code": self._code}
+
+
+def test_the_checks_catch_a_leak_and_a_wrong_answer():
+    """The matrix passes on code that keeps its promises; here, on canned answers, it must not."""
+    saved = TOTALS.copy()  # canned answers are not counted in the totals
+    endpoint = Endpoint("api", "x", "GET", "/api/x/{thing_id}", ["thing_id"], "", path="/api/x/{thing_id}")
+    param = Param(inside=1, outside=2, seen_by=frozenset({Role.GRID_WORKER}))
+    world = World(role=Role.RESIDENT, user=None, users={}, d1={}, d2={}, department1=None, department2=None,
+                  unit1=None, unit2=None)
+    leak = _Canned({"/api/x/999999999": (404, "not_found"), "/api/x/2": (403, "forbidden"), "/api/x/1": (404, "not_found")})
+    assert any("outside scope must look absent" in f for f in _check(leak, endpoint, {"thing_id": param}, world))
+    shown = _Canned({"/api/x/999999999": (404, "not_found"), "/api/x/2": (404, "not_found"), "/api/x/1": (200, "")})
+    assert any("does not see this object" in f for f in _check(shown, endpoint, {"thing_id": param}, world))
+    crash = _Canned({"/api/x/999999999": (500, "server_error"), "/api/x/2": (404, "not_found"), "/api/x/1": (404, "not_found")})
+    assert any("server error" in f for f in _check(crash, endpoint, {"thing_id": param}, world))
+    world.role = Role.GRID_WORKER
+    hidden = _Canned({"/api/x/999999999": (404, "not_found"), "/api/x/2": (404, "not_found"), "/api/x/1": (404, "not_found")})
+    assert any("expected 200" in f for f in _check(hidden, endpoint, {"thing_id": param}, world))
+    fine = _Canned({"/api/x/999999999": (404, "not_found"), "/api/x/2": (404, "not_found"), "/api/x/1": (200, "")})
+    assert _check(fine, endpoint, {"thing_id": param}, world) == []
+    TOTALS.clear()
+    TOTALS.update(saved)
