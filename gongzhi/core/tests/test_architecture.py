@@ -139,10 +139,11 @@ def _other_roles(node: ast.AST) -> bool:
 
 
 def _field_names() -> set[str]:
-    """Names of model fields (`Person.party_member`): a string naming a field is not a role."""
+    """Names of the fields models declare (`Person.party_member`; reverse relations such as
+    `User.resident` do not count): a string naming a field is not a role."""
     from django.apps import apps
 
-    return {f.name for model in apps.get_models() for f in model._meta.get_fields()}
+    return {f.name for model in apps.get_models() for f in (*model._meta.concrete_fields, *model._meta.many_to_many)}
 
 
 def role_offences(files=None) -> list[str]:
