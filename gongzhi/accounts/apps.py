@@ -19,4 +19,5 @@ class AccountsConfig(AppConfig):
             "accounts.token.create",
             "accounts.token.revoke",
         ),
+        matrix="gongzhi.accounts.tests.matrix:objects",
     )

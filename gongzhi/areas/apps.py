@@ -27,4 +27,5 @@ class AreasConfig(AppConfig):
             "areas.department.save",
             "areas.department.delete",
         ),
+        matrix="gongzhi.areas.tests.matrix:objects",
     )

@@ -31,4 +31,5 @@ class CasesConfig(AppConfig):
         demo_order=50,
         # Enqueued by `gongzhi worker` (gongzhi.core.periodic).
         periodic=(Periodic("cases.sla-sweep", "gongzhi.cases.tasks.sla_sweep", every=sweep_period),),
+        matrix="gongzhi.cases.tests.matrix:objects",
     )

@@ -16,4 +16,5 @@ class CoreConfig(AppConfig):
         audit_actions=("core.calendar_day.create", "core.calendar_day.update", "core.calendar_day.delete",
                        "core.calendar_year.create", "core.calendar_year.update", "core.calendar_year.delete",
                        "core.calendar.sync"),
+        matrix="gongzhi.core.tests.matrix:objects",
     )

@@ -66,8 +66,9 @@ class Component:
     periodic: tuple[Periodic, ...] = ()
     exports: tuple[Export, ...] = ()
     figures: tuple[FigureProvider, ...] = ()
-    # Dotted path of a callable `(role) -> MatrixObjects | None` building one object inside and one
-    # outside the scope of a user of that role (see gongzhi.core.tests.matrix).
+    # Dotted path of a callable `(world) -> dict[str, Param]`: for each path parameter of the app's
+    # API operations and pages, one object inside the matrix world's scope and one outside it
+    # (see gongzhi.core.tests.matrix).
     matrix: str = ""
     # Extension points this app fills: point name -> dotted path of the callable. An app that offers
     # a point calls `components.extensions(point)` and never imports the apps that fill it (triage

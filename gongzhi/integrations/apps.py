@@ -66,4 +66,5 @@ class IntegrationsConfig(AppConfig):
         notification_kinds=("integrations.camera_alert",),
         settings=SETTINGS,
         demo_order=60,
+        matrix="gongzhi.integrations.tests.matrix:objects",
     )

@@ -35,4 +35,5 @@ class PartyConfig(AppConfig):
             "party.alliance_member.update",
             "party.alliance_member.remove",
         ),
+        matrix="gongzhi.party.tests.matrix:objects",
     )

@@ -49,6 +49,7 @@ class ResidentsConfig(AppConfig):
             "residents.import.queue",
         ),
         exports=(Export("residents.person.export", "residents:export", _("People (.xlsx, masked unless revealed)")),),
+        matrix="gongzhi.residents.tests.matrix:objects",
     )
 
     def ready(self) -> None:

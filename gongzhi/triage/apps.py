@@ -8,4 +8,4 @@ class TriageConfig(AppConfig):
     name = "gongzhi.triage"
     label = "triage"
     verbose_name = _("Triage")
-    component = Component(api="gongzhi.triage.api:router", demo_order=55)  # after the cases it learns from
+    component = Component(api="gongzhi.triage.api:router", demo_order=55, matrix="gongzhi.triage.tests.matrix:objects")  # after the cases it learns from
