@@ -21,8 +21,9 @@ from gongzhi.areas.selectors import area_node_get
 from gongzhi.core import downloads
 from gongzhi.core.errors import InvalidInput, NotFound
 from gongzhi.core.pagination import Pagination
+from gongzhi.core.permissions import can, require
 
-from . import selectors, services, workflow
+from . import permissions, selectors, services, workflow
 from .models import Case, Category, CategoryRevision, WhistleCall
 
 router = Router(tags=["cases"])
@@ -197,7 +198,7 @@ class CaseFiledOut(CaseOut):
     def resolve_triage(obj, context) -> dict | None:
         # what triage suggested is for staff, as on the case page: the requester sees the matter only
         user = getattr(context.get("request"), "auth", None) if context else None
-        if user is None or (user.role == "resident" and not user.is_superuser):
+        if user is None or not can(user, "cases.view_internal"):
             return None
         return obj.triage
 
@@ -281,12 +282,12 @@ def _detail(request: HttpRequest, case: Case) -> dict:
         feedback=case.feedback,
         master_id=case.master_id,
         return_count=case.return_count,
-        actions=workflow.actions_from(case.state, None if user.is_superuser else user.role),
+        actions=workflow.offered(user, case),
         timeline=list(selectors.timeline(user=user, case=case)),
         whistle_calls=list(selectors.whistle_calls(case=case)),
         auto_routed=case.auto_routed,
         # what triage suggested is for staff; a requester sees the matter only
-        triage=case.triage if user.is_superuser or user.role != "resident" else None,
+        triage=case.triage if can(user, "cases.view_internal") else None,
         supervisions=list(selectors.supervisions(user=user, case=case)),
     )
     return data
@@ -412,10 +413,13 @@ def submit(request: HttpRequest, payload: CaseIn):
             message = _("No such area node.")
             raise InvalidInput(message, fields={"location_id": [message]})
     requester = None
-    if payload.requester_id:
+    if payload.requester_id is not None:
         from gongzhi.accounts.models import User
 
-        requester = User.objects.filter(pk=payload.requester_id, role="resident").first()
+        requester = User.objects.filter(pk=payload.requester_id).first()
+        if requester is None or not permissions.may_be_requester(requester):
+            message = _("No resident's account has this id.")
+            raise InvalidInput(message, fields={"requester_id": [message]})
     person = None
     if payload.person_id:
         from gongzhi.residents.selectors import person_get
@@ -569,7 +573,7 @@ class SimilarOut(Schema):
             summary="Possible duplicates: open cases nearby with similar text, to merge")
 def similar(request: HttpRequest, case_id: int):
     case = _case(request, case_id)
-    if request.auth.role == "resident" and not request.auth.is_superuser:
+    if not can(request.auth, "cases.view_internal"):
         return []
     return selectors.similar_open_cases(user=request.auth, case=case)
 
@@ -849,11 +853,8 @@ def dispute(request: HttpRequest, case_id: int):
 @router.get("/{case_id}/dispute/mediators", response=MediatorCandidatesOut,
             summary="Who may be picked to mediate: grid workers and staff of the area, party members of the community")
 def dispute_mediators(request: HttpRequest, case_id: int):
-    from gongzhi.core.errors import Forbidden
-
     case = _dispute_case(request, case_id)
-    if (request.auth.role == "resident" and not request.auth.is_superuser) or not services._holds(request.auth, case):
-        raise Forbidden(_("The case is held elsewhere; you may not act on it."))
+    require(request.auth, "cases.mediate", case)
     found = selectors.mediator_candidates(user=request.auth, case=case)
     people = [{"user_id": u.pk, "name": str(u), "kind": kind.value, "kind_label": str(kind.label)}
               for u, kind in found["users"]]

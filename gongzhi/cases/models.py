@@ -17,7 +17,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gongzhi.core import scope
+from gongzhi.core.actors import is_system
+from gongzhi.core.permissions import can
 from gongzhi.core.pii import PHONE, EncryptedCharField, mask_phone
+from gongzhi.core.visibility import ScopedQuerySet
 
 
 class Theme(models.TextChoices):
@@ -232,6 +236,50 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Not satisfied")
 
 
+
+def held_under(paths: list[str]) -> Q:
+    """Cases held in these subtrees (`core.scope.path_q`'s rule on the holder's path copied onto the
+    case, `area_path`, so no join to the area tree)."""
+    return Q(*[Q(area_path__startswith=p) for p in paths], _connector=Q.OR) if paths else Q(pk__in=[])
+
+
+def located_under(paths: list[str]) -> Q:
+    """Cases located in these subtrees (`location_path`, copied onto the case)."""
+    return Q(*[Q(location_path__startswith=p) for p in paths], _connector=Q.OR) if paths else Q(pk__in=[])
+
+
+class CaseQuerySet(ScopedQuerySet):
+    """THE rule of which cases a user sees. Area staff see a case held in their subtree or located
+    in it (so a community still sees a case it escalated to the street); a department's staff see
+    the cases their department holds or was called on; everyone sees the requests they filed. The
+    area rule is `gongzhi.core.scope`'s, applied to the paths denormalised on the case
+    (`area_path`, `location_path`), so a scoped inbox is one indexed scan without a join."""
+
+    def visible_to(self, user):
+        if is_system(user) or getattr(user, "is_superuser", False):
+            return self
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        q = Q(requester=user)
+        if getattr(user, "department_id", None) and can(user, "cases.department_work"):
+            called = WhistleCall.objects.filter(case=models.OuterRef("pk"), department_id=user.department_id)
+            return self.filter(q | Q(department_id=user.department_id) | models.Exists(called))
+        paths = scope.scope_paths(user) or []
+        if paths:
+            q |= held_under(paths) | located_under(paths)
+        return self.filter(q)
+
+
+class ThroughCaseQuerySet(ScopedQuerySet):
+    """Rows that belong to a case (its events, attachments, whistle calls, supervision, dispute):
+    visible with their case."""
+
+    def visible_to(self, user):
+        if is_system(user) or getattr(user, "is_superuser", False):
+            return self
+        return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
+
+
 class Case(models.Model):
     """One request (诉求) from intake to a rated, closed result.
 
@@ -348,6 +396,8 @@ class Case(models.Model):
     triage = models.JSONField(_("triage suggestion"), null=True, blank=True)
     auto_routed = models.BooleanField(_("routed by triage"), default=False, db_default=False)
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -422,6 +472,8 @@ class CaseEvent(models.Model):
     # Hidden from the requester (internal notes).
     internal = models.BooleanField(_("internal"), default=False)
 
+    objects = ThroughCaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
@@ -465,6 +517,8 @@ class CaseAttachment(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
+    objects = ThroughCaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -497,6 +551,8 @@ class WhistleCall(models.Model):
     late = models.BooleanField(_("late"), default=False)
     report = models.TextField(_("report of its part"), blank=True)
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
+
+    objects = ThroughCaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("whistle call")
@@ -541,6 +597,8 @@ class Supervision(models.Model):
     created_at = models.DateTimeField(_("raised"), auto_now_add=True)
     notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
 
+    objects = ThroughCaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("supervision")
         verbose_name_plural = _("supervisions")
@@ -581,6 +639,8 @@ class Dispute(models.Model):
     )
     agreement = models.TextField(_("mediation agreement"), blank=True)
     agreement_signed_at = models.DateTimeField(_("agreement signed"), null=True, blank=True)
+
+    objects = ThroughCaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("dispute")

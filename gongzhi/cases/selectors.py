@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -21,8 +21,9 @@ from gongzhi.areas.models import AreaKind, AreaNode, Department
 from gongzhi.core import scope
 from gongzhi.core.actors import is_system
 from gongzhi.core.errors import NotFound
+from gongzhi.core.permissions import can
 
-from . import conf, routing
+from . import conf, permissions, routing
 from .models import (
     HANDLING_LEVELS,
     OPEN_STATES,
@@ -37,41 +38,20 @@ from .models import (
     State,
     Supervision,
     WhistleCall,
+    held_under,
+    located_under,
 )
 
 
-def _paths_q(paths: list[str], field: str) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{field}__startswith": path})
-    return q
-
-
-def visible_q(user) -> Q | None:
-    """The filter of the cases `user` may see; None means unrestricted."""
-    if is_system(user) or getattr(user, "is_superuser", False):
-        return None
-    if user is None or not user.is_authenticated:
-        return Q(pk__in=[])
-    q = Q(requester=user)
-    if user.role == "department_staff" and user.department_id:
-        called = WhistleCall.objects.filter(case=OuterRef("pk"), department_id=user.department_id)
-        return q | Q(department_id=user.department_id) | Exists(called)
-    paths = scope.scope_paths(user) or []
-    if paths:
-        q |= _paths_q(paths, "area_path") | _paths_q(paths, "location_path")
-    return q
-
-
 def cases_visible(*, user) -> QuerySet:
-    qs = Case.objects.all()
-    q = visible_q(user)
-    return qs if q is None else qs.filter(q)
+    """The cases `user` may see: `Case.objects.visible_to(user)`, the one rule (kept for callers in
+    other apps until they read cases through their extension points)."""
+    return Case.objects.visible_to(user)
 
 
 def case_get(*, user, pk: int) -> Case:
     case = (
-        cases_visible(user=user)
+        Case.objects.visible_to(user)
         .select_related("category", "rule", "location", "area", "department", "assignee", "requester", "master")
         .filter(pk=pk)
         .first()
@@ -83,7 +63,7 @@ def case_get(*, user, pk: int) -> Case:
 
 def sees_internal(user) -> bool:
     """Whether `user` sees internal events (and their attachments): everyone but residents."""
-    return not (getattr(user, "role", None) == "resident" and not user.is_superuser)
+    return can(user, "cases.view_internal")
 
 
 def timeline(*, user, case: Case) -> QuerySet:
@@ -153,15 +133,15 @@ def _holder_q(user, *, subtree: bool) -> Q | None:
     buildings), or anywhere below them (`subtree`, for the due-soon and overdue lists)."""
     if is_system(user) or user.is_superuser:
         return None
-    if user.role == "department_staff":
+    if can(user, "cases.department_work"):
         return Q(level=Level.DEPARTMENT, department_id=user.department_id)
     paths = scope.scope_paths(user) or []
-    if subtree or user.role == "district_admin":
-        return _paths_q(paths, "area_path")
+    if subtree or can(user, "cases.hold_subtree"):
+        return held_under(paths)
     node_ids = list(user.area_bindings.values_list("node_id", flat=True))
     q = Q(area_id__in=node_ids) & ~Q(level=Level.DEPARTMENT)
-    if user.role == "grid_worker":
-        q |= _paths_q(paths, "area_path") & Q(level=Level.BUILDING)
+    if can(user, "cases.hold_buildings"):
+        q |= held_under(paths) & Q(level=Level.BUILDING)
     return q
 
 
@@ -178,7 +158,7 @@ def inbox(*, user, box: str, now: dt.datetime | None = None) -> QuerySet:
     if box == "verify":
         if not (is_system(user) or user.is_superuser):
             paths = scope.scope_paths(user) or []
-            qs = qs.filter(_paths_q(paths, "dispatcher_node__path") | _paths_q(paths, "location_path"))
+            qs = qs.filter(scope.path_q(paths, "dispatcher_node") | located_under(paths))
         return _rows(qs.filter(state=State.VERIFYING).order_by("resolved_at", "id"))
     if holder is not None:
         qs = qs.filter(holder)
@@ -216,7 +196,7 @@ def whistle_inbox(*, user, open_only: bool = True) -> QuerySet:
     """The calls on the user's department (or every call, for the unrestricted)."""
     qs = WhistleCall.objects.select_related("case", "department")
     if not (is_system(user) or user.is_superuser):
-        if user.role != "department_staff" or not user.department_id:
+        if not (can(user, "cases.department_work") and user.department_id):
             return qs.none()
         qs = qs.filter(department_id=user.department_id)
     if open_only:
@@ -263,8 +243,9 @@ def figures(
       over rated requests. Requests merged into a master rate on their own record and count here;
     - composite: the weighted sum (10/45/45 by default), None while a part has no data;
     - closed_by_level: closed cases by the level that resolved them, as counts and shares.
-    Rates are fractions (0–1) with four decimals."""
-    if not scope.covers_path(user, node.path):
+    Rates are fractions (0–1) with four decimals. Who may not read figures (the gate's
+    "cases.view_figures") finds none, on the page and in the API alike."""
+    if not can(user, "cases.view_figures") or not scope.covers_path(user, node.path):
         raise NotFound()
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValueError("start and end must be aware datetimes")
@@ -337,7 +318,7 @@ def find_caller(*, user, phone: str) -> dict:
         return {"people": [], "cases": []}
     people = list(people_visible(user=user, q=digits).select_related("user")[:10])
     index = pii.blind_index(pii.PHONE, digits)
-    earlier = cases_visible(user=user).filter(caller_phone_index=index).order_by("-created_at")[:10]
+    earlier = Case.objects.visible_to(user).filter(caller_phone_index=index).order_by("-created_at")[:10]
     return {"people": people, "cases": list(earlier)}
 
 
@@ -429,7 +410,7 @@ def similar_open_cases(*, user, case: Case, limit: int = 5) -> list[dict]:
     days = dt.timedelta(days=conf.get("CASES_DUPLICATE_DAYS"))
     building_path = routing.prefix(case.location_path, routing.DEPTH[AreaKind.BUILDING])
     candidates = (
-        cases_visible(user=user)
+        Case.objects.visible_to(user)
         .filter(
             location_path__startswith=community_path,
             created_at__gte=case.created_at - days,
@@ -482,12 +463,6 @@ def triage_display(case: Case) -> dict | None:
 # ---------------------------------------------------------------------------------------------
 # Disputes (矛盾纠纷)
 
-# Who mediates as what: staff accounts of these roles can be picked as mediators.
-MEDIATOR_ROLE_KINDS = {
-    "grid_worker": MediatorKind.GRID_WORKER,
-    "community_staff": MediatorKind.STAFF,
-    "street_staff": MediatorKind.STAFF,
-}
 # Mediators no registry holds (volunteers, residents' representatives, lawyers): named by hand.
 NAMED_MEDIATOR_KINDS = (MediatorKind.VOLUNTEER, MediatorKind.REPRESENTATIVE, MediatorKind.LAWYER)
 
@@ -506,7 +481,7 @@ def mediator_users(*, user, case: Case) -> QuerySet:
     above = [path[:end] for end in range(step, len(path) + 1, step)]
     return (
         users_visible(user=user)
-        .filter(is_active=True, role__in=list(MEDIATOR_ROLE_KINDS), area_bindings__node__path__in=above)
+        .filter(is_active=True, role__in=permissions.MEDIATOR_ROLES, area_bindings__node__path__in=above)
         .distinct()
         .order_by("role", "display_name", "username")
     )
@@ -528,7 +503,7 @@ def mediator_candidates(*, user, case: Case) -> dict:
     the kind their role gives, and party members (`mediator_members`). Volunteers, residents'
     representatives and lawyers have no registry here and are named by hand (`NAMED_MEDIATOR_KINDS`)."""
     return {
-        "users": [(u, MEDIATOR_ROLE_KINDS[u.role]) for u in mediator_users(user=user, case=case)[:200]],
+        "users": [(u, permissions.mediator_kind(u)) for u in mediator_users(user=user, case=case)[:200]],
         "members": list(mediator_members(user=user, case=case)[:500]),
     }
 
