@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from gongzhi.accounts.roles import Role
 from gongzhi.core import audit, scope
 from gongzhi.core.actors import SystemActor
 from gongzhi.core.demo import DemoContext
@@ -68,7 +69,7 @@ def load(ctx: DemoContext) -> None:
     users = ctx.data.get("users", {})
     buildings = ctx.data["buildings"]
     system = ctx.actor
-    resident = users.get("resident")
+    resident = users.get(Role.RESIDENT)
     leaves = list(Category.objects.filter(code__in=TITLES))
     rng, faker = ctx.rng, ctx.faker
     now = timezone.now()
@@ -106,7 +107,7 @@ def load(ctx: DemoContext) -> None:
 def _waiting_for_the_grid_worker(ctx: DemoContext, system: SystemActor) -> list[Case]:
     """Two grid matters filed this morning in the demo grid worker's grid, dispatched to it and not
     yet claimed, so `wangge` opens the demo with work to claim."""
-    worker = ctx.data.get("users", {}).get("grid_worker")
+    worker = ctx.data.get("users", {}).get(Role.GRID_WORKER)
     paths = (scope.scope_paths(worker) or []) if worker is not None else []
     buildings = [b for b in ctx.data["buildings"] if any(b.path.startswith(p) for p in paths)]
     if not buildings:

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gongzhi.accounts.roles import Role
 from gongzhi.core import scope
 from gongzhi.core.actors import is_system
 from gongzhi.core.permissions import can
@@ -676,8 +677,10 @@ class DisputeParty(models.Model):
 
 
 class MediatorKind(models.TextChoices):
-    GRID_WORKER = "grid_worker", _("Grid worker")
-    PARTY_MEMBER = "party_member", _("Party member")
+    # What a mediator is (stored on each session); a grid worker or party member mediates as such,
+    # with the same code as their role.
+    GRID_WORKER = Role.GRID_WORKER.value, _("Grid worker")
+    PARTY_MEMBER = Role.PARTY_MEMBER.value, _("Party member")
     VOLUNTEER = "volunteer", _("Volunteer")
     REPRESENTATIVE = "representative", _("Residents' representative")
     STAFF = "staff", _("Staff")
