@@ -84,12 +84,11 @@ def supervisions(*, user, case: Case) -> QuerySet:
 
 
 def attachment_get(*, user, pk: int) -> CaseAttachment:
-    """An attachment `user` may open: its case is in the user's scope (`case_get`) and, for a
-    requester, it does not belong to an internal event. NotFound otherwise, whichever the reason."""
-    attachment = CaseAttachment.objects.select_related("event").filter(pk=pk).first()
+    """An attachment `user` may open: visible with its case (`CaseAttachment.objects.visible_to`)
+    and, for a requester, not of an internal event. NotFound otherwise, whichever the reason."""
+    attachment = CaseAttachment.objects.visible_to(user).select_related("event").filter(pk=pk).first()
     if attachment is None:
         raise NotFound()
-    case_get(user=user, pk=attachment.case_id)
     if attachment.event_id and attachment.event.internal and not sees_internal(user):
         raise NotFound()
     return attachment
