@@ -16,15 +16,17 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from gongzhi.accounts.models import User
 from gongzhi.areas.models import AreaNode, Department
 from gongzhi.areas.selectors import area_node_get
-from gongzhi.core import downloads
+from gongzhi.core import downloads, pii
 from gongzhi.core.errors import InvalidInput, NotFound
 from gongzhi.core.pagination import Pagination
 from gongzhi.core.permissions import can, require
+from gongzhi.residents.selectors import person_get
 
-from . import permissions, selectors, services, workflow
-from .models import Case, Category, CategoryRevision, WhistleCall
+from . import permissions, routing, selectors, services, workflow
+from .models import Case, Category, CategoryRevision, Dispute, MediatorKind, WhistleCall
 
 router = Router(tags=["cases"])
 
@@ -381,8 +383,6 @@ def _case(request: HttpRequest, case_id: int) -> Case:
 def _department(case: Case, code: str | None) -> Department | None:
     if not code:
         return None
-    from . import routing
-
     return routing.department_for(case.location_path, code)
 
 
@@ -414,16 +414,12 @@ def submit(request: HttpRequest, payload: CaseIn):
             raise InvalidInput(message, fields={"location_id": [message]})
     requester = None
     if payload.requester_id is not None:
-        from gongzhi.accounts.models import User
-
         requester = User.objects.filter(pk=payload.requester_id).first()
         if requester is None or not permissions.may_be_requester(requester):
             message = _("No resident's account has this id.")
             raise InvalidInput(message, fields={"requester_id": [message]})
     person = None
     if payload.person_id:
-        from gongzhi.residents.selectors import person_get
-
         person = person_get(user=user, pk=payload.person_id)
     case = services.case_submit(
         actor=user,
@@ -725,8 +721,6 @@ class DisputePartyOut(Schema):
 
     @staticmethod
     def resolve_phone_masked(obj) -> str:
-        from gongzhi.core import pii
-
         return pii.mask_phone(obj.phone)
 
 
@@ -839,8 +833,6 @@ def _dispute_case(request: HttpRequest, case_id: int) -> Case:
 
 
 def _dispute(case: Case):
-    from .models import Dispute
-
     return selectors.dispute_of(case=case) or Dispute(case=case)
 
 
@@ -858,8 +850,6 @@ def dispute_mediators(request: HttpRequest, case_id: int):
     found = selectors.mediator_candidates(user=request.auth, case=case)
     people = [{"user_id": u.pk, "name": str(u), "kind": kind.value, "kind_label": str(kind.label)}
               for u, kind in found["users"]]
-    from .models import MediatorKind
-
     people += [{"party_member_id": m.pk, "name": m.name, "kind": MediatorKind.PARTY_MEMBER.value,
                 "kind_label": str(MediatorKind.PARTY_MEMBER.label), "detail": m.organization.name}
                for m in found["members"]]

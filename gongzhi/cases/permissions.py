@@ -159,6 +159,9 @@ RULES = {
     "cases.auto_close": Rule(system_only=True),
     # Disputes (矛盾纠纷): parties, mediation sessions and the stages, by whoever holds the case.
     "cases.mediate": Rule(roles=NOT_RESIDENTS, relation=holds, message=_HELD),
+    # Who filed a request that asked to stay anonymous: no role sees it (the requester does, and the
+    # unrestricted: superusers and the system).
+    "cases.reveal_anonymous": Rule(),
     # The catalogue of matters (事项目录).
     "cases.edit_catalogue": Rule(roles=frozenset({ADMIN}),
                                  message=_("Only a district administrator may change the catalogue.")),

@@ -14,14 +14,18 @@ import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.fields.json import KT
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gongzhi.accounts.selectors import users_visible
 from gongzhi.areas.models import AreaKind, AreaNode, Department
-from gongzhi.core import scope
+from gongzhi.core import pii, scope
 from gongzhi.core.actors import is_system
 from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import can
+from gongzhi.party.selectors import members_visible
+from gongzhi.residents.selectors import people_visible
 
 from . import conf, permissions, routing
 from .models import (
@@ -100,13 +104,11 @@ def whistle_calls(*, case: Case) -> QuerySet:
 
 def requester_display(*, user, case: Case) -> str:
     """Who asked, as the viewer may see it: hidden from handlers when the requester asked so."""
-    if case.anonymous and not (getattr(user, "is_superuser", False) or case.requester_id == getattr(user, "pk", None)):
+    if case.anonymous and not (can(user, "cases.reveal_anonymous") or case.requester_id == getattr(user, "pk", None)):
         return _("(anonymous)")
     if case.requester_id:
         return str(case.requester)
-    from gongzhi.core.pii import mask_name
-
-    return mask_name(case.caller_name)
+    return pii.mask_name(case.caller_name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,9 +311,6 @@ def figures(
 def find_caller(*, user, phone: str) -> dict:
     """For hall and hotline registration: the registered residents with this phone (through the
     keyed hash, within the user's scope) and the caller's earlier requests the user may see."""
-    from gongzhi.core import pii
-    from gongzhi.residents.selectors import people_visible
-
     digits = pii.normalise_phone(phone)
     if len(digits) < 7:
         return {"people": [], "cases": []}
@@ -474,8 +473,6 @@ def dispute_of(*, case: Case) -> Dispute | None:
 def mediator_users(*, user, case: Case) -> QuerySet:
     """Grid workers and community/street staff `user` can see who are bound to the location of
     `case` or a node above it (its grid, community, street)."""
-    from gongzhi.accounts.selectors import users_visible
-
     path, step = case.location_path, AreaNode.steplen
     above = [path[:end] for end in range(step, len(path) + 1, step)]
     return (
@@ -489,8 +486,6 @@ def mediator_users(*, user, case: Case) -> QuerySet:
 def mediator_members(*, user, case: Case) -> QuerySet:
     """Party members `user` can see in the organisations of the location's community, with the
     in-service members registered there (双报到)."""
-    from gongzhi.party.selectors import members_visible
-
     community = routing.prefix(case.location_path, routing.DEPTH[AreaKind.COMMUNITY])
     return members_visible(user=user).filter(
         Q(organization__area__path__startswith=community) | Q(home_community__path=community)
@@ -520,8 +515,6 @@ def triage_outcomes(*, user, node: AreaNode, start: dt.datetime, end: dt.datetim
     itself and the share of those whose matter nobody had to change. Operators watch these to decide
     the auto-routing threshold and when to train again. Counted in the database from the three
     suggested codes, so a district-year costs one aggregate, not a read of every suggestion."""
-    from django.db.models.fields.json import KT
-
     if not scope.covers_path(user, node.path):
         raise NotFound()
     final = F("category__code")

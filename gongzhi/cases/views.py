@@ -24,6 +24,7 @@ from gongzhi.core import downloads, notifications, scope
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound
 from gongzhi.core.permissions import can
+from gongzhi.residents.selectors import person_get
 
 from . import routing, selectors, services, workflow
 from .models import (
@@ -116,8 +117,6 @@ def new(request):
         person = None
         try:
             if staff and post.get("person", "").isdigit():
-                from gongzhi.residents.selectors import person_get
-
                 person = person_get(user=user, pk=int(post["person"]))
             if category is None and not recognise:
                 raise InvalidInput(_("Choose a matter."), fields={"category": [_("Choose a matter.")]})

@@ -16,7 +16,7 @@ from gongzhi.core.actors import Actor, actor_user
 from gongzhi.core.errors import Conflict, InvalidInput
 from gongzhi.core.permissions import require
 
-from .. import permissions
+from .. import permissions, selectors
 from ..models import (
     TERMINAL_STATES,
     Case,
@@ -50,8 +50,6 @@ def _mediators(actor: Actor, case: Case, mediators: list[dict]) -> list[dict]:
     its community) among those `selectors.mediator_candidates` offers the actor, and takes name and
     kind from the record; anyone else — volunteers, residents' representatives, lawyers, who have no
     registry — is named with that kind. Repeats are dropped."""
-    from .. import selectors
-
     def refuse(message: str):
         raise InvalidInput(message, fields={"mediators": [message]})
 

@@ -20,6 +20,8 @@ from gongzhi.core import audit, components, pii, scope
 from gongzhi.core.actors import Actor, SystemActor, actor_user, is_system
 from gongzhi.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from gongzhi.core.permissions import can, require
+from gongzhi.residents import services as resident_services
+from gongzhi.residents.models import Visit
 
 from .. import conf, permissions, routing
 from ..models import Case, Category, CategoryRevision, Channel, Dispute, Kind, Level, QuestionType, State
@@ -27,6 +29,7 @@ from . import notify
 from .attachments import check_attachments
 from .catalogue import current_revision
 from .events import event, required_text
+from .transitions import case_accept, case_dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -293,8 +296,6 @@ def _may_auto_route(suggestion, requested: Category | None, category: Category) 
 def _auto_route(case: Case, suggestion) -> Case:
     """Accept and dispatch by the catalogue as the `triage` system actor. When the route cannot be
     taken (e.g. the district lacks the lead department) the case stays in the triage inbox."""
-    from .transitions import case_accept, case_dispatch
-
     note = _("Routed by triage: %(matter)s (%(share)s%%)") % {
         "matter": case.category.name, "share": round(suggestion.confidence * 100),
     }
@@ -340,9 +341,6 @@ def case_from_visit(*, actor: Actor, visit, category_id: int, title: str = "", d
     """Turn a visit's findings into a request ("residents.visit.raise_case"): channel `visit`,
     located at the household, the first person met as the resident concerned, and its reference
     noted on the visit. One transaction: the case and the link are written together."""
-    from gongzhi.residents import services as resident_services
-    from gongzhi.residents.models import Visit
-
     category = Category.objects.filter(pk=category_id, is_active=True, parent__isnull=False).first()
     if category is None:
         message = _("Choose the matter of the request.")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 from gongzhi.accounts.models import User
 from gongzhi.areas.models import AreaNode
 from gongzhi.core import notifications
@@ -68,7 +70,5 @@ def notify_later(recipients_fn, title: str, body: str, case: Case, kind: str) ->
 
 
 def ask_for_rating(case: Case) -> None:
-    from django.utils.translation import gettext as _
-
     notify_later(lambda: requesters(case), _("Your request has a result: please rate it"), case.feedback[:300], case,
                  "cases.rate")

@@ -24,6 +24,7 @@ from gongzhi.areas.models import AreaKind, AreaNode, Department
 from gongzhi.core import calendar, scope
 from gongzhi.core.actors import Actor, actor_user
 from gongzhi.core.errors import Conflict, Forbidden, InvalidInput
+from gongzhi.core.permissions import require
 from gongzhi.core.workflow import apply_transition
 
 from .. import conf, routing
@@ -457,8 +458,6 @@ def _rate_merged(actor: Actor, case: Case, *, rating: str, solved: bool, comment
     master = case.master
     if master.state not in (State.AWAITING_RATING, State.CLOSED) or case.rated_at:
         raise Conflict(_("There is no result to rate yet, or it was rated already."), code="invalid_transition")
-    from gongzhi.core.permissions import require
-
     require(actor, CASE_WORKFLOW.permission("rate"), case)
     now = timezone.now()
     case.rating, case.rating_solved, case.rating_comment, case.rated_at = rating, bool(solved), comment, now

@@ -185,3 +185,24 @@ def test_an_unknown_requester_is_refused_on_its_field(client, w):
     body["requester_id"] = w.worker_a.pk
     response = client.post("/api/cases/", body, content_type="application/json")
     assert response.status_code == 400 and "requester_id" in response.json()["fields"]
+
+
+def test_the_page_and_the_api_offer_the_same_actions_and_never_the_systems_own(client, w):
+    from gongzhi.accounts.tests.factories import superuser
+    from gongzhi.cases import services, workflow
+    from gongzhi.cases.tests.factories import SYSTEM, in_progress
+
+    # given a resolved case waiting for its rating (shared bikes: no verification)
+    case = in_progress(w)
+    case = services.case_resolve(actor=SYSTEM, case=case, result="solved", feedback="已清理")
+    assert case.state == State.AWAITING_RATING
+    root = superuser()
+    for user in (root, w.resident, w.cstaff, w.worker_a):
+        client.force_login(user)
+        offered = client.get(f"/api/cases/{case.pk}").json()["actions"]
+        # then the API offers what the case page offers (one function), and nobody is offered the
+        # system's own auto_close — not even a superuser
+        assert offered == workflow.offered(user, case)
+        assert "auto_close" not in offered
+    client.force_login(w.resident)
+    assert client.get(f"/api/cases/{case.pk}").json()["actions"] == ["rate"]
