@@ -137,6 +137,6 @@ def suggest_for_intake(title: str, description: str) -> Suggestion | None:
 def available_for_intake() -> bool:
     """"cases.intake.available": whether a model is active, so the filing page offers to leave the
     matter to triage."""
-    from .models import TriageModel
+    from .selectors import active_model
 
-    return TriageModel.objects.filter(is_active=True).exists()
+    return active_model() is not None

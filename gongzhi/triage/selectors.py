@@ -7,18 +7,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from gongzhi.core.errors import NotFound
-from gongzhi.core.permissions import can, require
+from gongzhi.core.permissions import require
 
 from .models import TriageModel
-
-
-def can_request_suggestions(user) -> bool:
-    """Staff who register or dispatch cases may ask for a category suggestion."""
-    return can(user, "triage.suggest")
-
-
-def can_see_models(user) -> bool:
-    return can(user, "triage.view_models")
 
 
 def triage_models_visible(*, user) -> QuerySet[TriageModel]:
