@@ -1,8 +1,9 @@
 """The case pipeline (民情流水线 / 接诉即办): the catalogue of matters (事项目录 / 事权清单) with its
 versioned rules, cases and their events, whistle calls (吹哨报到), supervision (督办), disputes.
 
-Workflow logic lives in `workflow.py` (the transition table) and `services.py`; models hold data,
-choices and constraints only. Columns that inbox lists, the SLA sweep and the figures filter on are
+Workflow logic lives in `workflow.py` (the transition table), `permissions.py` (who may do what)
+and the `services` package; models hold data, choices, constraints and the one visibility rule of
+cases (`Case.objects.visible_to`, `CaseQuerySet`) and of the rows that belong to a case. Columns that inbox lists, the SLA sweep and the figures filter on are
 denormalised onto `Case` and indexed, so those queries stay flat as history grows.
 """
 

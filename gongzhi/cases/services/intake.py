@@ -24,7 +24,7 @@ from gongzhi.residents import services as resident_services
 from gongzhi.residents.models import Visit
 
 from .. import conf, permissions, routing
-from ..models import Case, Category, CategoryRevision, Channel, Dispute, Kind, Level, QuestionType, State
+from ..models import Case, Category, CategoryRevision, Channel, Dispute, Kind, Level, QuestionType
 from . import notify
 from .attachments import check_attachments
 from .catalogue import current_revision
@@ -186,8 +186,7 @@ def case_submit(
     now = timezone.now()
     response_due, handling_due, warn_at = routing.deadlines(now, rules)
     triage = routing.node_at(location.path, Level.COMMUNITY)
-    case = Case(
-        state=State.SUBMITTED,
+    case = Case(  # in its initial state (the model's default, submitted): only the engine moves it
         channel=channel,
         kind=kind,
         category=category,
