@@ -115,6 +115,15 @@ def requester_display(*, user, case: Case) -> str:
 # Inboxes
 
 BOXES = ("triage", "to_claim", "in_progress", "due_soon", "overdue", "verify", "whistle", "mine")
+# The work tabs of the inbox page in their order; the gate says which a user works from
+# ("cases.box_<tab>"; the whistle calls and "mine" are pages of their own).
+WORK_BOXES = ("triage", "to_claim", "in_progress", "due_soon", "overdue", "verify")
+
+
+def boxes_for(user) -> list[str]:
+    """The inbox tabs `user` works from, in order."""
+    return [box for box in WORK_BOXES if can(user, f"cases.box_{box}")]
+
 
 # What an inbox row shows, on the page and in the API (`CaseOut`): the list reads these columns and
 # its four joins, not the case's description, answers or triage record. Reading any other field

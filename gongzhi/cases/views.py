@@ -47,12 +47,8 @@ BOX_LABELS = {
     "overdue": gettext_lazy("Overdue"),
     "verify": gettext_lazy("To verify"),
 }
-# The tabs of the inbox in their order; the gate says which a user works from ("cases.box_<tab>").
-BOXES = ("triage", "to_claim", "in_progress", "due_soon", "overdue", "verify")
-
-
 def _boxes(user) -> list[str]:
-    return [box for box in BOXES if can(user, f"cases.box_{box}")]
+    return selectors.boxes_for(user)
 
 
 @login_required
