@@ -10,15 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core import pii
 from gongzhi.core.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from gongzhi.core.errors import DomainError
+from gongzhi.core.permissions import can
 
 from . import services
 from .models import Case, Category, CategoryRevision, Dispute, DisputeParty, MediationSession
 
-CATALOGUE_ROLES = {"district_admin"}
-
 
 def _may_edit_catalogue(user) -> bool:
-    return user.is_active and (user.is_superuser or getattr(user, "role", None) in CATALOGUE_ROLES)
+    return can(user, "cases.edit_catalogue")
 
 
 class CategoryForm(forms.ModelForm):
@@ -131,9 +130,9 @@ class CategoryAdmin(admin.ModelAdmin):
                     values = {f: cleaned.get(f) for f in services.CATEGORY_FIELDS if f in cleaned}
                     category = Category(pk=self.instance.pk, **values)
                     category._state.adding = self.instance.pk is None
-                    services._require_catalogue_admin(actor)
-                    services._validate_category(category, cleaned.get("co_departments_text") or [])
-                    services._validate_questions(cleaned.get("questions_json") or [])
+                    services.require_catalogue_admin(actor)
+                    services.validate_category(category, cleaned.get("co_departments_text") or [])
+                    services.validate_questions(cleaned.get("questions_json") or [])
                 except DomainError as exc:
                     for field, problems in exc.fields.items():
                         target = field if field in self.fields else None
@@ -173,6 +172,10 @@ class CaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["category"]
     exclude = ["caller_phone", "caller_phone_index"]
 
+    def get_queryset(self, request):
+        # the case's own visibility rule, not only the area scope of the mixin
+        return admin.ModelAdmin.get_queryset(self, request).visible_to(request.user)
+
 
 class _ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
@@ -211,3 +214,6 @@ class DisputeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     fields = ["case", "stage", "outcome", "agreement", "agreement_signed_at"]
     readonly_fields = fields
     inlines = [DisputePartyInline, MediationSessionInline]
+
+    def get_queryset(self, request):
+        return admin.ModelAdmin.get_queryset(self, request).visible_to(request.user)

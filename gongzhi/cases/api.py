@@ -16,14 +16,17 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from gongzhi.accounts.models import User
 from gongzhi.areas.models import AreaNode, Department
 from gongzhi.areas.selectors import area_node_get
-from gongzhi.core import downloads
+from gongzhi.core import downloads, pii
 from gongzhi.core.errors import InvalidInput, NotFound
 from gongzhi.core.pagination import Pagination
+from gongzhi.core.permissions import can, require
+from gongzhi.residents.selectors import person_get
 
-from . import selectors, services, workflow
-from .models import Case, Category, CategoryRevision, WhistleCall
+from . import permissions, routing, selectors, services, workflow
+from .models import Case, Category, CategoryRevision, Dispute, MediatorKind, WhistleCall
 
 router = Router(tags=["cases"])
 
@@ -197,7 +200,7 @@ class CaseFiledOut(CaseOut):
     def resolve_triage(obj, context) -> dict | None:
         # what triage suggested is for staff, as on the case page: the requester sees the matter only
         user = getattr(context.get("request"), "auth", None) if context else None
-        if user is None or (user.role == "resident" and not user.is_superuser):
+        if user is None or not can(user, "cases.view_internal"):
             return None
         return obj.triage
 
@@ -281,12 +284,12 @@ def _detail(request: HttpRequest, case: Case) -> dict:
         feedback=case.feedback,
         master_id=case.master_id,
         return_count=case.return_count,
-        actions=workflow.actions_from(case.state, None if user.is_superuser else user.role),
+        actions=workflow.offered(user, case),
         timeline=list(selectors.timeline(user=user, case=case)),
         whistle_calls=list(selectors.whistle_calls(case=case)),
         auto_routed=case.auto_routed,
         # what triage suggested is for staff; a requester sees the matter only
-        triage=case.triage if user.is_superuser or user.role != "resident" else None,
+        triage=case.triage if can(user, "cases.view_internal") else None,
         supervisions=list(selectors.supervisions(user=user, case=case)),
     )
     return data
@@ -380,8 +383,6 @@ def _case(request: HttpRequest, case_id: int) -> Case:
 def _department(case: Case, code: str | None) -> Department | None:
     if not code:
         return None
-    from . import routing
-
     return routing.department_for(case.location_path, code)
 
 
@@ -412,14 +413,13 @@ def submit(request: HttpRequest, payload: CaseIn):
             message = _("No such area node.")
             raise InvalidInput(message, fields={"location_id": [message]})
     requester = None
-    if payload.requester_id:
-        from gongzhi.accounts.models import User
-
-        requester = User.objects.filter(pk=payload.requester_id, role="resident").first()
+    if payload.requester_id is not None:
+        requester = User.objects.filter(pk=payload.requester_id).first()
+        if requester is None or not permissions.may_be_requester(requester):
+            message = _("No resident's account has this id.")
+            raise InvalidInput(message, fields={"requester_id": [message]})
     person = None
     if payload.person_id:
-        from gongzhi.residents.selectors import person_get
-
         person = person_get(user=user, pk=payload.person_id)
     case = services.case_submit(
         actor=user,
@@ -569,7 +569,7 @@ class SimilarOut(Schema):
             summary="Possible duplicates: open cases nearby with similar text, to merge")
 def similar(request: HttpRequest, case_id: int):
     case = _case(request, case_id)
-    if request.auth.role == "resident" and not request.auth.is_superuser:
+    if not can(request.auth, "cases.view_internal"):
         return []
     return selectors.similar_open_cases(user=request.auth, case=case)
 
@@ -721,8 +721,6 @@ class DisputePartyOut(Schema):
 
     @staticmethod
     def resolve_phone_masked(obj) -> str:
-        from gongzhi.core import pii
-
         return pii.mask_phone(obj.phone)
 
 
@@ -835,8 +833,6 @@ def _dispute_case(request: HttpRequest, case_id: int) -> Case:
 
 
 def _dispute(case: Case):
-    from .models import Dispute
-
     return selectors.dispute_of(case=case) or Dispute(case=case)
 
 
@@ -849,16 +845,11 @@ def dispute(request: HttpRequest, case_id: int):
 @router.get("/{case_id}/dispute/mediators", response=MediatorCandidatesOut,
             summary="Who may be picked to mediate: grid workers and staff of the area, party members of the community")
 def dispute_mediators(request: HttpRequest, case_id: int):
-    from gongzhi.core.errors import Forbidden
-
     case = _dispute_case(request, case_id)
-    if (request.auth.role == "resident" and not request.auth.is_superuser) or not services._holds(request.auth, case):
-        raise Forbidden(_("The case is held elsewhere; you may not act on it."))
+    require(request.auth, "cases.mediate", case)
     found = selectors.mediator_candidates(user=request.auth, case=case)
     people = [{"user_id": u.pk, "name": str(u), "kind": kind.value, "kind_label": str(kind.label)}
               for u, kind in found["users"]]
-    from .models import MediatorKind
-
     people += [{"party_member_id": m.pk, "name": m.name, "kind": MediatorKind.PARTY_MEMBER.value,
                 "kind_label": str(MediatorKind.PARTY_MEMBER.label), "detail": m.organization.name}
                for m in found["members"]]

@@ -177,8 +177,10 @@ def _rules(group: str, leaf: tuple) -> dict:
     }
 
 
-def load(apps=None) -> int:
-    """Add the seeded groups and matters that are missing; returns how many matters were added."""
+def load(apps=None, *, actor=None) -> int:
+    """Add the seeded groups and matters that are missing; returns how many matters were added.
+    With an `actor` (the command, the demo) each group and matter added is audited as
+    "cases.category.save"; the migration that seeds a new database runs without one."""
     if apps is None:
         from django.apps import apps as global_apps
 
@@ -189,9 +191,11 @@ def load(apps=None) -> int:
     CoDepartment = apps.get_model("cases", "CategoryCoDepartment")
     groups = {}
     for order, (code, name, theme) in enumerate(GROUPS):
-        groups[code], _created = Category.objects.get_or_create(
+        groups[code], created = Category.objects.get_or_create(
             code=code, defaults={"name": name, "theme": theme, "order": order}
         )
+        if created:
+            _audit(actor, groups[code])
     existing = set(Category.objects.filter(parent__isnull=False).values_list("code", flat=True))
     added = 0
     for order, leaf in enumerate(LEAVES):
@@ -222,5 +226,17 @@ def load(apps=None) -> int:
         )
         Question.objects.bulk_create([Question(category=category, **qq) for qq in rules["questions"]])
         Revision.objects.create(category=category, version=1, rules=rules)
+        _audit(actor, category)
         added += 1
     return added
+
+
+def _audit(actor, category) -> None:
+    if actor is None:
+        return
+    from gongzhi.core import audit
+
+    from .services.catalogue import CATEGORY_FIELDS
+
+    audit.record(actor=actor, action="cases.category.save", obj=category,
+                 after=audit.snapshot(category, CATEGORY_FIELDS))

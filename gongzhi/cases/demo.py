@@ -8,13 +8,14 @@ import datetime as dt
 
 from django.utils import timezone
 
-from gongzhi.core import scope
+from gongzhi.accounts.roles import Role
+from gongzhi.core import audit, scope
 from gongzhi.core.actors import SystemActor
 from gongzhi.core.demo import DemoContext
 from gongzhi.core.errors import DomainError
 
-from . import catalogue_data, services
-from .models import Case, Category, Channel, Rating, Result, State
+from . import catalogue_data, routing, services
+from .models import Case, CaseEvent, Category, Channel, Rating, Result, State
 
 COUNT = 300
 # How far each demo case gets: (share, last step).
@@ -64,11 +65,11 @@ def _pick_target(rng) -> str:
 
 def load(ctx: DemoContext) -> None:
     if not Category.objects.filter(parent__isnull=False).exists():
-        catalogue_data.load()
+        catalogue_data.load(actor=ctx.actor)
     users = ctx.data.get("users", {})
     buildings = ctx.data["buildings"]
     system = ctx.actor
-    resident = users.get("resident")
+    resident = users.get(Role.RESIDENT)
     leaves = list(Category.objects.filter(code__in=TITLES))
     rng, faker = ctx.rng, ctx.faker
     now = timezone.now()
@@ -85,7 +86,7 @@ def load(ctx: DemoContext) -> None:
             "channel": channel, "category": category,
             "title": TITLES[category.code] if rng.random() < 0.5 else detail.split("，")[0][:20],
             "description": f"{building.name}：{detail}。{faker.sentence()}", "location": building,
-            "now": created, "answers": _answers(category, rng),
+            "answers": _answers(category, rng),
         }
         if channel in (Channel.ONLINE, Channel.MAILBOX) and resident is not None and rng.random() < 0.3:
             actor = resident
@@ -94,7 +95,7 @@ def load(ctx: DemoContext) -> None:
             if channel in (Channel.HALL, Channel.HOTLINE, Channel.ONLINE, Channel.MAILBOX):
                 values.update(caller_name=faker.name(), caller_phone=faker.phone_number())
         values["anonymous"] = rng.random() < 0.1
-        case = services.case_submit(actor=actor, **values)
+        case = backdate(services.case_submit(actor=actor, **values), created)
         cases.append(case)
         _advance(case, _pick_target(rng), rng, system, created, open_masters)
     cases += _waiting_for_the_grid_worker(ctx, system)
@@ -106,7 +107,7 @@ def load(ctx: DemoContext) -> None:
 def _waiting_for_the_grid_worker(ctx: DemoContext, system: SystemActor) -> list[Case]:
     """Two grid matters filed this morning in the demo grid worker's grid, dispatched to it and not
     yet claimed, so `wangge` opens the demo with work to claim."""
-    worker = ctx.data.get("users", {}).get("grid_worker")
+    worker = ctx.data.get("users", {}).get(Role.GRID_WORKER)
     paths = (scope.scope_paths(worker) or []) if worker is not None else []
     buildings = [b for b in ctx.data["buildings"] if any(b.path.startswith(p) for p in paths)]
     if not buildings:
@@ -118,11 +119,30 @@ def _waiting_for_the_grid_worker(ctx: DemoContext, system: SystemActor) -> list[
         case = services.case_submit(
             actor=system, channel=Channel.PATROL, category=category, title=TITLES[code],
             description=f"{buildings[0].name}：{DETAILS[code][0]}。", location=buildings[0],
-            now=now - dt.timedelta(hours=hours), answers=_answers(category, ctx.rng),
+            answers=_answers(category, ctx.rng),
         )
+        case = backdate(case, now - dt.timedelta(hours=hours))
         services.case_accept(actor=system, case=case)
         filed.append(services.case_dispatch(actor=system, case=case))
     return filed
+
+
+def backdate(case: Case, filed_at: dt.datetime) -> Case:
+    """Move a case just filed back to `filed_at` (demo history spreads over weeks): its filing time,
+    the time limits counted from then by its rules, and the first line of its timeline. Only for
+    demo and test data, right after filing."""
+    response_due, handling_due, warn_at = routing.deadlines(filed_at, case.rule.rules)
+    Case.objects.filter(pk=case.pk).update(
+        created_at=filed_at, response_due=response_due, handling_due=handling_due, handling_warn_at=warn_at
+    )
+    submitted = CaseEvent.objects.filter(case=case, action="submit").first()
+    if submitted is not None:
+        params = {**submitted.params, "response_due": response_due, "handling_due": handling_due}
+        CaseEvent.objects.filter(pk=submitted.pk).update(created_at=filed_at, params=audit._plain(params))
+    case.created_at, case.response_due, case.handling_due, case.handling_warn_at = (
+        filed_at, response_due, handling_due, warn_at,
+    )
+    return case
 
 
 def _answers(category: Category, rng) -> dict:

@@ -1,8 +1,9 @@
 """The case pipeline (民情流水线 / 接诉即办): the catalogue of matters (事项目录 / 事权清单) with its
 versioned rules, cases and their events, whistle calls (吹哨报到), supervision (督办), disputes.
 
-Workflow logic lives in `workflow.py` (the transition table) and `services.py`; models hold data,
-choices and constraints only. Columns that inbox lists, the SLA sweep and the figures filter on are
+Workflow logic lives in `workflow.py` (the transition table), `permissions.py` (who may do what)
+and the `services` package; models hold data, choices, constraints and the one visibility rule of
+cases (`Case.objects.visible_to`, `CaseQuerySet`) and of the rows that belong to a case. Columns that inbox lists, the SLA sweep and the figures filter on are
 denormalised onto `Case` and indexed, so those queries stay flat as history grows.
 """
 
@@ -17,7 +18,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gongzhi.accounts.roles import Role
+from gongzhi.core import scope
+from gongzhi.core.actors import is_system
+from gongzhi.core.permissions import can
 from gongzhi.core.pii import PHONE, EncryptedCharField, mask_phone
+from gongzhi.core.visibility import ScopedQuerySet
 
 
 class Theme(models.TextChoices):
@@ -232,6 +238,50 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Not satisfied")
 
 
+
+def held_under(paths: list[str]) -> Q:
+    """Cases held in these subtrees (`core.scope.path_q`'s rule on the holder's path copied onto the
+    case, `area_path`, so no join to the area tree)."""
+    return Q(*[Q(area_path__startswith=p) for p in paths], _connector=Q.OR) if paths else Q(pk__in=[])
+
+
+def located_under(paths: list[str]) -> Q:
+    """Cases located in these subtrees (`location_path`, copied onto the case)."""
+    return Q(*[Q(location_path__startswith=p) for p in paths], _connector=Q.OR) if paths else Q(pk__in=[])
+
+
+class CaseQuerySet(ScopedQuerySet):
+    """THE rule of which cases a user sees. Area staff see a case held in their subtree or located
+    in it (so a community still sees a case it escalated to the street); a department's staff see
+    the cases their department holds or was called on; everyone sees the requests they filed. The
+    area rule is `gongzhi.core.scope`'s, applied to the paths denormalised on the case
+    (`area_path`, `location_path`), so a scoped inbox is one indexed scan without a join."""
+
+    def visible_to(self, user):
+        if is_system(user) or getattr(user, "is_superuser", False):
+            return self
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        q = Q(requester=user)
+        if getattr(user, "department_id", None) and can(user, "cases.department_work"):
+            called = WhistleCall.objects.filter(case=models.OuterRef("pk"), department_id=user.department_id)
+            return self.filter(q | Q(department_id=user.department_id) | models.Exists(called))
+        paths = scope.scope_paths(user) or []
+        if paths:
+            q |= held_under(paths) | located_under(paths)
+        return self.filter(q)
+
+
+class ThroughCaseQuerySet(ScopedQuerySet):
+    """Rows that belong to a case (its events, attachments, whistle calls, supervision, dispute):
+    visible with their case."""
+
+    def visible_to(self, user):
+        if is_system(user) or getattr(user, "is_superuser", False):
+            return self
+        return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
+
+
 class Case(models.Model):
     """One request (诉求) from intake to a rated, closed result.
 
@@ -348,6 +398,8 @@ class Case(models.Model):
     triage = models.JSONField(_("triage suggestion"), null=True, blank=True)
     auto_routed = models.BooleanField(_("routed by triage"), default=False, db_default=False)
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -422,6 +474,8 @@ class CaseEvent(models.Model):
     # Hidden from the requester (internal notes).
     internal = models.BooleanField(_("internal"), default=False)
 
+    objects = ThroughCaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
@@ -465,6 +519,8 @@ class CaseAttachment(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
+    objects = ThroughCaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -497,6 +553,8 @@ class WhistleCall(models.Model):
     late = models.BooleanField(_("late"), default=False)
     report = models.TextField(_("report of its part"), blank=True)
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
+
+    objects = ThroughCaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("whistle call")
@@ -541,6 +599,8 @@ class Supervision(models.Model):
     created_at = models.DateTimeField(_("raised"), auto_now_add=True)
     notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
 
+    objects = ThroughCaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("supervision")
         verbose_name_plural = _("supervisions")
@@ -582,6 +642,8 @@ class Dispute(models.Model):
     agreement = models.TextField(_("mediation agreement"), blank=True)
     agreement_signed_at = models.DateTimeField(_("agreement signed"), null=True, blank=True)
 
+    objects = ThroughCaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("dispute")
         verbose_name_plural = _("disputes")
@@ -616,8 +678,10 @@ class DisputeParty(models.Model):
 
 
 class MediatorKind(models.TextChoices):
-    GRID_WORKER = "grid_worker", _("Grid worker")
-    PARTY_MEMBER = "party_member", _("Party member")
+    # What a mediator is (stored on each session); a grid worker or party member mediates as such,
+    # with the same code as their role.
+    GRID_WORKER = Role.GRID_WORKER.value, _("Grid worker")
+    PARTY_MEMBER = Role.PARTY_MEMBER.value, _("Party member")
     VOLUNTEER = "volunteer", _("Volunteer")
     REPRESENTATIVE = "representative", _("Residents' representative")
     STAFF = "staff", _("Staff")

@@ -49,21 +49,6 @@ def next_level(level: str) -> str | None:
     return LADDER[index + 1] if index + 1 < len(LADDER) else None
 
 
-def level_above(level: str) -> str:
-    """Who supervises a holder at `level` (督办): the next rung, a department by the district."""
-    return {
-        Level.BUILDING: Level.GRID,
-        Level.GRID: Level.COMMUNITY,
-        Level.COMMUNITY: Level.STREET,
-        Level.STREET: "district",
-        Level.DEPARTMENT: "district",
-    }[level]
-
-
-def supervising_depth(level: str) -> int:
-    return {"grid": 4, "community": 3, "street": 2, "district": 1}[level_above(level)]
-
-
 def department_for(location_path: str, code: str) -> Department:
     """The department with catalogue code `code` in the location's district."""
     department = Department.objects.filter(district__path=prefix(location_path, 1), code=code, is_active=True).first()

@@ -13,16 +13,21 @@ import datetime as dt
 import functools
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.fields.json import KT
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gongzhi.accounts.selectors import users_visible
 from gongzhi.areas.models import AreaKind, AreaNode, Department
-from gongzhi.core import scope
+from gongzhi.core import pii, scope
 from gongzhi.core.actors import is_system
 from gongzhi.core.errors import NotFound
+from gongzhi.core.permissions import can
+from gongzhi.party.selectors import members_visible
+from gongzhi.residents.selectors import people_visible
 
-from . import conf, routing
+from . import conf, permissions, routing
 from .models import (
     HANDLING_LEVELS,
     OPEN_STATES,
@@ -37,41 +42,20 @@ from .models import (
     State,
     Supervision,
     WhistleCall,
+    held_under,
+    located_under,
 )
 
 
-def _paths_q(paths: list[str], field: str) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{field}__startswith": path})
-    return q
-
-
-def visible_q(user) -> Q | None:
-    """The filter of the cases `user` may see; None means unrestricted."""
-    if is_system(user) or getattr(user, "is_superuser", False):
-        return None
-    if user is None or not user.is_authenticated:
-        return Q(pk__in=[])
-    q = Q(requester=user)
-    if user.role == "department_staff" and user.department_id:
-        called = WhistleCall.objects.filter(case=OuterRef("pk"), department_id=user.department_id)
-        return q | Q(department_id=user.department_id) | Exists(called)
-    paths = scope.scope_paths(user) or []
-    if paths:
-        q |= _paths_q(paths, "area_path") | _paths_q(paths, "location_path")
-    return q
-
-
 def cases_visible(*, user) -> QuerySet:
-    qs = Case.objects.all()
-    q = visible_q(user)
-    return qs if q is None else qs.filter(q)
+    """The cases `user` may see: `Case.objects.visible_to(user)`, the one rule (kept for callers in
+    other apps until they read cases through their extension points)."""
+    return Case.objects.visible_to(user)
 
 
 def case_get(*, user, pk: int) -> Case:
     case = (
-        cases_visible(user=user)
+        Case.objects.visible_to(user)
         .select_related("category", "rule", "location", "area", "department", "assignee", "requester", "master")
         .filter(pk=pk)
         .first()
@@ -83,7 +67,7 @@ def case_get(*, user, pk: int) -> Case:
 
 def sees_internal(user) -> bool:
     """Whether `user` sees internal events (and their attachments): everyone but residents."""
-    return not (getattr(user, "role", None) == "resident" and not user.is_superuser)
+    return can(user, "cases.view_internal")
 
 
 def timeline(*, user, case: Case) -> QuerySet:
@@ -104,12 +88,11 @@ def supervisions(*, user, case: Case) -> QuerySet:
 
 
 def attachment_get(*, user, pk: int) -> CaseAttachment:
-    """An attachment `user` may open: its case is in the user's scope (`case_get`) and, for a
-    requester, it does not belong to an internal event. NotFound otherwise, whichever the reason."""
-    attachment = CaseAttachment.objects.select_related("event").filter(pk=pk).first()
+    """An attachment `user` may open: visible with its case (`CaseAttachment.objects.visible_to`)
+    and, for a requester, not of an internal event. NotFound otherwise, whichever the reason."""
+    attachment = CaseAttachment.objects.visible_to(user).select_related("event").filter(pk=pk).first()
     if attachment is None:
         raise NotFound()
-    case_get(user=user, pk=attachment.case_id)
     if attachment.event_id and attachment.event.internal and not sees_internal(user):
         raise NotFound()
     return attachment
@@ -121,19 +104,26 @@ def whistle_calls(*, case: Case) -> QuerySet:
 
 def requester_display(*, user, case: Case) -> str:
     """Who asked, as the viewer may see it: hidden from handlers when the requester asked so."""
-    if case.anonymous and not (getattr(user, "is_superuser", False) or case.requester_id == getattr(user, "pk", None)):
+    if case.anonymous and not (can(user, "cases.reveal_anonymous") or case.requester_id == getattr(user, "pk", None)):
         return _("(anonymous)")
     if case.requester_id:
         return str(case.requester)
-    from gongzhi.core.pii import mask_name
-
-    return mask_name(case.caller_name)
+    return pii.mask_name(case.caller_name)
 
 
 # ---------------------------------------------------------------------------------------------
 # Inboxes
 
 BOXES = ("triage", "to_claim", "in_progress", "due_soon", "overdue", "verify", "whistle", "mine")
+# The work tabs of the inbox page in their order; the gate says which a user works from
+# ("cases.box_<tab>"; the whistle calls and "mine" are pages of their own).
+WORK_BOXES = ("triage", "to_claim", "in_progress", "due_soon", "overdue", "verify")
+
+
+def boxes_for(user) -> list[str]:
+    """The inbox tabs `user` works from, in order."""
+    return [box for box in WORK_BOXES if can(user, f"cases.box_{box}")]
+
 
 # What an inbox row shows, on the page and in the API (`CaseOut`): the list reads these columns and
 # its four joins, not the case's description, answers or triage record. Reading any other field
@@ -153,15 +143,15 @@ def _holder_q(user, *, subtree: bool) -> Q | None:
     buildings), or anywhere below them (`subtree`, for the due-soon and overdue lists)."""
     if is_system(user) or user.is_superuser:
         return None
-    if user.role == "department_staff":
+    if can(user, "cases.department_work"):
         return Q(level=Level.DEPARTMENT, department_id=user.department_id)
     paths = scope.scope_paths(user) or []
-    if subtree or user.role == "district_admin":
-        return _paths_q(paths, "area_path")
+    if subtree or can(user, "cases.hold_subtree"):
+        return held_under(paths)
     node_ids = list(user.area_bindings.values_list("node_id", flat=True))
     q = Q(area_id__in=node_ids) & ~Q(level=Level.DEPARTMENT)
-    if user.role == "grid_worker":
-        q |= _paths_q(paths, "area_path") & Q(level=Level.BUILDING)
+    if can(user, "cases.hold_buildings"):
+        q |= held_under(paths) & Q(level=Level.BUILDING)
     return q
 
 
@@ -178,7 +168,7 @@ def inbox(*, user, box: str, now: dt.datetime | None = None) -> QuerySet:
     if box == "verify":
         if not (is_system(user) or user.is_superuser):
             paths = scope.scope_paths(user) or []
-            qs = qs.filter(_paths_q(paths, "dispatcher_node__path") | _paths_q(paths, "location_path"))
+            qs = qs.filter(scope.path_q(paths, "dispatcher_node") | located_under(paths))
         return _rows(qs.filter(state=State.VERIFYING).order_by("resolved_at", "id"))
     if holder is not None:
         qs = qs.filter(holder)
@@ -216,7 +206,7 @@ def whistle_inbox(*, user, open_only: bool = True) -> QuerySet:
     """The calls on the user's department (or every call, for the unrestricted)."""
     qs = WhistleCall.objects.select_related("case", "department")
     if not (is_system(user) or user.is_superuser):
-        if user.role != "department_staff" or not user.department_id:
+        if not (can(user, "cases.department_work") and user.department_id):
             return qs.none()
         qs = qs.filter(department_id=user.department_id)
     if open_only:
@@ -263,8 +253,9 @@ def figures(
       over rated requests. Requests merged into a master rate on their own record and count here;
     - composite: the weighted sum (10/45/45 by default), None while a part has no data;
     - closed_by_level: closed cases by the level that resolved them, as counts and shares.
-    Rates are fractions (0–1) with four decimals."""
-    if not scope.covers_path(user, node.path):
+    Rates are fractions (0–1) with four decimals. Who may not read figures (the gate's
+    "cases.view_figures") finds none, on the page and in the API alike."""
+    if not can(user, "cases.view_figures") or not scope.covers_path(user, node.path):
         raise NotFound()
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValueError("start and end must be aware datetimes")
@@ -329,15 +320,12 @@ def figures(
 def find_caller(*, user, phone: str) -> dict:
     """For hall and hotline registration: the registered residents with this phone (through the
     keyed hash, within the user's scope) and the caller's earlier requests the user may see."""
-    from gongzhi.core import pii
-    from gongzhi.residents.selectors import people_visible
-
     digits = pii.normalise_phone(phone)
     if len(digits) < 7:
         return {"people": [], "cases": []}
     people = list(people_visible(user=user, q=digits).select_related("user")[:10])
     index = pii.blind_index(pii.PHONE, digits)
-    earlier = cases_visible(user=user).filter(caller_phone_index=index).order_by("-created_at")[:10]
+    earlier = Case.objects.visible_to(user).filter(caller_phone_index=index).order_by("-created_at")[:10]
     return {"people": people, "cases": list(earlier)}
 
 
@@ -429,7 +417,7 @@ def similar_open_cases(*, user, case: Case, limit: int = 5) -> list[dict]:
     days = dt.timedelta(days=conf.get("CASES_DUPLICATE_DAYS"))
     building_path = routing.prefix(case.location_path, routing.DEPTH[AreaKind.BUILDING])
     candidates = (
-        cases_visible(user=user)
+        Case.objects.visible_to(user)
         .filter(
             location_path__startswith=community_path,
             created_at__gte=case.created_at - days,
@@ -482,12 +470,6 @@ def triage_display(case: Case) -> dict | None:
 # ---------------------------------------------------------------------------------------------
 # Disputes (矛盾纠纷)
 
-# Who mediates as what: staff accounts of these roles can be picked as mediators.
-MEDIATOR_ROLE_KINDS = {
-    "grid_worker": MediatorKind.GRID_WORKER,
-    "community_staff": MediatorKind.STAFF,
-    "street_staff": MediatorKind.STAFF,
-}
 # Mediators no registry holds (volunteers, residents' representatives, lawyers): named by hand.
 NAMED_MEDIATOR_KINDS = (MediatorKind.VOLUNTEER, MediatorKind.REPRESENTATIVE, MediatorKind.LAWYER)
 
@@ -500,13 +482,11 @@ def dispute_of(*, case: Case) -> Dispute | None:
 def mediator_users(*, user, case: Case) -> QuerySet:
     """Grid workers and community/street staff `user` can see who are bound to the location of
     `case` or a node above it (its grid, community, street)."""
-    from gongzhi.accounts.selectors import users_visible
-
     path, step = case.location_path, AreaNode.steplen
     above = [path[:end] for end in range(step, len(path) + 1, step)]
     return (
         users_visible(user=user)
-        .filter(is_active=True, role__in=list(MEDIATOR_ROLE_KINDS), area_bindings__node__path__in=above)
+        .filter(is_active=True, role__in=permissions.MEDIATOR_ROLES, area_bindings__node__path__in=above)
         .distinct()
         .order_by("role", "display_name", "username")
     )
@@ -515,8 +495,6 @@ def mediator_users(*, user, case: Case) -> QuerySet:
 def mediator_members(*, user, case: Case) -> QuerySet:
     """Party members `user` can see in the organisations of the location's community, with the
     in-service members registered there (双报到)."""
-    from gongzhi.party.selectors import members_visible
-
     community = routing.prefix(case.location_path, routing.DEPTH[AreaKind.COMMUNITY])
     return members_visible(user=user).filter(
         Q(organization__area__path__startswith=community) | Q(home_community__path=community)
@@ -528,7 +506,7 @@ def mediator_candidates(*, user, case: Case) -> dict:
     the kind their role gives, and party members (`mediator_members`). Volunteers, residents'
     representatives and lawyers have no registry here and are named by hand (`NAMED_MEDIATOR_KINDS`)."""
     return {
-        "users": [(u, MEDIATOR_ROLE_KINDS[u.role]) for u in mediator_users(user=user, case=case)[:200]],
+        "users": [(u, permissions.mediator_kind(u)) for u in mediator_users(user=user, case=case)[:200]],
         "members": list(mediator_members(user=user, case=case)[:500]),
     }
 
@@ -546,8 +524,6 @@ def triage_outcomes(*, user, node: AreaNode, start: dt.datetime, end: dt.datetim
     itself and the share of those whose matter nobody had to change. Operators watch these to decide
     the auto-routing threshold and when to train again. Counted in the database from the three
     suggested codes, so a district-year costs one aggregate, not a read of every suggestion."""
-    from django.db.models.fields.json import KT
-
     if not scope.covers_path(user, node.path):
         raise NotFound()
     final = F("category__code")

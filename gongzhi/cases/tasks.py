@@ -32,7 +32,7 @@ from gongzhi.core.actors import SystemActor
 from gongzhi.core.context import action_context
 from gongzhi.core.models import Notification
 
-from . import conf, services
+from . import conf, permissions, services
 from .models import OPEN_STATES, Case, CaseEvent, Level, State, Supervision, SupervisionKind
 
 logger = logging.getLogger(__name__)
@@ -41,13 +41,6 @@ ACTOR = SystemActor(label="task:sla-sweep")
 # The actor label of the case events the sweep writes (the timeline shows it).
 EVENT_ACTOR_LABEL = "system"
 
-# Who is told at each supervising level.
-LEVEL_ROLES = {
-    Level.GRID: "grid_worker",
-    Level.COMMUNITY: "community_staff",
-    Level.STREET: "street_staff",
-    "district": "district_admin",
-}
 # Depth (in the area tree) of the node of each level; its path is the case's area_path prefix.
 LEVEL_DEPTH = {Level.GRID: 4, Level.COMMUNITY: 3, Level.STREET: 2, "district": 1}
 
@@ -168,7 +161,12 @@ def notify_pending(*, now: dt.datetime | None = None) -> int:
               "ct": ContentType.objects.get_for_model(Case).pk}
     for kind, (before, after) in titles.items():
         params[f"p_{kind}"], params[f"s_{kind}"] = before, after
-    role = "CASE s.level " + " ".join(f"WHEN '{lvl}' THEN '{r}'" for lvl, r in LEVEL_ROLES.items()) + " END"
+    # Who is told at each supervising level, and in a department (the roles are the gate's).
+    role = "CASE s.level " + " ".join(
+        f"WHEN '{lvl}' THEN %(role_{lvl})s" for lvl in permissions.SUPERVISING_ROLES) + " END"
+    for lvl, r in permissions.SUPERVISING_ROLES.items():
+        params[f"role_{lvl}"] = str(r)
+    params["department_role"] = str(permissions.DEPARTMENT_ROLES[0])
     n, c, u, b = (Notification._meta.db_table, Case._meta.db_table, User._meta.db_table,
                   AreaBinding._meta.db_table)
     insert = f"""
@@ -184,7 +182,7 @@ def notify_pending(*, now: dt.datetime | None = None) -> int:
         WHERE s.notified_at = %(claim)s
     """  # noqa: S608
     by_department = insert + f"""
-        JOIN {u} u ON u.department_id = s.department_id AND u.is_active AND u.role = 'department_staff'
+        JOIN {u} u ON u.department_id = s.department_id AND u.is_active AND u.role = %(department_role)s
         WHERE s.notified_at = %(claim)s AND s.department_id IS NOT NULL
     """  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:

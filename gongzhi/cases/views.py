@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -24,6 +23,8 @@ from gongzhi.areas.selectors import area_node_get, area_roots_for
 from gongzhi.core import downloads, notifications, scope
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound
+from gongzhi.core.permissions import can
+from gongzhi.residents.selectors import person_get
 
 from . import routing, selectors, services, workflow
 from .models import (
@@ -46,25 +47,13 @@ BOX_LABELS = {
     "overdue": gettext_lazy("Overdue"),
     "verify": gettext_lazy("To verify"),
 }
-ROLE_BOXES = {
-    "grid_worker": ["to_claim", "in_progress", "due_soon", "overdue"],
-    "community_staff": ["triage", "to_claim", "in_progress", "due_soon", "overdue", "verify"],
-    "street_staff": ["triage", "to_claim", "in_progress", "due_soon", "overdue", "verify"],
-    "district_admin": ["triage", "to_claim", "in_progress", "due_soon", "overdue", "verify"],
-    "department_staff": ["to_claim", "in_progress", "due_soon", "overdue"],
-    "inspector": ["verify"],
-}
-
-
 def _boxes(user) -> list[str]:
-    if user.is_superuser:
-        return ROLE_BOXES["district_admin"]
-    return ROLE_BOXES.get(user.role, [])
+    return selectors.boxes_for(user)
 
 
 @login_required
 def inbox(request):
-    if request.user.role == "resident" and not request.user.is_superuser:
+    if not request.user.is_superuser and can(request.user, "cases.view_mine"):
         return redirect("cases:mine")
     boxes = _boxes(request.user)
     box = request.GET.get("box") or (boxes[0] if boxes else "")
@@ -78,7 +67,7 @@ def inbox(request):
         page = Paginator(selectors.inbox(user=request.user, box=box, now=now), 50).get_page(request.GET.get("page"))
         cases = [(c, selectors.light(c, now=now), selectors.state_label(c.state)) for c in page]
     tabs = [(b, BOX_LABELS[b]) for b in boxes]
-    if request.user.role == "department_staff" or request.user.is_superuser:
+    if can(request.user, "cases.box_whistle"):
         tabs.append(("whistle", _("Whistle calls")))
     return render(request, "cases/inbox.html", {"tabs": tabs, "box": box, "page": page, "cases": cases})
 
@@ -93,7 +82,7 @@ def mine(request):
 
 def _location_choices(user):
     buildings = AreaNode.objects.filter(kind__in=[AreaKind.BUILDING], is_active=True)
-    if user.role != "resident" and not user.is_superuser:
+    if can(user, "cases.view_internal"):
         buildings = scope.restrict(buildings, user)
     return buildings.order_by("path")
 
@@ -104,14 +93,12 @@ def new(request):
     leaves = Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent").order_by(
         "parent__order", "order"
     )
-    staff = user.role != "resident"
+    staff = can(user, "cases.view_internal")
     channels = [(c.value, c.label) for c in Channel if c.value in services.STAFF_CHANNELS] if staff else [
         (Channel.ONLINE.value, Channel.ONLINE.label)]
-    from gongzhi.triage.selectors import active_model
-
     context = {"leaves": leaves, "locations": _location_choices(user)[:2000], "channels": channels, "staff": staff,
                "values": request.POST, "errors": {}, "lookup": request.GET.get("phone", ""),
-               "triage_available": active_model() is not None}
+               "triage_available": services.suggestions_available()}
     if staff and context["lookup"]:
         context["found"] = selectors.find_caller(user=user, phone=context["lookup"])
     if request.method == "POST":
@@ -126,12 +113,8 @@ def new(request):
         person = None
         try:
             if staff and post.get("person", "").isdigit():
-                from gongzhi.residents.selectors import person_get
-
                 person = person_get(user=user, pk=int(post["person"]))
             if category is None and not recognise:
-                from gongzhi.core.errors import InvalidInput
-
                 raise InvalidInput(_("Choose a matter."), fields={"category": [_("Choose a matter.")]})
             case = services.case_submit(
                 actor=user,
@@ -165,10 +148,8 @@ def detail(request, pk: int):
         case = selectors.case_get(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404 from exc
-    role = "district_admin" if request.user.is_superuser else request.user.role
-    possible = workflow.actions_from(case.state, role)
-    if case.master_id:
-        possible = ["rate"] if case.master.state in ("awaiting_rating", "closed") and not case.rated_at else []
+    possible = workflow.offered(request.user, case)
+    staff = can(request.user, "cases.view_internal")
     context = {
         "case": case,
         "light": selectors.light(case),
@@ -183,20 +164,20 @@ def detail(request, pk: int):
             district__path=routing.prefix(case.location_path, 1), is_active=True
         ),
         "my_calls": selectors.whistle_inbox(user=request.user).filter(case=case)
-        if request.user.role == "department_staff" else [],
+        if can(request.user, "cases.department_work") and not request.user.is_superuser else [],
         "dispute": getattr(case, "dispute", None) if case.kind == "dispute" else None,
         "party_roles": PartyRole.choices,
         "mediator_kinds": [(k.value, k.label) for k in selectors.NAMED_MEDIATOR_KINDS],
         "dispute_outcomes": DisputeOutcome.choices,
         "dispute_stages": DisputeStage.choices,
-        "is_handler": services._holds(request.user, case) and request.user.role != "resident",
+        "is_handler": can(request.user, "cases.mediate", case),
     }
     if context["dispute"] is not None and context["is_handler"]:
         context["mediator_choices"] = selectors.mediator_candidates(user=request.user, case=case)
         context["held_at_default"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     if "dispatch" in possible:
         context["dispatch_targets"] = selectors.dispatch_targets(user=request.user, case=case)
-    if request.user.role != "resident":
+    if staff:
         context["triage"] = selectors.triage_display(case)
         if case.state in ("submitted", "accepted") and "merge" in possible:
             context["similar"] = selectors.similar_open_cases(user=request.user, case=case)
@@ -285,7 +266,7 @@ def act(request, pk: int, action: str):
         elif action == "rate":
             solved = {"yes": True, "no": False}.get(post.get("solved", ""))
             services.case_rate(actor=user, case=case, rating=post.get("rating", ""), solved=solved,
-                               comment=post.get("comment", ""), callback=user.role != "resident")
+                               comment=post.get("comment", ""), callback=can(user, "cases.view_internal"))
         elif action == "reopen":
             services.case_reopen(actor=user, case=case, note=post.get("note", ""))
         elif action == "whistle":
@@ -319,7 +300,7 @@ def act(request, pk: int, action: str):
         messages.error(request, getattr(exc, "message", None) or _("The request is invalid."))
         return redirect("cases:detail", pk=pk)
     messages.success(request, _("Done: %(action)s") % {"action": _action_label(action)})
-    if not selectors.cases_visible(user=user).filter(pk=pk).exists():
+    if not Case.objects.visible_to(user).filter(pk=pk).exists():
         return redirect("cases:inbox")
     return redirect("cases:detail", pk=pk)
 
@@ -411,8 +392,7 @@ COUNT_LABELS = {
 
 @login_required
 def figures(request):
-    if request.user.role not in ("community_staff", "street_staff", "district_admin", "inspector",
-                                 "grid_worker") and not request.user.is_superuser:
+    if not can(request.user, "cases.view_figures"):
         raise Http404
     try:
         roots, node, start, end, category = _figures_params(request)
@@ -486,6 +466,3 @@ def inbox_messages(request):
     page = Paginator(notifications.inbox(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "cases/messages.html", {"page": page})
 
-
-def case_url(case: Case) -> str:
-    return reverse("cases:detail", args=[case.pk])

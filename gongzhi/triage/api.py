@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from gongzhi.core.errors import Forbidden
 from gongzhi.core.pagination import Pagination
+from gongzhi.core.permissions import require
 
 from . import predictor, selectors, services
 
@@ -57,8 +56,7 @@ class TriageModelOut(Schema):
 
 @router.post("/suggest", response=SuggestionOut, summary="Suggest the three most likely categories for a text")
 def suggest(request: HttpRequest, payload: SuggestIn):
-    if not selectors.can_request_suggestions(request.auth):
-        raise Forbidden(_("Only staff can ask for category suggestions."))
+    require(request.auth, "triage.suggest")
     return predictor.suggest(payload.title, payload.text).as_dict()
 
 

@@ -8,4 +8,13 @@ class TriageConfig(AppConfig):
     name = "gongzhi.triage"
     label = "triage"
     verbose_name = _("Triage")
-    component = Component(api="gongzhi.triage.api:router", demo_order=55, matrix="gongzhi.triage.tests.matrix:objects")  # after the cases it learns from
+    component = Component(
+        api="gongzhi.triage.api:router",
+        demo_order=55,  # after the cases it learns from
+        # Triage plugs into the case intake (the case pipeline never imports triage).
+        extensions={
+            "cases.intake.suggest": "gongzhi.triage.predictor:suggest_for_intake",
+            "cases.intake.available": "gongzhi.triage.predictor:available_for_intake",
+        },
+        matrix="gongzhi.triage.tests.matrix:objects",
+    )

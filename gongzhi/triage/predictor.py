@@ -119,3 +119,24 @@ def suggest(title: str | None, text: str | None, *, k: int = 3) -> Suggestion:
     classifier, version = current()
     top, explanation = classifier.suggest(title, text, k=k)
     return Suggestion(top3=top, explanation=explanation, model_version=version)
+
+
+# What the case intake finds through its extension points (triage plugs into intake; the case
+# pipeline never imports triage).
+
+
+def suggest_for_intake(title: str, description: str) -> Suggestion | None:
+    """"cases.intake.suggest": the active model's suggestion for a new request, or None while no
+    model is active."""
+    try:
+        return suggest(title, description)
+    except NoActiveModel:
+        return None
+
+
+def available_for_intake() -> bool:
+    """"cases.intake.available": whether a model is active, so the filing page offers to leave the
+    matter to triage."""
+    from .selectors import active_model
+
+    return active_model() is not None

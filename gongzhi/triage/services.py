@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
-from gongzhi.core.actors import Actor, actor_label, is_system
-from gongzhi.core.errors import Forbidden, InvalidInput
+from gongzhi.core.actors import Actor, actor_label
+from gongzhi.core.errors import InvalidInput
+from gongzhi.core.permissions import require
 
 from . import classifier as clf
 from .models import TriageModel
@@ -30,15 +31,6 @@ class TrainingRow:
     title: str
     text: str
     label: str
-
-
-def can_manage_models(actor: Actor | None) -> bool:
-    """District administrators (and the system, for commands) train and activate models."""
-    if actor is None:
-        return False
-    if is_system(actor):
-        return True
-    return bool(getattr(actor, "is_superuser", False) or getattr(actor, "role", None) == "district_admin")
 
 
 def training_rows_from_cases(*, limit: int = 50_000) -> list[TrainingRow]:
@@ -109,8 +101,7 @@ def triage_model_train(
 ) -> TriageModel:
     """Train a new model version on labelled texts, store it with its cross-validated figures and,
     if `activate`, make it the active one."""
-    if not can_manage_models(actor):
-        raise Forbidden(_("Only district administrators can train triage models."))
+    require(actor, "triage.train")
     titles = list(titles) if titles is not None else [""] * len(texts)
     texts = list(texts)
     labels = [str(label).strip() if label is not None else label for label in labels]
@@ -163,8 +154,7 @@ def triage_model_train(
 def triage_model_activate(*, actor: Actor, model: TriageModel) -> TriageModel:
     """Make `model` the one active version; every process picks it up within a few seconds (this
     one at once), without a restart."""
-    if not can_manage_models(actor):
-        raise Forbidden(_("Only district administrators can activate triage models."))
+    require(actor, "triage.activate")
     model = TriageModel.objects.select_for_update().defer("blob").get(pk=model.pk)
     if model.is_active:
         return model

@@ -4,14 +4,10 @@ import pytest
 
 from gongzhi.accounts.tests.factories import PASSWORD
 from gongzhi.cases.models import State
-from gongzhi.cases.tests.factories import dispatched, world
+from gongzhi.cases.tests.factories import dispatched
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def login(client, user):
@@ -180,18 +176,33 @@ def test_the_openapi_docs_describe_the_filing_answer(client, w):
     assert "timeline" not in properties
 
 
-def test_the_filing_answer_shows_triage_to_staff_but_not_to_the_requester(client, w):
-    from gongzhi.cases.tests.test_triage_intake import GARBAGE, active_model
-
-    active_model()
-    login(client, w.resident)
-    mine = client.post("/api/cases/", {"channel": "online", "category": "garbage-collection",
-                                       "location_id": w.building_a.pk, **GARBAGE}, content_type="application/json")
-    assert mine.status_code == 201, mine.content
-    assert mine.json()["triage"] is None
+def test_an_unknown_requester_is_refused_on_its_field(client, w):
     login(client, w.cstaff)
-    theirs = client.post("/api/cases/", {**HOTLINE_FILING, "category": "garbage-collection", **GARBAGE,
-                                         "answers": {}, "location_id": w.building_a.pk},
-                         content_type="application/json")
-    assert theirs.status_code == 201, theirs.content
-    assert theirs.json()["triage"]["top3"][0]["label"] == "garbage-collection"
+    body = {**HOTLINE_FILING, "location_id": w.building_a.pk, "requester_id": 987654}
+    response = client.post("/api/cases/", body, content_type="application/json")
+    assert response.status_code == 400 and "requester_id" in response.json()["fields"]
+    # a staff account is not a requester either
+    body["requester_id"] = w.worker_a.pk
+    response = client.post("/api/cases/", body, content_type="application/json")
+    assert response.status_code == 400 and "requester_id" in response.json()["fields"]
+
+
+def test_the_page_and_the_api_offer_the_same_actions_and_never_the_systems_own(client, w):
+    from gongzhi.accounts.tests.factories import superuser
+    from gongzhi.cases import services, workflow
+    from gongzhi.cases.tests.factories import SYSTEM, in_progress
+
+    # given a resolved case waiting for its rating (shared bikes: no verification)
+    case = in_progress(w)
+    case = services.case_resolve(actor=SYSTEM, case=case, result="solved", feedback="已清理")
+    assert case.state == State.AWAITING_RATING
+    root = superuser()
+    for user in (root, w.resident, w.cstaff, w.worker_a):
+        client.force_login(user)
+        offered = client.get(f"/api/cases/{case.pk}").json()["actions"]
+        # then the API offers what the case page offers (one function), and nobody is offered the
+        # system's own auto_close — not even a superuser
+        assert offered == workflow.offered(user, case)
+        assert "auto_close" not in offered
+    client.force_login(w.resident)
+    assert client.get(f"/api/cases/{case.pk}").json()["actions"] == ["rate"]

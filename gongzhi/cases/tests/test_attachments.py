@@ -11,17 +11,13 @@ from django.urls import clear_url_caches
 
 from gongzhi.accounts.tests.factories import PASSWORD
 from gongzhi.cases import services
-from gongzhi.cases.tests.factories import in_progress, world
+from gongzhi.cases.tests.factories import in_progress
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 64
 PDF = b"%PDF-1.4\n% internal report\n" + b"\x02" * 64
 
-
-@pytest.fixture
-def w():
-    return world()
 
 
 @pytest.fixture

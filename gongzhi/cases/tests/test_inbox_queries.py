@@ -9,14 +9,10 @@ from django.db import connection
 
 from gongzhi.accounts.tests.factories import PASSWORD
 from gongzhi.cases import services
-from gongzhi.cases.tests.factories import in_progress, submit, world
+from gongzhi.cases.tests.factories import in_progress, submit
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def w():
-    return world()
 
 
 @contextmanager

@@ -8,16 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gongzhi.accounts.tests.factories import PASSWORD
 from gongzhi.cases.models import Case, Category, State
-from gongzhi.cases.tests.factories import dispatched, world
+from gongzhi.cases.tests.factories import dispatched
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def as_user(client, user):

@@ -17,10 +17,6 @@ pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
-@pytest.fixture
-def w():
-    return world()
-
 
 def actions(case):
     return list(CaseEvent.objects.filter(case=case).values_list("action", flat=True))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from gongzhi.cases import services, workflow
 from gongzhi.cases.models import Case, CaseEvent, Rating, Result, State, WhistleCall
-from gongzhi.cases.tests.factories import SYSTEM, category, submit, world
+from gongzhi.cases.tests.factories import SYSTEM, category, submit
 from gongzhi.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -91,10 +91,6 @@ def check_invariants(case: Case) -> None:
         assert case.department_id is not None
     assert case.area_path == case.area.path
 
-
-@pytest.fixture(scope="function")
-def w():
-    return world()
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -10,15 +10,11 @@ from django.utils import timezone
 
 from gongzhi.cases import services, tasks
 from gongzhi.cases.models import CaseEvent, Supervision, SupervisionKind
-from gongzhi.cases.tests.factories import dispatched, in_progress, world
+from gongzhi.cases.tests.factories import dispatched, in_progress
 from gongzhi.core.models import AuditEvent, Notification
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def test_nothing_is_raised_before_the_warning_share(w):

@@ -1,13 +1,13 @@
-"""`gongzhi cases seed-catalogue` adds the seeded catalogue's missing matters;
-`gongzhi cases sla-sweep` runs the SLA sweep once (what the periodic task does)."""
+"""`gongzhi cases seed-catalogue` adds the seeded catalogue's missing matters (each audited, on
+behalf of `--as-user` when given); `gongzhi cases sla-sweep` runs the SLA sweep once (what the
+periodic task does)."""
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from gongzhi.core.context import action_context
+from gongzhi.core.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Case pipeline: seed-catalogue | sla-sweep"
 
     def add_arguments(self, parser):
@@ -19,12 +19,11 @@ class Command(BaseCommand):
         if action == "seed-catalogue":
             from gongzhi.cases import catalogue_data
 
-            with action_context(source="command:cases seed-catalogue"), transaction.atomic():
-                added = catalogue_data.load()
+            with transaction.atomic():
+                added = catalogue_data.load(actor=self.actor)
             self.stdout.write(self.style.SUCCESS(f"Catalogue: {added} matters added."))
         elif action == "sla-sweep":
             from gongzhi.cases import tasks
 
-            with action_context(source="command:cases sla-sweep"):
-                counts = tasks.sweep()
+            counts = tasks.sweep()
             self.stdout.write(self.style.SUCCESS(" ".join(f"{k}={v}" for k, v in counts.items())))

@@ -1,4 +1,4 @@
-"""Triage at intake: the active model suggests the matter, routes what it is sure of, leaves the rest
+"""Triage plugs into the case intake (extension point "cases.intake.suggest"): the active model suggests the matter, routes what it is sure of, leaves the rest
 to the dispatcher with its reasons; the dispatcher's correction is the label it learns from; possible
 duplicates are offered for merging."""
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 from gongzhi.cases import selectors, services
 from gongzhi.cases.models import Case, CaseEvent, Channel, State
 from gongzhi.cases.tests.factories import SYSTEM, category, submit, world
+from gongzhi.cases.tests.test_api import HOTLINE_FILING, login
 from gongzhi.core.actors import SystemActor
 from gongzhi.core.errors import Conflict, Forbidden, InvalidInput
 from gongzhi.core.models import AuditEvent
@@ -293,3 +294,19 @@ def test_leaving_the_matter_to_triage_without_a_description_asks_for_the_descrip
                              title="垃圾", description="  ")
     assert "description" in error.value.fields
     assert not Case.objects.exists()
+
+
+def test_the_filing_answer_shows_triage_to_staff_but_not_to_the_requester(client):
+    w = world()
+    active_model()
+    login(client, w.resident)
+    mine = client.post("/api/cases/", {"channel": "online", "category": "garbage-collection",
+                                       "location_id": w.building_a.pk, **GARBAGE}, content_type="application/json")
+    assert mine.status_code == 201, mine.content
+    assert mine.json()["triage"] is None
+    login(client, w.cstaff)
+    theirs = client.post("/api/cases/", {**HOTLINE_FILING, "category": "garbage-collection", **GARBAGE,
+                                         "answers": {}, "location_id": w.building_a.pk},
+                         content_type="application/json")
+    assert theirs.status_code == 201, theirs.content
+    assert theirs.json()["triage"]["top3"][0]["label"] == "garbage-collection"
