@@ -10,7 +10,7 @@ from gongzhi.core import permissions
 from gongzhi.core.admin_scope import ServiceFormMixin
 from gongzhi.core.errors import DomainError, InvalidInput
 
-from . import services
+from . import roles, services
 from .models import User
 
 
@@ -49,7 +49,7 @@ class UserForm(ServiceFormMixin):
                 raise InvalidInput(exc.messages[0], fields={"password": exc.messages}) from exc
         nodes = list(data.get("nodes") or [])
         services._require_user_admin(actor, nodes)
-        services._check_scope_fields(role=data.get("role"), nodes=nodes, department=data.get("department"), unit=data.get("unit"))
+        roles.check_role_fields(role=data.get("role"), nodes=nodes, department=data.get("department"), unit=data.get("unit"))
         if data.get("phone_input"):
             try:
                 services._clean_phone(data["phone_input"])

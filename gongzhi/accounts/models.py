@@ -12,7 +12,8 @@ from gongzhi.core import scope
 from gongzhi.core.pii import EncryptedCharField, mask_phone
 from gongzhi.core.visibility import ScopedQuerySet
 
-from .roles import AREA_ROLES, Role, role_has_module_perms, role_has_perm
+from . import roles
+from .roles import Role
 
 __all__ = ["ApiToken", "AreaBinding", "Role", "User"]
 
@@ -76,15 +77,15 @@ class User(AbstractUser):
 
     @property
     def is_area_staff(self) -> bool:
-        return self.role in AREA_ROLES
+        return roles.is_area_staff(self)
 
     def has_perm(self, perm, obj=None) -> bool:
-        if self.is_active and role_has_perm(self.role, perm):
+        if self.is_active and roles.grants(self, perm):
             return True
         return super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label) -> bool:
-        if self.is_active and role_has_module_perms(self.role, app_label):
+        if self.is_active and roles.grants_module(self, app_label):
             return True
         return super().has_module_perms(app_label)
 

@@ -9,7 +9,10 @@ may do in the Django admin: Django's "<app_label>.<action>_<model>" strings, whe
 from fnmatch import fnmatchcase
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.errors import InvalidInput
 
 
 class Role(models.TextChoices):
@@ -112,3 +115,49 @@ def role_has_perm(role: str, perm: str) -> bool:
 
 def role_has_module_perms(role: str, app_label: str) -> bool:
     return any(pattern.split(".", 1)[0] == app_label for pattern in ROLE_PERMISSIONS.get(role, ()))
+
+
+def check_role_fields(*, role: str, nodes: list, department, unit) -> None:
+    """What a role needs: area roles at least one node of their kind, department staff a department,
+    unit liaisons a unit (InvalidInput on the field otherwise)."""
+    if role not in Role.values:
+        raise InvalidInput(gettext("Unknown role."), fields={"role": [gettext("Choose a valid role.")]})
+    if role in AREA_ROLES:
+        if not nodes:
+            raise InvalidInput(
+                gettext("A %(role)s must be bound to at least one area node.") % {"role": Role(role).label},
+                fields={"nodes": [gettext("Choose at least one area node.")]},
+            )
+        allowed = ROLE_NODE_KINDS.get(role)
+        wrong = [n for n in nodes if allowed and n.kind not in allowed]
+        if wrong:
+            raise InvalidInput(
+                gettext("A %(role)s is bound to nodes of kind: %(kinds)s.")
+                % {"role": Role(role).label, "kinds": ", ".join(allowed)},
+                fields={"nodes": [str(n) for n in wrong]},
+            )
+    if role in DEPARTMENT_ROLES and department is None:
+        raise InvalidInput(
+            gettext("Department staff must belong to a department."), fields={"department": [gettext("Choose a department.")]}
+        )
+    if role in UNIT_ROLES and unit is None:
+        raise InvalidInput(gettext("A unit liaison must belong to a unit."), fields={"unit": [gettext("Choose a unit.")]})
+
+
+def check_user_bindings(user, nodes: list) -> None:
+    """The nodes a user is to be bound to suit the user's role."""
+    check_role_fields(role=user.role, nodes=nodes, department=user.department, unit=user.unit)
+
+
+def is_area_staff(user) -> bool:
+    return user.role in AREA_ROLES
+
+
+def grants(user, perm: str) -> bool:
+    """Whether the user's role grants a Django admin permission (ROLE_PERMISSIONS)."""
+    return role_has_perm(user.role, perm)
+
+
+def grants_module(user, app_label: str) -> bool:
+    return role_has_module_perms(user.role, app_label)
+

@@ -15,7 +15,7 @@ from gongzhi.core.actors import Actor
 from gongzhi.core.errors import Forbidden, InvalidInput
 
 from .models import ApiToken, AreaBinding, User, hash_token
-from .roles import ADMIN_SITE_ROLES, AREA_ROLES, DEPARTMENT_ROLES, ROLE_NODE_KINDS, UNIT_ROLES, Role
+from .roles import ADMIN_SITE_ROLES, check_role_fields, check_user_bindings
 
 # `Role` and the role groups of accounts/roles.py are data about roles: they VALIDATE the
 # role and bindings an account is given (and whether it may open the admin site). Who may manage
@@ -43,31 +43,6 @@ def _require_user_admin(actor: Actor, nodes: Iterable[AreaNode]) -> None:
             raise Forbidden(_("The node %(node)s is outside your area.") % {"node": node})
 
 
-def _check_scope_fields(*, role: str, nodes: list[AreaNode], department: Department | None, unit: Unit | None) -> None:
-    if role not in Role.values:
-        raise InvalidInput(_("Unknown role."), fields={"role": [_("Choose a valid role.")]})
-    if role in AREA_ROLES:
-        if not nodes:
-            raise InvalidInput(
-                _("A %(role)s must be bound to at least one area node.") % {"role": Role(role).label},
-                fields={"nodes": [_("Choose at least one area node.")]},
-            )
-        allowed = ROLE_NODE_KINDS.get(role)
-        wrong = [n for n in nodes if allowed and n.kind not in allowed]
-        if wrong:
-            raise InvalidInput(
-                _("A %(role)s is bound to nodes of kind: %(kinds)s.")
-                % {"role": Role(role).label, "kinds": ", ".join(allowed)},
-                fields={"nodes": [str(n) for n in wrong]},
-            )
-    if role in DEPARTMENT_ROLES and department is None:
-        raise InvalidInput(
-            _("Department staff must belong to a department."), fields={"department": [_("Choose a department.")]}
-        )
-    if role in UNIT_ROLES and unit is None:
-        raise InvalidInput(_("A unit liaison must belong to a unit."), fields={"unit": [_("Choose a unit.")]})
-
-
 @transaction.atomic
 def user_create(
     *,
@@ -88,7 +63,7 @@ def user_create(
     demo, which hashes its one password once) replaces `password` when given."""
     nodes = list(nodes or [])
     _require_user_admin(actor, nodes)
-    _check_scope_fields(role=role, nodes=nodes, department=department, unit=unit)
+    check_role_fields(role=role, nodes=nodes, department=department, unit=unit)
     user = User(
         username=username,
         role=role,
@@ -129,7 +104,7 @@ def user_create(
 def user_set_bindings(*, actor: Actor, user: User, nodes: list[AreaNode]) -> User:
     user = audit.lock(User, user.pk)
     _require_user_admin(actor, nodes)
-    _check_scope_fields(role=user.role, nodes=nodes, department=user.department, unit=user.unit)
+    check_user_bindings(user, nodes)
     before = sorted(user.area_bindings.values_list("node__code", flat=True))
     user.area_bindings.all().delete()
     AreaBinding.objects.bulk_create([AreaBinding(user=user, node=n) for n in nodes])
@@ -186,7 +161,7 @@ def user_update(
     user = audit.lock(User, user.pk)
     current_nodes = list(AreaNode.objects.filter(bindings__user=user))
     _require_user_admin(actor, current_nodes + list(nodes))
-    _check_scope_fields(role=role, nodes=list(nodes), department=department, unit=unit)
+    check_role_fields(role=role, nodes=list(nodes), department=department, unit=unit)
     before = {**audit.snapshot(user, USER_AUDIT_FIELDS), "nodes": sorted(n.code for n in current_nodes)}
     user.role, user.department, user.unit = role, department, unit
     user.display_name, user.title, user.is_active = display_name, title, is_active

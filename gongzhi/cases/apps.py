@@ -26,7 +26,6 @@ class CasesConfig(AppConfig):
             NavItem(_("My requests"), "cases:mine", permission="cases.view_mine", order=20),
             NavItem(_("File a request"), "cases:new", permission="cases.file", order=21),
             NavItem(_("Figures"), "cases:figures", permission="cases.view_figures", order=60),
-            NavItem(_("Messages"), "cases:messages", order=90),
         ),
         demo_order=50,
         # Enqueued by `gongzhi worker` (gongzhi.core.periodic).

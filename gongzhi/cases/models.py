@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongzhi.accounts.roles import Role
 from gongzhi.core import scope
 from gongzhi.core.actors import is_system
 from gongzhi.core.permissions import can
@@ -680,8 +679,8 @@ class DisputeParty(models.Model):
 class MediatorKind(models.TextChoices):
     # What a mediator is (stored on each session); a grid worker or party member mediates as such,
     # with the same code as their role.
-    GRID_WORKER = Role.GRID_WORKER.value, _("Grid worker")
-    PARTY_MEMBER = Role.PARTY_MEMBER.value, _("Party member")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    PARTY_MEMBER = "party_member", _("Party member")
     VOLUNTEER = "volunteer", _("Volunteer")
     REPRESENTATIVE = "representative", _("Residents' representative")
     STAFF = "staff", _("Staff")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.selectors import users_visible
 from gongzhi.areas.models import AreaKind, AreaNode, Department
+from gongzhi.core import permissions as core_permissions
 from gongzhi.core import pii, scope
 from gongzhi.core.actors import is_system
 from gongzhi.core.errors import NotFound
@@ -486,7 +487,7 @@ def mediator_users(*, user, case: Case) -> QuerySet:
     above = [path[:end] for end in range(step, len(path) + 1, step)]
     return (
         users_visible(user=user)
-        .filter(is_active=True, role__in=permissions.MEDIATOR_ROLES, area_bindings__node__path__in=above)
+        .filter(core_permissions.role_q(permissions.MEDIATOR_ROLES), is_active=True, area_bindings__node__path__in=above)
         .distinct()
         .order_by("role", "display_name", "username")
     )

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.areas.selectors import area_node_get, area_roots_for
-from gongzhi.core import downloads, notifications, scope
+from gongzhi.core import downloads, scope
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound
 from gongzhi.core.permissions import can
@@ -453,16 +453,4 @@ def _xlsx(node, start, end, category, rows, levels, data) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="figures-{node.code}-{start}-{end}.xlsx"'
     return response
 
-
-# ---------------------------------------------------------------------------------------------
-# Messages (the in-app notification inbox)
-
-
-@login_required
-def inbox_messages(request):
-    if request.method == "POST":
-        notifications.mark_read(user=request.user)
-        return redirect("cases:messages")
-    page = Paginator(notifications.inbox(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "cases/messages.html", {"page": page})
 

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.components import Component
+from gongzhi.core.navigation import NavItem
 
 
 class CoreConfig(AppConfig):
@@ -13,6 +14,7 @@ class CoreConfig(AppConfig):
         urls="gongzhi.core.urls",
         url_prefix="",
         permissions="gongzhi.core.permissions",
+        navigation=(NavItem(_("Messages"), "messages", permission="core.read_notifications", order=90),),
         audit_actions=("core.calendar_day.create", "core.calendar_day.update", "core.calendar_day.delete",
                        "core.calendar_year.create", "core.calendar_year.update", "core.calendar_year.delete",
                        "core.calendar.sync"),

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .actors import is_system
@@ -117,6 +118,12 @@ def allowed_actions(user, actions: Iterable[str], obj: Any = None) -> list[str]:
     return [a for a in actions if can(user, a, obj)]
 
 
+def role_q(roles: Iterable[str], *, field: str = "role") -> Q:
+    """Users whose role is one of `roles` (a set a permissions.py declares): the recipients of a
+    notification, the people a picker lists. Access itself is always asked of `can`."""
+    return Q(**{f"{field}__in": sorted(str(r) for r in roles)})
+
+
 def roles_for(action: str) -> frozenset[str]:
     """The roles a rule names (for documentation and the matrix test's expectations)."""
     return rule(action).roles
@@ -135,3 +142,23 @@ RULES: dict[str, Rule] = {
     # One's own notifications.
     "core.read_notifications": Rule(everyone=True),
 }
+
+
+def page_requires(action: str):
+    """Decorate a page view: sign-in required, then the gate's answer for `action` (no object):
+    403 when the user's role may not do it."""
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+    from django.core.exceptions import PermissionDenied
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not can(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(guarded)
+
+    return decorate

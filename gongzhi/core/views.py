@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from gongzhi.core.errors import Forbidden, NotFound
 
-from . import selectors
+from . import notifications, selectors
+from .permissions import page_requires
 
 
 @login_required
@@ -15,3 +17,13 @@ def object_history(request, app_label: str, model: str, object_id: str):
     except (NotFound, Forbidden) as exc:
         raise Http404 from exc
     return render(request, "core/history.html", {"object": obj, "events": events})
+
+
+@page_requires("core.read_notifications")
+def messages_inbox(request):
+    """My notifications, newest first; one button marks them all read."""
+    if request.method == "POST":
+        notifications.mark_read(user=request.user)
+        return redirect("messages")
+    page = Paginator(notifications.inbox(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "core/messages.html", {"page": page})

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from gongzhi.accounts.models import User
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.cases.models import Case, Category
+from gongzhi.core import permissions as core_permissions
 
 from . import conf
 from .models import ApiKey, CameraEvent, Open311Submission
@@ -66,14 +67,14 @@ def on_duty(*, grid: AreaNode, at: dt.datetime) -> list[User]:
 
 def duty_workers() -> QuerySet:
     """The users who may be put on a grid's duty roster: active grid workers."""
-    return User.objects.filter(is_active=True, role__in=DUTY_ROLES)
+    return User.objects.filter(core_permissions.role_q(DUTY_ROLES), is_active=True)
 
 
 def may_be_on_duty(user, *, active_only: bool = True) -> bool:
     """Whether `user` is a grid worker (and active, unless `active_only` is False)."""
     if user is None or user.pk is None:
         return False
-    qs = duty_workers() if active_only else User.objects.filter(role__in=DUTY_ROLES)
+    qs = duty_workers() if active_only else User.objects.filter(core_permissions.role_q(DUTY_ROLES))
     return qs.filter(pk=user.pk).exists()
 
 

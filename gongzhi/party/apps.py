@@ -12,7 +12,7 @@ class PartyConfig(AppConfig):
     component = Component(
         api="gongzhi.party.api:router",
         urls="gongzhi.party.urls",
-        navigation=(NavItem(_("Party organisations"), "party:tree", order=30),),
+        navigation=(NavItem(_("Party organisations"), "party:tree", permission="party.view_tree", order=30),),
         demo_order=30,
         audit_actions=(
             "party.organization.create",

@@ -80,6 +80,9 @@ def manages_alliance(user, placement: Placement) -> bool:
 
 
 RULES = {
+    # The party organisation tree page: everyone signed in sees the organisations in their scope
+    # and, as a member, their own.
+    "party.view_tree": Rule(everyone=True),
     # Create, change, move or delete an organisation (object: a Placement).
     "party.manage_organization": Rule(
         roles=MANAGER_ROLES,

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import NotFound
+from gongzhi.core.permissions import page_requires
 
 from . import selectors
 from .models import OrgKind
@@ -15,7 +16,7 @@ from .models import OrgKind
 MEMBERS_PER_PAGE = 50
 
 
-@login_required
+@page_requires("party.view_tree")
 def tree(request):
     return render(
         request,

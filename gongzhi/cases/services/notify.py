@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from gongzhi.accounts.models import User
 from gongzhi.areas.models import AreaNode
 from gongzhi.core import notifications
+from gongzhi.core import permissions as core_permissions
 
 from .. import permissions
 from ..models import Case, Level
@@ -21,12 +22,12 @@ def case_url(case: Case) -> str:
 
 
 def staff_at(node_ids: Iterable[int], roles: Iterable[str]) -> list[User]:
-    return list(User.objects.filter(area_bindings__node_id__in=list(node_ids), role__in=list(roles), is_active=True))
+    return list(User.objects.filter(core_permissions.role_q(roles), area_bindings__node_id__in=list(node_ids), is_active=True))
 
 
 def department_staff(department_ids: Iterable[int]) -> list[User]:
-    return list(User.objects.filter(department_id__in=list(department_ids), role__in=permissions.DEPARTMENT_ROLES,
-                                    is_active=True))
+    return list(User.objects.filter(core_permissions.role_q(permissions.DEPARTMENT_ROLES),
+                                    department_id__in=list(department_ids), is_active=True))
 
 
 def holders(case: Case) -> list[User]:

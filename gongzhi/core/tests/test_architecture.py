@@ -81,15 +81,29 @@ def source_files() -> Iterator[tuple[str, ast.Module]]:
         yield rel, ast.parse(path.read_text(encoding="utf-8"), filename=rel)
 
 
+# What a user is called in the code: `user.role`, `actor.role`, `request.user.role`, `request.auth.role`,
+# `self.role` (in the User model). `payload.role` (a dispute party's role), `member.role` (a role in an
+# alliance) are other vocabularies.
+USER_NAMES = {"user", "actor", "u", "self", "requester", "assignee", "staff", "on_behalf_of"}
+USER_ATTRIBUTES = {"user", "auth", "actor", "requester", "assignee", "on_behalf_of"}
+
+
+def _is_user(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Name) and node.id in USER_NAMES) or (
+        isinstance(node, ast.Attribute) and node.attr in USER_ATTRIBUTES
+    )
+
+
 def _is_role_read(node: ast.AST) -> bool:
-    """`x.role` or `getattr(x, "role"[, default])`."""
+    """A user's role read: `user.role` (not assigned) or `getattr(user, "role"[, default])`."""
     if isinstance(node, ast.Attribute) and node.attr == "role":
-        return True
+        return isinstance(node.ctx, ast.Load) and _is_user(node.value)
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
         and node.func.id == "getattr"
         and len(node.args) >= 2
+        and _is_user(node.args[0])
         and isinstance(node.args[1], ast.Constant)
         and node.args[1].value == "role"
     )
