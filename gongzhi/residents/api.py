@@ -15,6 +15,7 @@ from ninja.responses import Status
 from gongzhi.areas.models import AreaNode
 from gongzhi.core.errors import InvalidInput
 from gongzhi.core.pagination import Pagination
+from gongzhi.core.permissions import require
 
 from . import selectors, services
 from .models import Person
@@ -264,6 +265,7 @@ def list_people(
     household: int | None = None,
 ):
     """`q`: name, pinyin initials (`zs`), exact ID number or phone, or an address part."""
+    require(request.auth, "residents.view")
     return selectors.people_visible(
         user=request.auth, q=q, tag=tag, status="" if status == "all" else status, area=_area(request, area),
         household=_household(request, household) if household else None,
@@ -280,6 +282,7 @@ class SearchIn(Schema):
 @router.post("/people/search", response=list[PersonOut], summary="Search people (POST: keeps ID numbers and phones out of URLs)")
 @paginate(Pagination)
 def search_people(request: HttpRequest, payload: SearchIn):
+    require(request.auth, "residents.view")
     return selectors.people_visible(
         user=request.auth, q=payload.q, tag=payload.tag, status="" if payload.status == "all" else payload.status,
         area=_area(request, payload.area),
@@ -368,6 +371,7 @@ def end_tag(request: HttpRequest, tag_id: int, payload: TagEndIn):
 def list_households(
     request: HttpRequest, area: int | None = None, tag: str = "", not_visited_days: int | None = None, q: str = ""
 ):
+    require(request.auth, "residents.view")
     qs = selectors.households_visible(
         user=request.auth, area=_area(request, area), tag=tag, not_visited_days=not_visited_days, q=q
     )
@@ -448,6 +452,7 @@ def link_case(request: HttpRequest, visit_id: int, payload: CaseLinkIn):
 @router.get("/visits/follow-up", response=list[VisitOut], summary="Visits whose findings wait for a request")
 @paginate(Pagination)
 def follow_up(request: HttpRequest):
+    require(request.auth, "residents.view")
     return selectors.visits_needing_follow_up(user=request.auth)
 
 

@@ -179,7 +179,7 @@ def test_people_of_other_roles_and_anonymous_are_kept_out(client, w):
     resident = user("resident")
     c = _signed_in(client, resident)
     assert c.get("/residents/").status_code == 403
-    assert c.get("/api/residents/people").json()["count"] == 0
+    assert c.get("/api/residents/people").status_code == 403  # as the page (was an empty list, issue 10)
     client.logout()
     assert client.get("/residents/").status_code == 302
     assert client.get("/api/residents/people").status_code == 401
@@ -192,3 +192,15 @@ def test_person_created_in_other_grid_is_refused(w):
         services.person_create(actor=w["grid_worker_a"], household=w["household_b"], name="王五")
     p = person(w["household_a"])
     assert p.household == w["household_a"]
+
+
+@pytest.mark.parametrize("path", ["/api/residents/people", "/api/residents/households", "/api/residents/visits/follow-up"])
+def test_a_role_without_the_registry_gets_the_same_refusal_from_the_api_as_from_the_page(client, w, path):
+    # given a supervision committee member (bound to the community, but not a user of the registry)
+    client.force_login(user("supervision", nodes=[w["community"]]))
+    # when they open the people page and ask the API for the same lists
+    page = client.get("/residents/people/")
+    answer = client.get(path)
+    # then both refuse (403), instead of the page refusing and the API answering an empty list
+    assert page.status_code == 403
+    assert answer.status_code == 403 and answer.json()["code"] == "forbidden"
