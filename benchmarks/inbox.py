@@ -56,7 +56,6 @@ def main() -> None:
 
     from gongzhi.accounts.models import User
     from gongzhi.cases import selectors
-    from gongzhi.cases.views import _boxes
 
     call_command("collectstatic", interactive=False, verbosity=0)
     machine = bench.machine()
@@ -70,7 +69,7 @@ def main() -> None:
         page_client = Client(HTTP_HOST="127.0.0.1")
         page_client.force_login(user)
         api_client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
-        for box in [b for b in _boxes(user) if b not in ("whistle", "verify")]:
+        for box in [b for b in selectors.boxes_for(user) if b not in ("whistle", "verify")]:
             def page(box=box, page_client=page_client):
                 response = page_client.get("/cases/", {"box": box})
                 assert response.status_code == 200, response.status_code
