@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
-    from gongzhi.accounts.models import User
+    # core sits below accounts: the user model is Django's AUTH_USER_MODEL, typed by its base.
+    from django.contrib.auth.models import AbstractUser as User
 
 
 @dataclass(frozen=True)

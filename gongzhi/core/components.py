@@ -16,6 +16,7 @@ component never imports the app's views or API while the app registry is still l
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,9 +24,30 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings as django_settings
+from django.utils.module_loading import import_string
 
-from .navigation import NavItem
-from .periodic import Periodic
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry of the main navigation; shown to the users the gate allows `permission` (empty:
+    everyone signed in). `core.navigation` lists them."""
+
+    label: str
+    url_name: str
+    permission: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """A job the worker enqueues every `every()` (`core.periodic` schedules it)."""
+
+    name: str
+    task: str  # dotted path of a django-tasks Task
+    every: Callable[[], dt.timedelta]
+
+    def get_task(self):
+        return import_string(self.task)
 
 
 @dataclass(frozen=True)

@@ -3,34 +3,25 @@ the entries whose gate action they may do, so adding a programme means declaring
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.urls import NoReverseMatch, reverse
 
+from .components import NavItem, navigation
+from .permissions import can
 
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url_name: str
-    permission: str = ""  # the gate action (core.permissions); empty: every signed-in user
-    order: int = 100
+__all__ = ["NavItem", "items_for", "navigation_context", "visible"]
 
-    def visible_to(self, user) -> bool:
-        if not user.is_authenticated:
-            return False
-        if not self.permission:
-            return True
-        from .permissions import can
 
-        return can(user, self.permission)
+def visible(item: NavItem, user) -> bool:
+    """Whether the shell shows `item` to `user`: signed in, and the gate allows its action."""
+    if not user.is_authenticated:
+        return False
+    return not item.permission or can(user, item.permission)
 
 
 def items_for(user) -> list[dict]:
-    from .components import navigation
-
     entries = []
     for item in navigation():
-        if item.visible_to(user):
+        if visible(item, user):
             try:
                 url = reverse(item.url_name)
             except NoReverseMatch:

@@ -19,32 +19,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
+
+from .components import Periodic, periodic_jobs
+
+__all__ = ["Periodic", "registered", "schedule_due"]
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Periodic:
-    name: str
-    task: str  # dotted path of a django-tasks Task
-    every: Callable[[], dt.timedelta]
-
-    def get_task(self):
-        return import_string(self.task)
-
-
 def registered() -> list[Periodic]:
     """Every periodic job declared by an installed component (`Component.periodic`)."""
-    from .components import periodic_jobs
-
     return periodic_jobs()
 
 

@@ -631,29 +631,7 @@ def _write(actor: Actor, rows: list[_Row], existing: dict, by_name: dict, result
 
 
 # ---------------------------------------------------------------------------------------------
-# Large files: queued for the background worker
-
-
-def queue_import(*, actor: Actor, file, file_name: str, create_households: bool) -> ImportJob:
-    """Store the upload encrypted and let the worker import it (`tasks.run_import_job`)."""
-    from . import tasks
-
-    permissions.require(actor, "residents.import")
-    if hasattr(file, "seek"):
-        file.seek(0)
-    data = file.read()
-    job = ImportJob(
-        created_by=actor_user(actor), file_name=(file_name or "residents.xlsx").rsplit("/", 1)[-1][:200],
-        status=ImportJob.Status.QUEUED, create_households=create_households,
-    )
-    job.upload.save(f"{uuid.uuid4().hex}.bin", ContentFile(pii.encrypt_bytes(data)), save=False)
-    with transaction.atomic():
-        job.save()
-        paths = scope.scope_paths(actor)
-        audit.record(actor=actor, action="residents.import.queue", obj=job, after={"file": job.file_name},
-                     area_path=(paths[0] if paths else ""))
-        transaction.on_commit(lambda: tasks.run_import_job.enqueue(job.pk))
-    return job
+# Large files: run by the background worker (queued by services.residents_import_or_queue)
 
 
 def run_queued(job_id: int) -> ImportJob | None:

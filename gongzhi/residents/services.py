@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +21,12 @@ from gongzhi.core import audit, permissions, pii, scope
 from gongzhi.core.actors import Actor, actor_user
 from gongzhi.core.errors import Forbidden, InvalidInput, NotFound, invalid_from_validation_error
 
-from . import validation
+from . import importer, selectors, tasks, validation
+from .exporter import export_people
 from .models import (
     Gender,
     Household,
+    ImportJob,
     Move,
     MoveKind,
     Person,
@@ -571,9 +574,7 @@ def visit_link_case(*, actor: Actor, visit: Visit, case_ref: str) -> Visit:
 
 def residents_import(*, actor: Actor, file, file_name: str = "", create_households: bool = True):
     """Import people from the .xlsx template now; see `gongzhi.residents.importer`."""
-    from .importer import run_import
-
-    return run_import(actor=actor, file=file, file_name=file_name, create_households=create_households)
+    return importer.run_import(actor=actor, file=file, file_name=file_name, create_households=create_households)
 
 
 # Uploads larger than this go to the background worker (about 20,000 rows), so that a page or API
@@ -583,19 +584,35 @@ BACKGROUND_IMPORT_BYTES = 2 * 1024 * 1024
 
 def residents_import_or_queue(*, actor: Actor, file, file_name: str = "", create_households: bool = True):
     """An ImportResult when the file was imported (or rejected) at once, or a queued ImportJob."""
-    from .importer import queue_import
-
     size = getattr(file, "size", None)
     if size is not None and size > BACKGROUND_IMPORT_BYTES:
-        return queue_import(actor=actor, file=file, file_name=file_name, create_households=create_households)
+        return _queue_import(actor=actor, file=file, file_name=file_name, create_households=create_households)
     return residents_import(actor=actor, file=file, file_name=file_name, create_households=create_households)
+
+
+def _queue_import(*, actor: Actor, file, file_name: str, create_households: bool) -> ImportJob:
+    """Store the upload encrypted and let the worker import it (`tasks.run_import_job`)."""
+    permissions.require(actor, "residents.import")
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read()
+    job = ImportJob(
+        created_by=actor_user(actor), file_name=(file_name or "residents.xlsx").rsplit("/", 1)[-1][:200],
+        status=ImportJob.Status.QUEUED, create_households=create_households,
+    )
+    job.upload.save(f"{uuid.uuid4().hex}.bin", ContentFile(pii.encrypt_bytes(data)), save=False)
+    with transaction.atomic():
+        job.save()
+        paths = scope.scope_paths(actor)
+        audit.record(actor=actor, action="residents.import.queue", obj=job, after={"file": job.file_name},
+                     area_path=(paths[0] if paths else ""))
+        transaction.on_commit(lambda: tasks.run_import_job.enqueue(job.pk))
+    return job
 
 
 def residents_export(*, actor: Actor, queryset=None, reveal: bool = False, filters: dict | None = None) -> bytes:
     """The people of `queryset` (default: everyone the actor sees) as .xlsx with the template's
     headers; masked unless `reveal` and the actor may reveal. Every export is an audit event."""
-    from . import selectors
-    from .exporter import export_people
 
     _require(actor, "residents.export")
     if reveal:

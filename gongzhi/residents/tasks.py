@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
+from .importer import run_queued
+
 
 @task()
 def run_import_job(job_id: int) -> None:
-    """Import a queued upload (see `importer.queue_import`)."""
-    from .importer import run_queued
-
+    """Import a queued upload (queued by `services.residents_import_or_queue`)."""
     run_queued(job_id)

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from gongzhi.accounts.models import Role
 from gongzhi.accounts.tests import factories as users
 from gongzhi.areas.tests import factories as areas
-from gongzhi.core import components
+from gongzhi.core import components, navigation
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def _declared_nav_items():
 def _declared_nav(user) -> list[str]:
     hrefs = ["/"]
     for _app, item in _declared_nav_items():
-        if item.visible_to(user):
+        if navigation.visible(item, user):
             try:
                 hrefs.append(reverse(item.url_name))
             except NoReverseMatch:
