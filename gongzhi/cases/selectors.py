@@ -368,13 +368,12 @@ def dispatch_targets(*, user, case: Case) -> list[tuple[str, list[tuple[str, str
 
     street_path = routing.prefix(case.location_path, routing.DEPTH[AreaKind.STREET])
     community_path = routing.prefix(case.location_path, routing.DEPTH[AreaKind.COMMUNITY])
-    nodes = scope.restrict(
-        AreaNode.objects.filter(is_active=True).filter(
+    nodes = (
+        AreaNode.objects.visible_to(user).filter(is_active=True).filter(
             Q(path=street_path, kind=AreaKind.STREET)
             | Q(path=community_path, kind=AreaKind.COMMUNITY)
             | Q(path__startswith=community_path, kind=AreaKind.GRID)
-        ),
-        user,
+        )
     ).order_by("path").only("pk", "kind", "name", "code")
     groups = {AreaKind.STREET: [], AreaKind.COMMUNITY: [], AreaKind.GRID: []}
     for node in nodes:

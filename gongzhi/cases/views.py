@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.areas.selectors import area_node_get, area_roots_for
-from gongzhi.core import downloads, scope
+from gongzhi.core import downloads
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound
 from gongzhi.core.permissions import can
@@ -83,7 +83,7 @@ def mine(request):
 def _location_choices(user):
     buildings = AreaNode.objects.filter(kind__in=[AreaKind.BUILDING], is_active=True)
     if can(user, "cases.view_internal"):
-        buildings = scope.restrict(buildings, user)
+        buildings = buildings.visible_to(user)
     return buildings.order_by("path")
 
 
@@ -409,8 +409,8 @@ def figures(request):
         "roots": roots, "node": node, "start": start, "end": end, "category": category, "rows": rows,
         "levels": levels, "counts": data["counts"],
         "categories": Category.objects.filter(is_active=True).order_by("parent_id", "order"),
-        "nodes": scope.restrict(AreaNode.objects.filter(kind__in=["district", "street", "community", "grid"]),
-                                request.user).order_by("path")[:500],
+        "nodes": AreaNode.objects.visible_to(request.user).filter(
+            kind__in=[AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY, AreaKind.GRID]).order_by("path")[:500],
         "query": request.GET.urlencode(),
         "hot": selectors.hot_issues(
             user=request.user, node=node,

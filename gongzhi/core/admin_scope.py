@@ -6,16 +6,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import Http404
 
-from . import scope
+from . import visibility
 from .errors import DomainError
 
 
 def visible(queryset, user):
-    """The model's own visibility rule (`visible_to`), or the plain area scope for a model that
-    declares only `area_scope_field`."""
-    if hasattr(queryset, "visible_to"):
-        return queryset.visible_to(user)
-    return scope.restrict(queryset, user)
+    """The model's one visibility rule (`visible_to`); a scoped model without one is an error."""
+    return visibility.visible(queryset, user)
 
 
 def _scoped(model) -> bool:

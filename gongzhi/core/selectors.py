@@ -4,7 +4,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
-from . import permissions, scope
+from . import permissions, visibility
 from .errors import Forbidden, NotFound
 from .models import AuditEvent
 
@@ -28,8 +28,7 @@ def scoped_object(*, user, app_label: str, model: str, object_id: str) -> Model:
     if getattr(model_class, "area_scope_field", None) is None:
         raise NotFound()
     queryset = model_class._default_manager.all()
-    # The model's own visibility rule when it declares one, else the plain area scope.
-    queryset = queryset.visible_to(user) if hasattr(queryset, "visible_to") else scope.restrict(queryset, user)
+    queryset = visibility.visible(queryset, user)  # the model's one visibility rule
     obj = queryset.filter(pk=object_id).first()
     if obj is None:
         raise NotFound()

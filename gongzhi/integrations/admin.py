@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.accounts.selectors import users_visible
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.cases.models import Category, Channel
-from gongzhi.core import scope
 from gongzhi.core.admin_scope import ScopedAdminMixin, ServiceAdmin, ServiceFormMixin
 from gongzhi.core.errors import DomainError
 from gongzhi.core.permissions import can
@@ -260,8 +259,8 @@ class CameraAdmin(GateAdminMixin, ServiceAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "area":
-            kwargs["queryset"] = scope.restrict(
-                AreaNode.objects.filter(kind__in=[AreaKind.BUILDING, AreaKind.GRID], is_active=True), request.user
+            kwargs["queryset"] = AreaNode.objects.visible_to(request.user).filter(
+                kind__in=[AreaKind.BUILDING, AreaKind.GRID], is_active=True
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -371,9 +370,7 @@ class DutyShiftAdmin(GateAdminMixin, ServiceAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "grid":
-            kwargs["queryset"] = scope.restrict(
-                AreaNode.objects.filter(kind=AreaKind.GRID, is_active=True), request.user
-            )
+            kwargs["queryset"] = AreaNode.objects.visible_to(request.user).filter(kind=AreaKind.GRID, is_active=True)
         if db_field.name == "user":
             kwargs["queryset"] = selectors.duty_workers() & users_visible(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

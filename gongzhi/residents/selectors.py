@@ -33,7 +33,7 @@ def _base_people(user) -> QuerySet:
 def area_nodes_visible(user, queryset: QuerySet | None = None) -> QuerySet:
     """Area nodes (households, buildings, grids …) in the user's area scope. Area nodes belong to
     the areas app; this is the one place residents limits them."""
-    return scope.restrict(AreaNode.objects.all() if queryset is None else queryset, user)
+    return (AreaNode.objects.all() if queryset is None else queryset).visible_to(user)
 
 
 def area_get(*, user, pk: int) -> AreaNode:

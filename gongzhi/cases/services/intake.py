@@ -346,7 +346,7 @@ def case_from_visit(*, actor: Actor, visit, category_id: int, title: str = "", d
         raise InvalidInput(message, fields={"category": [message]})
     with transaction.atomic():
         visits = Visit.objects.select_for_update()
-        visits = visits.visible_to(actor) if hasattr(visits, "visible_to") else scope.restrict(visits, actor)
+        visits = visits.visible_to(actor)
         locked = visits.filter(pk=getattr(visit, "pk", visit)).first()
         if locked is None:
             raise NotFound()
