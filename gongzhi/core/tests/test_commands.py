@@ -187,3 +187,22 @@ def test_worker_runs_the_database_worker_on_the_three_queues_and_schedules(calls
     run("worker", "--queues", "sla", "--batch", "--no-schedule")
     second = calls[1][1]
     assert second.queue_names == ["sla"] and second.batch is True and second.schedule_every is None
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_into_a_freshly_migrated_database_and_never_over_data(monkeypatch):
+    # given a migrated database: it holds only what migrations seed (calendar, matter catalogue,
+    # camera alert types) and a superuser made before the first `make run`
+    from gongzhi.areas.models import AreaNode
+    from gongzhi.areas.tests.factories import district
+    from gongzhi.core import components
+
+    get_user_model().objects.create_superuser("root", password="a-long-enough-passphrase")
+    loaded = []
+    monkeypatch.setattr(components, "demo_loaders", lambda: [("areas", lambda ctx: loaded.append(district()))])
+    # when the demo command runs, then it loads
+    out = run("demo")
+    assert "loaded" in out and len(loaded) == 1 and AreaNode.objects.exists()
+    # and when it runs again over that data, then it leaves it alone
+    out = run("demo")
+    assert "already holds data" in out and len(loaded) == 1

@@ -42,11 +42,12 @@ def _reseed_calendar() -> None:
 
 
 def _holds_data() -> bool:
-    """Whether any component's tables hold rows. The calendar (seeded with core) and accounts (a
-    superuser made before the first `make run`) do not count."""
+    """Whether the database already holds a district's data: any row of a model that belongs to an
+    area (`area_scope_field`: the tree itself, people, cases …). What migrations seed (the calendar,
+    the matter catalogue, camera alert types) and a superuser made before the first `make run` do
+    not count."""
     for config, _component in components.installed():
-        if config.label in ("core", "accounts"):
-            continue
-        if any(model._default_manager.exists() for model in config.get_models()):
-            return True
+        for model in config.get_models():
+            if getattr(model, "area_scope_field", None) is not None and model._default_manager.exists():
+                return True
     return False
