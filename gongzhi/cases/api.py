@@ -471,6 +471,8 @@ def inbox(request: HttpRequest, box: str = "to_claim"):
     if box not in selectors.BOXES or box == "whistle":
         message = _("Unknown inbox.")
         raise InvalidInput(message, fields={"box": [message]})
+    if box != "mine" and box not in selectors.boxes_for(request.auth):
+        raise NotFound()  # as the page: a tab the user does not work from does not exist for them
     return selectors.inbox(user=request.auth, box=box)
 
 
