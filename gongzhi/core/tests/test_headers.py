@@ -59,7 +59,11 @@ class InlineFinder(HTMLParser):
     def handle_starttag(self, tag, attrs):
         names = {name.lower(): value for name, value in attrs}
         where = f"line {self.getpos()[0]}: <{tag}>"
-        if tag == "script" and "src" not in names and (names.get("type") or "").lower() not in DATA_SCRIPT_TYPES:
+        if (
+            tag == "script"
+            and "src" not in names
+            and (names.get("type") or "").lower() not in DATA_SCRIPT_TYPES
+        ):
             self.problems.append(f"{where} inline script")
         if tag == "style":
             self.problems.append(f"{where} inline <style> element")
@@ -104,7 +108,14 @@ def test_the_scan_recognises_what_a_strict_csp_blocks():
         '<script src="/static/a.js"></script><script type="application/json" id="d">{}</script>'
     )
     problems = " ".join(inline_problems(html))
-    for expected in ("inline script", "inline <style>", "javascript:", "onclick=", "style= attribute", "hx-on"):
+    for expected in (
+        "inline script",
+        "inline <style>",
+        "javascript:",
+        "onclick=",
+        "style= attribute",
+        "hx-on",
+    ):
         assert expected in problems
     # and nothing the CSP allows is named
     assert inline_problems('<script src="/s.js" defer></script><p class="x" data-style="y">') == []
@@ -119,7 +130,9 @@ def test_no_template_has_inline_script_style_or_event_handlers():
         for path in files
         if (found := inline_problems(path.read_text(encoding="utf-8")))
     }
-    assert problems == {}, "inline script/style/handlers are blocked by the CSP; use app.css classes and static JS"
+    assert problems == {}, (
+        "inline script/style/handlers are blocked by the CSP; use app.css classes and static JS"
+    )
 
 
 # ---- real pages --------------------------------------------------------------------------------
@@ -242,8 +255,7 @@ def production_settings(tmp_path, **extra) -> dict:
     since the test process is always a development one)."""
     names = json.dumps(SECURITY_SETTINGS)
     code = (
-        "import json, gongzhi.settings as s; "
-        f"print(json.dumps({{n: getattr(s, n, None) for n in {names}}}))"
+        f"import json, gongzhi.settings as s; print(json.dumps({{n: getattr(s, n, None) for n in {names}}}))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
@@ -423,9 +435,13 @@ def test_pages_in_a_real_browser_log_no_csp_violation(browser, live_server):
         assert len(visited) == 13
 
         # and the check is live: an inline style added now is refused and reported both ways
-        browser.execute_script("document.body.insertAdjacentHTML('beforeend', '<p style=\"color:red\">x</p>')")
+        browser.execute_script(
+            "document.body.insertAdjacentHTML('beforeend', '<p style=\"color:red\">x</p>')"
+        )
         wait_for(browser, lambda d: _violations(d))
         assert any("style-src" in v for v in _violations(browser))
         assert _csp_console_messages(browser)
     finally:
-        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+        browser.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]}
+        )
