@@ -181,6 +181,58 @@ LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# --- Security headers (issue 12, item 7) ------------------------------------------------------------
+# A Content-Security-Policy on every response (django-csp 4): scripts, styles, fonts and requests only
+# from this origin; no inline <script>, no on*= handlers, no style="" attributes (templates use
+# classes in static/gongzhi/*.css and static JS files; core/tests/test_headers.py parses every
+# template and fails on one). Images also from data: and blob: (local previews). The Django admin
+# (5.2) and the API docs (django-ninja's bundled Swagger UI) need nothing inline. The same policy
+# applies under DEBUG (`make run` shows what production would block); django-csp leaves Django's own
+# DEBUG 404/500 pages without it so they stay styled.
+from csp.constants import NONE, SELF  # noqa: E402
+
+MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS only when DEBUG is off (tests and `make run` stay on plain http): HSTS for a year including
+# subdomains, and http redirected to https. Preload stays off unless the operator opts in
+# (SECURE_HSTS_PRELOAD=1): leaving the browsers' preload list takes months.
+# Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER to the header it sets and its value
+# ("X-Forwarded-Proto: https"; the proxy MUST overwrite that header on every request) so Django knows
+# the request came over https; SECURE_SSL_REDIRECT=0 then leaves the http→https redirect to the proxy.
+_HTTPS_ONLY = not (DEBUG or TESTING)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600))) if _HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = _HTTPS_ONLY and env_bool("SECURE_SSL_REDIRECT", True)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    _proxy_header, _, _proxy_value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(":")
+    _proxy_header = _proxy_header.strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (
+        _proxy_header if _proxy_header.startswith("HTTP_") else f"HTTP_{_proxy_header}",
+        _proxy_value.strip() or "https",
+    )
+# `check --deploy` is clean with production settings; the only warnings ever silenced are the
+# operator's own documented choices: no preload (security.W021), and no redirect in Django when the
+# operator turned it off for a proxy that redirects (security.W008).
+SILENCED_SYSTEM_CHECKS = [
+    *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+    *(["security.W008"] if _HTTPS_ONLY and not SECURE_SSL_REDIRECT else []),
+]
+# --- end of security headers -------------------------------------------------------------------------
+
 # Working time used by deadlines (core.calendar): the periods of a working day, local time.
 WORKING_PERIODS = [("09:00", "12:00"), ("13:00", "18:00")]
 
