@@ -21,6 +21,8 @@ def bench_env(database_url: str | None = None, **extra: str) -> dict[str, str]:
         "FIELD_ENCRYPTION_KEYS": _FERNET,
         "FIELD_HASH_KEY": "benchmark-only-hash-key",
         "DEBUG": "0",
+        # The benchmarks speak plain http to 127.0.0.1, as behind a TLS-terminating proxy.
+        "SECURE_SSL_REDIRECT": "0",
         "DJANGO_SETTINGS_MODULE": "gongzhi.settings",
     })
     env.update(extra)
