@@ -109,6 +109,7 @@ def sqlite_site(tmp_path):
     target = sqlite3.connect(site)
     try:
         connection.connection.backup(target)
+        target.execute("PRAGMA journal_mode=WAL")  # as the site runs it
     finally:
         target.close()
     return {"ENGINE": SQLITE, "NAME": str(site)}
@@ -340,8 +341,10 @@ def test_postgres_drill_backs_up_wipes_and_restores_every_row_and_file(tmp_path,
     assert media_bytes(media) == files
 
     # when the restored site loses rows and files, a wrong key and a flipped byte change nothing
+    from gongzhi.cases.models import CaseAttachment
+
     with backups._pg_connect(target) as conn:
-        conn.execute(f'DELETE FROM "{AuditEvent._meta.db_table}"')
+        conn.execute(f'DELETE FROM "{CaseAttachment._meta.db_table}"')
     shutil.rmtree(media / "cases")
     damaged_counts = row_counts(target)
     other = backups.load_key(backups.new_key_file(tmp_path / "other.key"))
@@ -359,3 +362,23 @@ def test_postgres_drill_backs_up_wipes_and_restores_every_row_and_file(tmp_path,
     assert row_counts(target) == damaged_counts
     backups.restore(archive, key, db=target, media_root=media, overwrite=True)
     assert row_counts(target) == counts and media_bytes(media) == files
+
+
+# --- the PostgreSQL client tools ----------------------------------------------------------------
+
+
+def test_a_missing_pg_dump_is_named_with_what_to_install(monkeypatch):
+    monkeypatch.setattr(backups.shutil, "which", lambda name: None)
+    with pytest.raises(backups.BackupError, match="pg_dump is not installed.*postgresql-client"):
+        backups._tool("pg_dump")
+
+
+@on_postgres
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_pg_dump_older_than_the_server_is_refused_before_anything_is_written(tmp_path, key, monkeypatch):
+    monkeypatch.setattr(backups, "_tool", lambda name: ("/usr/bin/pg_dump", 9, "pg_dump (PostgreSQL) 9.6.24"))
+    archive = tmp_path / "site.gzbackup"
+    with pytest.raises(backups.BackupError, match="pg_dump 9 is older than the PostgreSQL"):
+        backups.backup(archive, key, db=dict(connection.settings_dict), media_root=settings.MEDIA_ROOT)
+    assert list(tmp_path.glob("*.gzbackup*")) == [] and list(tmp_path.glob(".*partial")) == []
