@@ -17,6 +17,6 @@ class CoreConfig(AppConfig):
         navigation=(NavItem(_("Messages"), "messages", permission="core.read_notifications", order=90),),
         audit_actions=("core.calendar_day.create", "core.calendar_day.update", "core.calendar_day.delete",
                        "core.calendar_year.create", "core.calendar_year.update", "core.calendar_year.delete",
-                       "core.calendar.sync"),
+                       "core.calendar.sync", "core.backup", "core.restore"),
         matrix="gongzhi.core.tests.matrix:objects",
     )
