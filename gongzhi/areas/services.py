@@ -322,6 +322,7 @@ def check_registry(*, actor: Actor, model, instance, values: dict) -> None:
     if instance and instance.pk:
         for field in probe._meta.concrete_fields:
             setattr(probe, field.attname, getattr(instance, field.attname))
+        probe._state.adding = False  # a change, not a new record: its own id is no clash
     for key, value in values.items():
         setattr(probe, key, value)
     permissions.require(actor, _REGISTRIES[model][1], probe)
