@@ -7,8 +7,8 @@ import pytest
 from gongzhi.accounts.tests.factories import user
 from gongzhi.core.errors import Forbidden, InvalidInput
 from gongzhi.core.models import AuditEvent
-from gongzhi.party import selectors, services
 from gongzhi.core.pii import mask_phone
+from gongzhi.party import selectors, services
 from gongzhi.party.models import MemberStatus, PartyMember
 
 from .factories import ACTOR, member
