@@ -1,9 +1,15 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import permissions
 from gongzhi.core.admin_scope import ServiceAdmin, ServiceFormMixin
+from gongzhi.core.errors import Forbidden, NotFound
 
 from . import services
 from .models import AreaNode, Department, Estate, Unit
@@ -66,8 +72,40 @@ class AreaNodeAdmin(ServiceAdmin):
         services.area_node_delete(actor=request.user, node=obj)
 
 
+def _reveal_url(obj) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_reveal", args=[obj.pk])
+
+
 class RegistryForm(ServiceFormMixin):
+    """A registry record's form. Its phones (encrypted fields) are never filled in with the stored
+    number: the masked number is the hint (with a link to reveal it, for whom the gate allows), an
+    empty input keeps the number, "remove" clears it."""
+
     service = None
+    personal: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.personal:
+            if name not in self.fields:
+                continue
+            self.initial[name] = ""
+            self.fields[name].required = False
+            masked = getattr(self.instance, f"{name}_masked", "") if self.instance.pk else ""
+            if masked:
+                hint = _("Current: %(masked)s. Leave empty to keep it.") % {"masked": masked}
+                if permissions.can(self.actor, "areas.reveal_contact", self.instance):
+                    hint = format_html('{} <a href="{}">{}</a>', hint, _reveal_url(self.instance),
+                                       _("Show the full number (recorded)"))
+                self.fields[name].help_text = hint
+
+    def clean(self):
+        data = super().clean()
+        for name in self.personal:
+            if name in data and not (data.get(name) or "").strip():
+                keep = self.instance.pk and not data.get(f"{name}_clear")
+                data[name] = getattr(self.instance, name) if keep else ""
+        return data
 
     def check(self, actor):
         values = {k: v for k, v in self.cleaned_data.items() if k in self._meta.fields}
@@ -75,8 +113,12 @@ class RegistryForm(ServiceFormMixin):
 
 
 def _registry_admin(model, save, fields, **options):
-    form_class = type(f"{model.__name__}Form", (RegistryForm,), {"Meta": type("Meta", (), {"model": model, "fields": fields})})
+    personal = services.REVEALABLE[model]
+    attrs = {"Meta": type("Meta", (), {"model": model, "fields": fields}), "personal": personal}
+    attrs.update({f"{name}_clear": forms.BooleanField(label=_("Remove this number"), required=False) for name in personal})
+    form_class = type(f"{model.__name__}Form", (RegistryForm,), attrs)
     action = f"areas.manage_{model.__name__.lower()}"
+    opts = model._meta
 
     class RegistryAdmin(ServiceAdmin):
         form = form_class
@@ -90,6 +132,46 @@ def _registry_admin(model, save, fields, **options):
         def has_delete_permission(self, request, obj=None):
             allowed = super().has_delete_permission(request, obj)
             return allowed and (obj is None or permissions.can(request.user, action, obj))
+
+        def get_fields(self, request, obj=None):
+            listed = []
+            editable = obj is None or self.has_change_permission(request, obj)
+            for name in fields:
+                if name not in personal:
+                    listed.append(name)
+                elif not editable:
+                    listed.append(f"{name}_masked")  # read-only: the masked copy, never the number
+                else:
+                    listed += [name, f"{name}_clear"] if obj is not None and getattr(obj, f"{name}_masked") else [name]
+            return listed
+
+        def get_urls(self):
+            own = [path("<path:object_id>/reveal/", self.admin_site.admin_view(self.reveal_view),
+                        name=f"{opts.app_label}_{opts.model_name}_reveal")]
+            return own + super().get_urls()
+
+        def reveal_view(self, request, object_id):
+            """Show the full number once, after a reason, to a user the gate lets reveal it; every
+            reveal is an audit event. Outside the scope: 404; not permitted: 403."""
+            obj = self.get_object(request, object_id)
+            if not (self.has_view_permission(request, obj) and permissions.can(request.user, "areas.reveal_contact", obj)):
+                raise PermissionDenied
+            revealed = None
+            if request.method == "POST":
+                try:
+                    values = services.contact_reveal(actor=request.user, instance=obj, reason=request.POST.get("reason", ""))
+                except NotFound as exc:
+                    raise Http404 from exc
+                except Forbidden as exc:
+                    raise PermissionDenied from exc
+                revealed = [(opts.get_field(name).verbose_name, value or "—") for name, value in values.items()]
+            context = {
+                **self.admin_site.each_context(request), "opts": opts, "original": obj, "title": str(obj),
+                "revealed": revealed, "change_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]),
+            }
+            response = TemplateResponse(request, "areas/admin_reveal.html", context)
+            response["Cache-Control"] = "no-store"
+            return response
 
         def service_save(self, *, request, obj, form, change):
             values = {k: form.cleaned_data[k] for k in fields if k in form.cleaned_data}
@@ -107,15 +189,17 @@ def _registry_admin(model, save, fields, **options):
 _registry_admin(
     Estate,
     lambda *, actor, instance, **v: services.estate_save(actor=actor, estate=instance, **v),
-    ["community", "name", "address", "property_company", "owners_committee", "owners_committee_contact"],
-    list_display=["name", "community", "property_company", "owners_committee"],
+    ["community", "name", "address", "property_company", "owners_committee", "owners_committee_contact_name",
+     "owners_committee_phone"],
+    list_display=["name", "community", "property_company", "owners_committee", "owners_committee_contact_name",
+                  "owners_committee_phone_masked"],
     search_fields=["name"],
 )
 _registry_admin(
     Unit,
     lambda *, actor, instance, **v: services.unit_save(actor=actor, unit=instance, **v),
     ["name", "kind", "credit_code", "area", "address", "contact_name", "contact_phone", "is_active"],
-    list_display=["name", "kind", "area", "is_active"],
+    list_display=["name", "kind", "area", "contact_name", "contact_phone_masked", "is_active"],
     list_filter=["kind", "is_active"],
     search_fields=["name", "credit_code"],
 )
@@ -123,6 +207,6 @@ _registry_admin(
     Department,
     lambda *, actor, instance, **v: services.department_save(actor=actor, department=instance, **v),
     ["district", "code", "name", "short_name", "phone", "is_active"],
-    list_display=["short_name", "name", "code", "district", "is_active"],
+    list_display=["short_name", "name", "code", "district", "phone_masked", "is_active"],
     search_fields=["name", "code"],
 )

@@ -41,6 +41,7 @@ class UnitOut(Schema):
     kind: str
     area_id: int
     address: str
+    contact_phone_masked: str  # the stored masked copy; the number itself never leaves through the API
     is_active: bool
 
 

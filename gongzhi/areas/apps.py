@@ -26,6 +26,9 @@ class AreasConfig(AppConfig):
             "areas.unit.delete",
             "areas.department.save",
             "areas.department.delete",
+            "areas.estate.reveal",
+            "areas.unit.reveal",
+            "areas.department.reveal",
         ),
         matrix="gongzhi.areas.tests.matrix:objects",
     )

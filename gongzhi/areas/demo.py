@@ -72,7 +72,8 @@ def load(ctx: DemoContext) -> None:
                                         contact_name=ctx.faker.name(), contact_phone=ctx.faker.phone_number()))
     estates = [
         services.estate_save(actor=actor, community=main, name=name, property_company=units[i],
-                             owners_committee=f"{name}业主委员会", owners_committee_contact=ctx.faker.name())
+                             owners_committee=f"{name}业主委员会", owners_committee_contact_name=ctx.faker.name(),
+                             owners_committee_phone=ctx.faker.phone_number())
         for i, (name, _) in enumerate(ESTATES)
     ]
 

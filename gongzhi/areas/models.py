@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from gongzhi.core import scope
+from gongzhi.core.pii import PHONE, EncryptedCharField, PersonalCopiesMixin
 from gongzhi.core.visibility import ScopedManager, ScopedQuerySet
 
 
@@ -121,8 +122,11 @@ class AreaNode(MP_Node):
         return " / ".join(names)
 
 
-class Estate(models.Model):
-    """A residential estate (小区) in a community, with its property company and owners' committee."""
+class Estate(PersonalCopiesMixin, models.Model):
+    """A residential estate (小区) in a community, with its property company and owners' committee.
+
+    The owners' committee's contact is a person: their name (plain) and their phone (encrypted,
+    with a masked copy for display; the full number through `services.contact_reveal`)."""
 
     area_scope_field = "community"
 
@@ -144,7 +148,11 @@ class Estate(models.Model):
         related_name="managed_estates",
     )
     owners_committee = models.CharField(_("owners' committee"), max_length=200, blank=True)
-    owners_committee_contact = models.CharField(_("owners' committee contact"), max_length=100, blank=True)
+    owners_committee_contact_name = models.CharField(_("owners' committee contact"), max_length=100, blank=True)
+    owners_committee_phone = EncryptedCharField(_("owners' committee phone"), kind=PHONE, max_length=20)
+    owners_committee_phone_masked = models.CharField(
+        _("owners' committee phone"), max_length=20, blank=True, editable=False
+    )
 
     objects = ScopedManager()
 
@@ -178,8 +186,11 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Unit(models.Model):
-    """An organisation resident in an area (驻区单位): enterprise, school, hospital, property company …"""
+class Unit(PersonalCopiesMixin, models.Model):
+    """An organisation resident in an area (驻区单位): enterprise, school, hospital, property company …
+
+    The contact phone is a person's number: stored encrypted, with a masked copy for display (the
+    full number through `services.contact_reveal`)."""
 
     area_scope_field = "area"
 
@@ -191,7 +202,8 @@ class Unit(models.Model):
     area = models.ForeignKey(AreaNode, verbose_name=_("area"), on_delete=models.PROTECT, related_name="resident_units")
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone = EncryptedCharField(_("contact phone"), kind=PHONE, max_length=20)
+    contact_phone_masked = models.CharField(_("contact phone"), max_length=20, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = ScopedManager()
@@ -208,6 +220,7 @@ class Unit(models.Model):
                 violation_error_message=_("A unit with this credit code is already registered."),
             )
         ]
+        permissions = [("reveal_contact", "Can reveal full contact phone numbers of units, estates and departments")]
 
     def __str__(self) -> str:
         return self.name
@@ -229,8 +242,11 @@ class DepartmentQuerySet(ScopedQuerySet):
         return self.filter(district__path__in=districts)
 
 
-class Department(models.Model):
-    """A functional department of the district (城管, 住建, 民政 …) that cases are routed or whistled to."""
+class Department(PersonalCopiesMixin, models.Model):
+    """A functional department of the district (城管, 住建, 民政 …) that cases are routed or whistled to.
+
+    Its duty phone is often a person's mobile: stored encrypted like every phone of the product,
+    with a masked copy for display."""
 
     area_scope_field = "district"
 
@@ -244,7 +260,8 @@ class Department(models.Model):
     code = models.SlugField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=20)
-    phone = models.CharField(_("duty phone"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("duty phone"), kind=PHONE, max_length=30)
+    phone_masked = models.CharField(_("duty phone"), max_length=30, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = DepartmentQuerySet.as_manager()

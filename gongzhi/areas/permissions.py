@@ -83,4 +83,13 @@ RULES = {
     "areas.manage_department": Rule(
         roles=roles_managing(AreaKind.STREET), relation=in_area_scope, message=_TREE_MESSAGE
     ),
+    # Reveal the full phone of a unit's contact, an estate's owners' committee or a department's
+    # duty line (audited; everyone else sees the masked number): those who keep the registries, in
+    # their scope, or whoever is granted the permission explicitly (object: the record).
+    "areas.reveal_contact": Rule(
+        roles=roles_managing(AreaKind.GRID),
+        granted_by="areas.reveal_contact",
+        relation=in_area_scope,
+        message=_("You may not see full phone numbers."),
+    ),
 }

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import audit, permissions
 from gongzhi.core.actors import Actor
-from gongzhi.core.errors import InvalidInput, invalid_from_validation_error
+from gongzhi.core.errors import InvalidInput, NotFound, invalid_from_validation_error
+from gongzhi.core.pii import redact
 
 from .models import ALLOWED_PARENTS, AreaKind, AreaNode, Department, Estate, Unit, code_error
 from .permissions import Placement
@@ -225,9 +226,14 @@ def area_node_delete(*, actor: Actor, node: AreaNode) -> None:
         raise InvalidInput(message, fields={"node": [message]}) from exc
 
 
-ESTATE_FIELDS = ["community", "name", "address", "property_company", "owners_committee", "owners_committee_contact"]
-UNIT_FIELDS = ["name", "kind", "credit_code", "area", "address", "contact_name", "contact_phone", "is_active"]
-DEPARTMENT_FIELDS = ["district", "code", "name", "short_name", "phone", "is_active"]
+# What the audit events hold: the masked copies of the phones, never the numbers (the services
+# take and write the encrypted fields; the models keep the masked copies).
+ESTATE_FIELDS = ["community", "name", "address", "property_company", "owners_committee", "owners_committee_contact_name",
+                 "owners_committee_phone_masked"]
+UNIT_FIELDS = ["name", "kind", "credit_code", "area", "address", "contact_name", "contact_phone_masked", "is_active"]
+DEPARTMENT_FIELDS = ["district", "code", "name", "short_name", "phone_masked", "is_active"]
+# The phones of each registry that a permitted user may reveal (audited).
+REVEALABLE = {Estate: ("owners_committee_phone",), Unit: ("contact_phone",), Department: ("phone",)}
 
 # Each registry: its audit fields and the gate's action for keeping it.
 _REGISTRIES = {
@@ -316,6 +322,7 @@ def check_registry(*, actor: Actor, model, instance, values: dict) -> None:
     if instance and instance.pk:
         for field in probe._meta.concrete_fields:
             setattr(probe, field.attname, getattr(instance, field.attname))
+        probe._state.adding = False  # a change, not a new record: its own id is no clash
     for key, value in values.items():
         setattr(probe, key, value)
     permissions.require(actor, _REGISTRIES[model][1], probe)
@@ -330,10 +337,28 @@ def check_registry(*, actor: Actor, model, instance, values: dict) -> None:
 @transaction.atomic
 def registry_delete(*, actor: Actor, instance) -> None:
     permissions.require(actor, _REGISTRIES[type(instance)][1], instance)
+    fields = _REGISTRIES[type(instance)][0]
     audit.record(actor=actor, action=f"areas.{type(instance).__name__.lower()}.delete", obj=instance,
-                 before=audit.snapshot(instance))
+                 before=audit.snapshot(instance, fields))
     try:
         with transaction.atomic():
             instance.delete()
     except ProtectedError as exc:
         raise InvalidInput(_("This record is still in use and cannot be deleted.")) from exc
+
+
+@transaction.atomic
+def contact_reveal(*, actor: Actor, instance, reason: str = "") -> dict:
+    """The full phone number(s) of an estate's owners' committee, a unit's contact or a
+    department's duty line, for a user the gate lets reveal it ("areas.reveal_contact"); every call
+    is an audit event ("areas.<model>.reveal": which fields, by whom, why — never the values). A
+    record outside the user's scope is not found."""
+    model = type(instance)
+    obj = model.objects.visible_to(actor).filter(pk=instance.pk).first()
+    if obj is None:
+        raise NotFound()
+    permissions.require(actor, "areas.reveal_contact", obj)
+    fields = list(REVEALABLE[model])
+    audit.record(actor=actor, action=f"areas.{model.__name__.lower()}.reveal", obj=obj, after={"fields": fields},
+                 note=redact(reason.strip())[:500])
+    return {field: getattr(obj, field) for field in fields}

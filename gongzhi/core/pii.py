@@ -310,6 +310,50 @@ class EncryptedCharField(models.TextField):
         return super().formfield(**defaults)
 
 
+MASKED_SUFFIX = "_masked"
+HASH_SUFFIX = "_hash"
+
+
+class PersonalCopiesMixin:
+    """For a model whose EncryptedCharFields keep, by naming convention, a masked display copy
+    (`<field>_masked`) and, where exact search is needed, a blind index (`<field>_hash`) beside
+    them: `save()` fills both from the plaintext (also when `update_fields` names only the encrypted
+    field). Bulk paths (bulk_create, bulk_update) call `fill_personal_copies()` themselves.
+    List it before `models.Model`: `class Unit(PersonalCopiesMixin, models.Model)`."""
+
+    def _personal_copies(self) -> list[tuple[EncryptedCharField, str, str]]:
+        names = {f.name for f in self._meta.concrete_fields}
+        return [
+            (f, f.name + MASKED_SUFFIX if f.name + MASKED_SUFFIX in names else "",
+             f.name + HASH_SUFFIX if f.name + HASH_SUFFIX in names else "")
+            for f in self._meta.concrete_fields
+            if isinstance(f, EncryptedCharField)
+        ]
+
+    def fill_personal_copies(self) -> list[str]:
+        """Set every masked copy and blind index from its plaintext; returns the copies' names."""
+        filled = []
+        for field, masked, hashed in self._personal_copies():
+            value = getattr(self, field.attname) or ""
+            if masked:
+                setattr(self, masked, mask(field.kind, value))
+                filled.append(masked)
+            if hashed:
+                setattr(self, hashed, blind_index(field.kind, value))
+                filled.append(hashed)
+        return filled
+
+    def save(self, *args, **kwargs):
+        self.fill_personal_copies()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = {copy for field, *copies in self._personal_copies() if field.name in update_fields
+                     for copy in copies if copy}
+            if extra:
+                kwargs["update_fields"] = {*update_fields, *extra}
+        super().save(*args, **kwargs)
+
+
 def encrypted_fields(app_labels: list[str] | None = None) -> list[tuple[type[models.Model], list[EncryptedCharField]]]:
     from django.apps import apps
 

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.areas.models import AreaKind, AreaNode, Unit
 from gongzhi.core import permissions
-from gongzhi.core.errors import DomainError
+from gongzhi.core.errors import DomainError, Forbidden, NotFound
 
 from . import services
 from .models import MEMBER_ORG_KINDS, Alliance, AllianceMember, OrgKind, PartyMember, PartyOrganization
@@ -208,14 +212,34 @@ MEMBER_FORM_FIELDS = [
 
 
 class MemberForm(forms.ModelForm):
+    """A member's form. The phone is never filled in with the stored number: the masked number is
+    the hint (with a link to reveal it, for whom the gate allows), an empty input keeps the number,
+    "remove" clears it."""
+
     actor = None
+    phone_clear = forms.BooleanField(label=_("Remove this number"), required=False)
 
     class Meta:
         model = PartyMember
         fields = MEMBER_FORM_FIELDS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "phone" in self.fields:
+            self.initial["phone"] = ""
+            self.fields["phone"].required = False
+            if self.instance.pk and self.instance.phone_masked:
+                hint = _("Current: %(masked)s. Leave empty to keep it.") % {"masked": self.instance.phone_masked}
+                if permissions.can(self.actor, "party.reveal_phone", self.instance):
+                    url = reverse("admin:party_partymember_reveal", args=[self.instance.pk])
+                    hint = format_html('{} <a href="{}">{}</a>', hint, url, _("Show the full number (recorded)"))
+                self.fields["phone"].help_text = hint
+
     def clean(self):
         data = super().clean()
+        if "phone" in data and not (data.get("phone") or "").strip():
+            keep = self.instance.pk and not data.get("phone_clear")
+            data["phone"] = self.instance.phone if keep else ""
         org = data.get("organization")
         if org is None:
             return data
@@ -232,15 +256,48 @@ class MemberForm(forms.ModelForm):
 @admin.register(PartyMember)
 class PartyMemberAdmin(ScopedAdmin):
     form = MemberForm
-    list_display = ["name", "organization", "status", "is_in_service", "home_community", "masked_phone"]
+    list_display = ["name", "organization", "status", "is_in_service", "home_community", "phone_masked"]
     list_filter = ["status", "is_in_service", "gender"]
     search_fields = ["name"]
     list_select_related = ["organization", "home_community"]
     raw_id_fields = ["user"]
 
-    @admin.display(description=_("phone"))
-    def masked_phone(self, obj):
-        return obj.phone_masked
+    def get_fields(self, request, obj=None):
+        listed = list(MEMBER_FORM_FIELDS)
+        at = listed.index("phone")
+        if obj is not None and not self.has_change_permission(request, obj):
+            listed[at] = "phone_masked"  # read-only: the masked copy, never the number
+        elif obj is not None and obj.phone_masked:
+            listed.insert(at + 1, "phone_clear")
+        return listed
+
+    def get_urls(self):
+        own = [path("<path:object_id>/reveal/", self.admin_site.admin_view(self.reveal_view),
+                    name="party_partymember_reveal")]
+        return own + super().get_urls()
+
+    def reveal_view(self, request, object_id):
+        """Show the full number once, after a reason, to a user the gate lets reveal it; every
+        reveal is an audit event. Outside the scope: 404; not permitted: 403."""
+        obj = self.get_object(request, object_id)
+        if not (self.has_view_permission(request, obj) and permissions.can(request.user, "party.reveal_phone", obj)):
+            raise PermissionDenied
+        revealed = None
+        if request.method == "POST":
+            try:
+                phone = services.member_reveal_phone(actor=request.user, member=obj, reason=request.POST.get("reason", ""))
+            except NotFound as exc:
+                raise Http404 from exc
+            except Forbidden as exc:
+                raise PermissionDenied from exc
+            revealed = [(PartyMember._meta.get_field("phone").verbose_name, phone or "—")]
+        context = {
+            **self.admin_site.each_context(request), "opts": PartyMember._meta, "original": obj, "title": str(obj),
+            "revealed": revealed, "change_url": reverse("admin:party_partymember_change", args=[obj.pk]),
+        }
+        response = TemplateResponse(request, "areas/admin_reveal.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
 
     def may_manage(self, user, obj) -> bool:
         return permissions.can(user, "party.manage_members", obj.organization)

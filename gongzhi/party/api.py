@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from gongzhi.core.pagination import Pagination
 
 from . import selectors
-from .models import PartyMember, PartyOrganization, mask_phone
+from .models import PartyMember, PartyOrganization
 
 router = Router(tags=["party"])
 
@@ -82,7 +82,7 @@ class MemberOut(Schema):
     is_in_service: bool
     employer: str
     home_community_id: int | None = None
-    phone_masked: str
+    phone_masked: str  # the stored masked copy; the number itself never leaves through the API
 
     @staticmethod
     def resolve_organization_name(obj) -> str:
@@ -91,10 +91,6 @@ class MemberOut(Schema):
     @staticmethod
     def resolve_employer(obj) -> str:
         return obj.employer_display
-
-    @staticmethod
-    def resolve_phone_masked(obj) -> str:
-        return mask_phone(obj.phone)
 
 
 class AllianceOut(Schema):

@@ -26,6 +26,7 @@ class PartyConfig(AppConfig):
             "party.member.transfer",
             "party.member.transfer_out",
             "party.member.delete",
+            "party.member.reveal",
             "party.alliance.create",
             "party.alliance.update",
             "party.alliance.delete",

@@ -15,6 +15,7 @@ from treebeard.mp_tree import MP_Node
 
 from gongzhi.areas.models import AreaKind, AreaNode, ScopedTreeManager, Unit
 from gongzhi.core import scope
+from gongzhi.core.pii import PHONE, EncryptedCharField, PersonalCopiesMixin
 from gongzhi.core.visibility import ScopedManager, ScopedQuerySet
 
 
@@ -138,18 +139,6 @@ class MemberStatus(models.TextChoices):
     PROBATIONARY = "probationary", _("Probationary member")
 
 
-def mask_phone(phone: str) -> str:
-    """A phone number with its middle hidden: 13812345678 → 138****5678."""
-    phone = (phone or "").strip()
-    if not phone:
-        return ""
-    if len(phone) <= 4:
-        return "*" * len(phone)
-    if len(phone) < 8:
-        return phone[:1] + "*" * (len(phone) - 3) + phone[-2:]
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-
-
 class PartyMemberQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> models.QuerySet:
         """Members of the organisations in the user's area scope, and in-service members who
@@ -162,9 +151,13 @@ class PartyMemberQuerySet(ScopedQuerySet):
         return self.filter(scope.path_q(paths, "organization__area") | scope.path_q(paths, "home_community"))
 
 
-class PartyMember(models.Model):
+class PartyMember(PersonalCopiesMixin, models.Model):
     """A party member in a branch or party group. In-service members (在职党员) also register
-    with the community they live in (双报到)."""
+    with the community they live in (双报到).
+
+    The phone is personal data: stored encrypted (`gongzhi.core.pii`), with a masked copy for
+    display and a keyed hash for exact search, both kept by save(); the full number is read only
+    through `services.member_reveal_phone` (permission + audit event)."""
 
     area_scope_field = "organization__area"
 
@@ -209,7 +202,9 @@ class PartyMember(models.Model):
         related_name="registered_party_members",
         limit_choices_to={"kind": AreaKind.COMMUNITY},
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), kind=PHONE, max_length=20)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
+    phone_hash = models.CharField(_("phone hash"), max_length=64, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = PartyMemberQuerySet.as_manager()
@@ -237,13 +232,10 @@ class PartyMember(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["home_community"], name="party_member_home_idx")]
+        permissions = [("reveal_phone", "Can reveal full phone numbers of party members")]
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone)
 
     @property
     def employer_display(self) -> str:

@@ -72,6 +72,14 @@ def organization_in_scope(user, organization) -> bool:
     return _covers(user, organization.area)
 
 
+def member_in_scope(user, member) -> bool:
+    """The member's organisation, or the community they registered with (双报到), lies in the
+    user's area scope."""
+    if _covers(user, member.organization.area):
+        return True
+    return bool(member.home_community_id) and _covers(user, member.home_community)
+
+
 def manages_alliance(user, placement: Placement) -> bool:
     """The user's role keeps alliances of this level, in an area inside their scope."""
     if getattr(user, "role", None) not in ALLIANCE_MANAGERS.get(placement.kind, ()):
@@ -94,6 +102,15 @@ RULES = {
         roles=MANAGER_ROLES,
         relation=organization_in_scope,
         message=_("You may not manage the members of this party organisation."),
+    ),
+    # Reveal a member's full phone number (audited; everyone else sees the masked number): the staff
+    # who keep members, for members in their scope, or whoever is granted the permission
+    # explicitly (object: the member).
+    "party.reveal_phone": Rule(
+        roles=MANAGER_ROLES,
+        granted_by="party.reveal_phone",
+        relation=member_in_scope,
+        message=_("You may not see full phone numbers."),
     ),
     # Create, change and delete an alliance and its member units (object: a Placement).
     "party.manage_alliance": Rule(

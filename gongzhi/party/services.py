@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from gongzhi.areas.models import AreaKind, AreaNode, Unit
 from gongzhi.core import audit, permissions
 from gongzhi.core.actors import Actor
-from gongzhi.core.errors import InvalidInput, invalid_from_validation_error
+from gongzhi.core.errors import InvalidInput, NotFound, invalid_from_validation_error
+from gongzhi.core.pii import mask_phone, redact
 
 from .models import (
     ALLIANCE_AREA_KIND,
@@ -33,7 +34,6 @@ from .models import (
     OrgKind,
     PartyMember,
     PartyOrganization,
-    mask_phone,
 )
 from .permissions import Placement
 
@@ -355,6 +355,7 @@ def organization_delete(*, actor: Actor, organization: PartyOrganization) -> Non
 
 
 def _member_snapshot(member: PartyMember) -> dict:
+    """The audited values of a member: the phone masked, never the number."""
     data = audit.snapshot(member, MEMBER_FIELDS)
     data["phone"] = mask_phone(data.get("phone", ""))
     return data
@@ -432,6 +433,7 @@ def members_bulk_add(*, actor: Actor, organization: PartyOrganization, members: 
                         validate_constraints=False)
         except InvalidInput as exc:
             raise InvalidInput(exc.message, fields={f"members.{index}.{k}": v for k, v in exc.fields.items()}) from exc
+        member.fill_personal_copies()  # bulk_create does not call save()
         if member.user_id:
             if member.user_id in users or PartyMember.objects.filter(user_id=member.user_id).exists():
                 message = _("This user account is already linked to another party member.")
@@ -508,6 +510,21 @@ def member_delete(*, actor: Actor, member: PartyMember) -> None:
     permissions.require(actor, "party.manage_members", member.organization)
     audit.record(actor=actor, action="party.member.delete", obj=member, before=_member_snapshot(member))
     member.delete()
+
+
+@transaction.atomic
+def member_reveal_phone(*, actor: Actor, member: PartyMember, reason: str = "") -> str:
+    """The full phone number of one member, for a user the gate lets reveal it ("party.reveal_phone");
+    every call is an audit event ("party.member.reveal": by whom, why — never the number). A member
+    outside the user's scope is not found."""
+    found = PartyMember.objects.visible_to(actor).select_related("organization__area", "home_community").filter(
+        pk=member.pk).first()
+    if found is None:
+        raise NotFound()
+    permissions.require(actor, "party.reveal_phone", found)
+    audit.record(actor=actor, action="party.member.reveal", obj=found, after={"fields": ["phone"]},
+                 note=redact(reason.strip())[:500])
+    return found.phone
 
 
 # --- alliances ---------------------------------------------------------------------------------
