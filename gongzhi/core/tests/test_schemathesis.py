@@ -17,6 +17,8 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -73,7 +75,20 @@ def _runner(strategy, known: dict, auth: dict, totals: Counter):
     return run
 
 
+@pytest.fixture
+def _keep_the_test_connection():
+    """Requests go through the WSGI handler, which closes the database connection when a request
+    ends; the test's transaction lives on that connection (PostgreSQL), so, as Django's test client
+    does, the handler leaves it open for the test."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("_keep_the_test_connection")
 @override_settings(ALLOWED_HOSTS=["*"])
 def test_schemathesis_finds_no_server_error_and_no_schema_violation():
     from gongzhi.wsgi import application
