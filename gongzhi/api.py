@@ -1,21 +1,48 @@
 """The JSON API at /api/ (django-ninja): session or token authentication, one error body for every
-error (`code`, `message`, `fields`), each component's router mounted where it declares."""
+error (`code`, `message`, `fields`, declared as `ErrorOut`), each component's router mounted where
+it declares. No request input answers a 500: a JSON body must be an object, a body over the upload
+limit answers 413, and other refused requests (Django's SuspiciousOperation) 400."""
 
+import json
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from gongzhi.accounts.auth import SessionAuth, TokenAuth
 from gongzhi.core import components
 from gongzhi.core.errors import DomainError, invalid_from_validation_error
 
 logger = logging.getLogger(__name__)
+
+
+class ObjectParser(Parser):
+    """JSON bodies are objects. ninja would read a bare number, string, array or null in place of
+    an object as "no fields given" and fill in the defaults; here it is refused (422, field
+    `body`). Text that is not JSON at all is refused too (400)."""
+
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body)
+        except ValueError as exc:
+            raise _BodyNotJson() from exc
+        if not isinstance(data, dict):
+            raise NinjaValidationError(
+                [{"loc": ("body",), "msg": _("The body is not a JSON object."), "type": "dict_type"}]
+            )
+        return data
+
+
+class _BodyNotJson(Exception):
+    pass
+
 
 api = NinjaAPI(
     title="gongzhi API",
@@ -24,6 +51,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    parser=ObjectParser(),
 )
 
 
@@ -70,8 +98,29 @@ def _not_found(request, exc):
     return error_response(request, 404, "not_found", _("Not found."))
 
 
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request, exc):
+    return error_response(
+        request, 413, "too_large", _("The request body is too large."), {"__all__": [_("The request body is too large.")]}
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def _refused_request(request, exc):
+    return error_response(request, 400, "bad_request", _("The request is invalid."))
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    # ninja wraps whatever reading the body raised in HttpError(400): answer for the cause
+    cause = exc.__cause__
+    if isinstance(cause, NinjaValidationError):
+        return _ninja_validation(request, cause)
+    if isinstance(cause, RequestDataTooBig):
+        return _too_large(request, cause)
+    if isinstance(cause, _BodyNotJson):
+        message = _("The body is not JSON.")
+        return error_response(request, 400, "invalid", message, {"body": [message]})
     return error_response(request, exc.status_code, "error", str(exc))
 
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from gongzhi.core.errors import errors
 from gongzhi.core.pagination import Pagination
 
 from . import selectors
@@ -53,31 +54,31 @@ class DepartmentOut(Schema):
     district_id: int
 
 
-@router.get("/nodes", response=list[AreaNodeOut], summary="List area nodes in my scope")
+@router.get("/nodes", response={200: list[AreaNodeOut], **errors(400, 401, 403, 404, 422)}, summary="List area nodes in my scope")
 @paginate(Pagination)
 def list_nodes(request: HttpRequest, kind: str | None = None, parent: int | None = None, q: str = ""):
     return selectors.area_nodes_visible(user=request.auth, kind=kind, parent_id=parent, search=q)
 
 
-@router.get("/nodes/{node_id}", response=AreaNodeOut, summary="One area node")
+@router.get("/nodes/{node_id}", response={200: AreaNodeOut, **errors(400, 401, 403, 404, 422)}, summary="One area node")
 def get_node(request: HttpRequest, node_id: int):
     return selectors.area_node_get(user=request.auth, pk=node_id)
 
 
-@router.get("/nodes/{node_id}/children", response=list[AreaNodeOut], summary="Children of an area node")
+@router.get("/nodes/{node_id}/children", response={200: list[AreaNodeOut], **errors(400, 401, 403, 404, 422)}, summary="Children of an area node")
 @paginate(Pagination)
 def node_children(request: HttpRequest, node_id: int):
     node = selectors.area_node_get(user=request.auth, pk=node_id)
     return selectors.area_children(user=request.auth, node=node)
 
 
-@router.get("/units", response=list[UnitOut], summary="Resident units (驻区单位) in my scope")
+@router.get("/units", response={200: list[UnitOut], **errors(400, 401, 403, 422)}, summary="Resident units (驻区单位) in my scope")
 @paginate(Pagination)
 def list_units(request: HttpRequest):
     return selectors.units_visible(user=request.auth)
 
 
-@router.get("/departments", response=list[DepartmentOut], summary="District departments")
+@router.get("/departments", response={200: list[DepartmentOut], **errors(400, 401, 403, 422)}, summary="District departments")
 @paginate(Pagination)
 def list_departments(request: HttpRequest):
     return selectors.departments_visible(user=request.auth)

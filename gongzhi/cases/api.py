@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -20,7 +20,7 @@ from gongzhi.accounts.models import User
 from gongzhi.areas.models import AreaNode, Department
 from gongzhi.areas.selectors import area_node_get
 from gongzhi.core import downloads, pii
-from gongzhi.core.errors import InvalidInput, NotFound
+from gongzhi.core.errors import Code, Day, InvalidInput, NotFound, check_period, errors
 from gongzhi.core.pagination import Pagination
 from gongzhi.core.permissions import can, require
 from gongzhi.residents.selectors import person_get
@@ -352,10 +352,10 @@ class RateIn(Schema):
 
 
 class WhistleIn(Schema):
-    department_codes: list[str]
+    department_codes: list[Code] = Field(..., min_length=1)
     reason: str
     acknowledge_by: dt.datetime | None = None
-    hours: int | None = None
+    hours: int | None = Field(None, ge=1, le=24 * 30)
 
 
 class ReportIn(Schema):
@@ -366,7 +366,7 @@ class ReportIn(Schema):
 # Catalogue and intake
 
 
-@router.get("/catalogue", response=list[CategoryOut], summary="The catalogue of matters (事项目录)", auth=None)
+@router.get("/catalogue", response={200: list[CategoryOut], **errors(400)}, summary="The catalogue of matters (事项目录)", auth=None)
 def catalogue(request: HttpRequest):
     return list(
         Category.objects.filter(is_active=True)
@@ -387,7 +387,7 @@ def _department(case: Case, code: str | None) -> Department | None:
 
 
 @router.post(
-    "/", response={201: CaseFiledOut}, summary="File a request (any channel)",
+    "/", response={201: CaseFiledOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="File a request (any channel)",
     description="Answers 201 with the filed case's record: id, reference, state, matter, holder, place, "
                 "time limits and rule version. The full case with its timeline is `GET /api/cases/{case_id}`.",
 )
@@ -460,12 +460,12 @@ class CallerOut(Schema):
     cases: list[CaseOut]
 
 
-@router.get("/callers", response=CallerOut, summary="Hall / hotline: find the caller by phone")
+@router.get("/callers", response={200: CallerOut, **errors(400, 401, 403, 404, 422)}, summary="Hall / hotline: find the caller by phone")
 def callers(request: HttpRequest, phone: str):
     return selectors.find_caller(user=request.auth, phone=phone)
 
 
-@router.get("/", response=list[CaseOut], summary="An inbox: triage, to_claim, in_progress, due_soon, overdue, verify, mine")
+@router.get("/", response={200: list[CaseOut], **errors(400, 401, 403, 404, 422)}, summary="An inbox: triage, to_claim, in_progress, due_soon, overdue, verify, mine")
 @paginate(Pagination)
 def inbox(request: HttpRequest, box: str = "to_claim"):
     if box not in selectors.BOXES or box == "whistle":
@@ -476,14 +476,15 @@ def inbox(request: HttpRequest, box: str = "to_claim"):
     return selectors.inbox(user=request.auth, box=box)
 
 
-@router.get("/whistle-calls", response=list[WhistleCallOut], summary="Whistle calls on my department")
+@router.get("/whistle-calls", response={200: list[WhistleCallOut], **errors(400, 401, 403, 404, 422)}, summary="Whistle calls on my department")
 @paginate(Pagination)
 def whistle_inbox(request: HttpRequest, open_only: bool = True):
     return selectors.whistle_inbox(user=request.auth, open_only=open_only)
 
 
-@router.get("/figures", summary="三率, composite and closed-at-level shares for a node, period and category")
-def figures(request: HttpRequest, node_id: int, start: dt.date, end: dt.date, category: str | None = None):
+@router.get("/figures", response={200: dict, **errors(400, 401, 403, 404, 422)}, summary="三率, composite and closed-at-level shares for a node, period and category")
+def figures(request: HttpRequest, node_id: int, start: Day, end: Day, category: str | None = None):
+    check_period(start, end)
     node = area_node_get(user=request.auth, pk=node_id)
     cat = get_object_or_404(Category, code=category) if category else None
     since, until = selectors.day_span(start, end)
@@ -491,16 +492,17 @@ def figures(request: HttpRequest, node_id: int, start: dt.date, end: dt.date, ca
     return _jsonable(data)
 
 
-@router.get("/triage-outcomes", summary="How triage did on closed cases: first guess right, within three, auto-routed kept")
-def triage_outcomes(request: HttpRequest, node_id: int, start: dt.date, end: dt.date):
+@router.get("/triage-outcomes", response={200: dict, **errors(400, 401, 403, 404, 422)}, summary="How triage did on closed cases: first guess right, within three, auto-routed kept")
+def triage_outcomes(request: HttpRequest, node_id: int, start: Day, end: Day):
+    check_period(start, end)
     node = area_node_get(user=request.auth, pk=node_id)
     since, until = selectors.day_span(start, end)
     data = selectors.triage_outcomes(user=request.auth, node=node, start=since, end=until)
     return _jsonable(data)
 
 
-@router.get("/hot-issues", summary="Hot issues (热点): matters reported again and again at one place")
-def hot_issues(request: HttpRequest, node_id: int, days: int = 30, min_count: int = 3):
+@router.get("/hot-issues", response={200: list[dict], **errors(400, 401, 403, 404, 422)}, summary="Hot issues (热点): matters reported again and again at one place")
+def hot_issues(request: HttpRequest, node_id: int, days: int = 30, min_count: int = Query(3, le=100_000)):  # noqa: B008
     node = area_node_get(user=request.auth, pk=node_id)
     since = timezone.now() - dt.timedelta(days=max(1, min(days, 366)))
     return selectors.hot_issues(user=request.auth, node=node, since=since, min_count=max(2, min_count))
@@ -516,14 +518,14 @@ def _jsonable(value):
     return value
 
 
-@router.get("/attachments/{attachment_id}", url_name="case_attachment",
+@router.get("/attachments/{attachment_id}", url_name="case_attachment", response={200: None, **errors(400, 401, 403, 404, 422)},
             summary="An attachment's bytes (photo inline, other files as a download); 404 outside scope")
 def attachment(request: HttpRequest, attachment_id: int):
     found = selectors.attachment_get(user=request.auth, pk=attachment_id)
     return downloads.serve(found.file, content_type=found.content_type, name=found.name)
 
 
-@router.get("/{case_id}", response=CaseDetailOut, summary="A case with its whole timeline")
+@router.get("/{case_id}", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 422)}, summary="A case with its whole timeline")
 def detail(request: HttpRequest, case_id: int):
     return _detail(request, _case(request, case_id))
 
@@ -536,12 +538,12 @@ def _done(request: HttpRequest, case: Case) -> dict:
     return _detail(request, _case(request, case.pk))
 
 
-@router.post("/{case_id}/accept", response=CaseDetailOut, summary="Accept (受理)")
+@router.post("/{case_id}/accept", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Accept (受理)")
 def accept(request: HttpRequest, case_id: int, payload: NoteIn):
     return _done(request, services.case_accept(actor=request.auth, case=_case(request, case_id), note=payload.note))
 
 
-@router.post("/{case_id}/reject", response=CaseDetailOut, summary="Reject with a reason")
+@router.post("/{case_id}/reject", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Reject with a reason")
 def reject(request: HttpRequest, case_id: int, payload: ReasonIn):
     return _done(request, services.case_reject(actor=request.auth, case=_case(request, case_id), reason=payload.reason))
 
@@ -551,7 +553,7 @@ class RecategoriseIn(Schema):
     note: str = ""
 
 
-@router.post("/{case_id}/recategorise", response=CaseDetailOut, summary="Change the matter of a case in triage")
+@router.post("/{case_id}/recategorise", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Change the matter of a case in triage")
 def recategorise(request: HttpRequest, case_id: int, payload: RecategoriseIn):
     category = Category.objects.filter(code=payload.category).first()
     if category is None:
@@ -567,7 +569,7 @@ class SimilarOut(Schema):
     similarity: float
 
 
-@router.get("/{case_id}/similar", response=list[SimilarOut],
+@router.get("/{case_id}/similar", response={200: list[SimilarOut], **errors(400, 401, 403, 404, 422)},
             summary="Possible duplicates: open cases nearby with similar text, to merge")
 def similar(request: HttpRequest, case_id: int):
     case = _case(request, case_id)
@@ -576,7 +578,7 @@ def similar(request: HttpRequest, case_id: int):
     return selectors.similar_open_cases(user=request.auth, case=case)
 
 
-@router.post("/{case_id}/merge", response=CaseDetailOut, summary="Merge a duplicate into a master case")
+@router.post("/{case_id}/merge", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Merge a duplicate into a master case")
 def merge(request: HttpRequest, case_id: int, payload: MergeIn):
     case = services.case_merge(
         actor=request.auth, case=_case(request, case_id), master=_case(request, payload.master_id), note=payload.note
@@ -584,7 +586,7 @@ def merge(request: HttpRequest, case_id: int, payload: MergeIn):
     return _done(request, case)
 
 
-@router.post("/{case_id}/dispatch", response=CaseDetailOut, summary="Dispatch (by the catalogue, or to a node or department)")
+@router.post("/{case_id}/dispatch", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Dispatch (by the catalogue, or to a node or department)")
 def dispatch(request: HttpRequest, case_id: int, payload: DispatchIn):
     case = _case(request, case_id)
     node = area_node_get(user=request.auth, pk=payload.node_id) if payload.node_id else None
@@ -595,17 +597,17 @@ def dispatch(request: HttpRequest, case_id: int, payload: DispatchIn):
     return _done(request, case)
 
 
-@router.post("/{case_id}/claim", response=CaseDetailOut, summary="Claim")
+@router.post("/{case_id}/claim", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Claim")
 def claim(request: HttpRequest, case_id: int):
     return _done(request, services.case_claim(actor=request.auth, case=_case(request, case_id)))
 
 
-@router.post("/{case_id}/return", response=CaseDetailOut, summary="Return to the dispatcher (退单)")
+@router.post("/{case_id}/return", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Return to the dispatcher (退单)")
 def return_(request: HttpRequest, case_id: int, payload: ReasonIn):
     return _done(request, services.case_return(actor=request.auth, case=_case(request, case_id), reason=payload.reason))
 
 
-@router.post("/{case_id}/escalate", response=CaseDetailOut, summary="Escalate to the next level (上报)")
+@router.post("/{case_id}/escalate", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Escalate to the next level (上报)")
 def escalate(request: HttpRequest, case_id: int, payload: EscalateIn):
     case = _case(request, case_id)
     case = services.case_escalate(
@@ -614,7 +616,7 @@ def escalate(request: HttpRequest, case_id: int, payload: EscalateIn):
     return _done(request, case)
 
 
-@router.post("/{case_id}/contacts", response=CaseDetailOut, summary="Record a contact with the requester")
+@router.post("/{case_id}/contacts", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Record a contact with the requester")
 def contact(request: HttpRequest, case_id: int, payload: ContactIn):
     case = services.case_record_contact(
         actor=request.auth, case=_case(request, case_id), method=payload.method, note=payload.note
@@ -622,7 +624,7 @@ def contact(request: HttpRequest, case_id: int, payload: ContactIn):
     return _done(request, case)
 
 
-@router.post("/{case_id}/notes", response=CaseDetailOut, summary="Add a note with photos (multipart)")
+@router.post("/{case_id}/notes", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Add a note with photos (multipart)")
 def note(request: HttpRequest, case_id: int, files: list[UploadedFile] = File(default=None)):  # noqa: B008
     case = _case(request, case_id)
     services.case_add_note(
@@ -632,7 +634,7 @@ def note(request: HttpRequest, case_id: int, files: list[UploadedFile] = File(de
     return _done(request, case)
 
 
-@router.post("/{case_id}/extension", response=CaseDetailOut, summary="Ask for an extension")
+@router.post("/{case_id}/extension", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Ask for an extension")
 def request_extension(request: HttpRequest, case_id: int, payload: ExtensionIn):
     case = services.case_request_extension(
         actor=request.auth, case=_case(request, case_id), days=payload.days, reason=payload.reason
@@ -640,7 +642,7 @@ def request_extension(request: HttpRequest, case_id: int, payload: ExtensionIn):
     return _done(request, case)
 
 
-@router.post("/{case_id}/extension/decision", response=CaseDetailOut, summary="Approve or refuse the extension")
+@router.post("/{case_id}/extension/decision", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Approve or refuse the extension")
 def decide_extension(request: HttpRequest, case_id: int, payload: DecisionIn):
     case = services.case_decide_extension(
         actor=request.auth, case=_case(request, case_id), approve=payload.approve, note=payload.note
@@ -648,7 +650,7 @@ def decide_extension(request: HttpRequest, case_id: int, payload: DecisionIn):
     return _done(request, case)
 
 
-@router.post("/{case_id}/resolve", response=CaseDetailOut, summary="Resolve with a result and feedback")
+@router.post("/{case_id}/resolve", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Resolve with a result and feedback")
 def resolve(request: HttpRequest, case_id: int, payload: ResolveIn):
     case = services.case_resolve(
         actor=request.auth, case=_case(request, case_id), result=payload.result, feedback=payload.feedback
@@ -656,14 +658,14 @@ def resolve(request: HttpRequest, case_id: int, payload: ResolveIn):
     return _done(request, case)
 
 
-@router.post("/{case_id}/verify", response=CaseDetailOut, summary="Verify (核查): pass or fail with a reason")
+@router.post("/{case_id}/verify", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Verify (核查): pass or fail with a reason")
 def verify(request: HttpRequest, case_id: int, payload: VerifyIn):
     case = services.case_verify(actor=request.auth, case=_case(request, case_id), passed=payload.passed,
                                 note=payload.note)
     return _done(request, case)
 
 
-@router.post("/{case_id}/rate", response=CaseDetailOut, summary="Rate the result (or record a callback)")
+@router.post("/{case_id}/rate", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Rate the result (or record a callback)")
 def rate(request: HttpRequest, case_id: int, payload: RateIn):
     case = services.case_rate(
         actor=request.auth, case=_case(request, case_id), rating=payload.rating, solved=payload.solved,
@@ -672,12 +674,12 @@ def rate(request: HttpRequest, case_id: int, payload: RateIn):
     return _done(request, case)
 
 
-@router.post("/{case_id}/reopen", response=CaseDetailOut, summary="Take a reopened case up again")
+@router.post("/{case_id}/reopen", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Take a reopened case up again")
 def reopen(request: HttpRequest, case_id: int, payload: NoteIn):
     return _done(request, services.case_reopen(actor=request.auth, case=_case(request, case_id), note=payload.note))
 
 
-@router.post("/{case_id}/whistle", response=CaseDetailOut, summary="Call departments (吹哨)")
+@router.post("/{case_id}/whistle", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Call departments (吹哨)")
 def whistle(request: HttpRequest, case_id: int, payload: WhistleIn):
     case = _case(request, case_id)
     departments = [_department(case, code) for code in payload.department_codes]
@@ -695,12 +697,12 @@ def _call(request: HttpRequest, call_id: int) -> WhistleCall:
     return call
 
 
-@router.post("/whistle-calls/{call_id}/acknowledge", response=WhistleCallOut, summary="Report in (报到)")
+@router.post("/whistle-calls/{call_id}/acknowledge", response={200: WhistleCallOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Report in (报到)")
 def acknowledge(request: HttpRequest, call_id: int, payload: NoteIn):
     return services.whistle_acknowledge(actor=request.auth, call=_call(request, call_id), note=payload.note)
 
 
-@router.post("/whistle-calls/{call_id}/report", response=WhistleCallOut, summary="Report the department's part")
+@router.post("/whistle-calls/{call_id}/report", response={200: WhistleCallOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Report the department's part")
 def report(request: HttpRequest, call_id: int, payload: ReportIn):
     return services.whistle_report(actor=request.auth, call=_call(request, call_id), report=payload.report)
 
@@ -838,13 +840,13 @@ def _dispute(case: Case):
     return selectors.dispute_of(case=case) or Dispute(case=case)
 
 
-@router.get("/{case_id}/dispute", response=DisputeOut,
+@router.get("/{case_id}/dispute", response={200: DisputeOut, **errors(400, 401, 403, 404, 422)},
             summary="The dispute of a case: stage, outcome, agreement, parties (phones masked), sessions")
 def dispute(request: HttpRequest, case_id: int):
     return _dispute(_dispute_case(request, case_id))
 
 
-@router.get("/{case_id}/dispute/mediators", response=MediatorCandidatesOut,
+@router.get("/{case_id}/dispute/mediators", response={200: MediatorCandidatesOut, **errors(400, 401, 403, 404, 422)},
             summary="Who may be picked to mediate: grid workers and staff of the area, party members of the community")
 def dispute_mediators(request: HttpRequest, case_id: int):
     case = _dispute_case(request, case_id)
@@ -859,7 +861,7 @@ def dispute_mediators(request: HttpRequest, case_id: int):
     return {"people": people, "named_kinds": named}
 
 
-@router.post("/{case_id}/dispute/parties", response={201: DisputeOut}, summary="Add a party to the dispute")
+@router.post("/{case_id}/dispute/parties", response={201: DisputeOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Add a party to the dispute")
 def dispute_party(request: HttpRequest, case_id: int, payload: DisputePartyIn):
     case = _dispute_case(request, case_id)
     household = None
@@ -873,7 +875,7 @@ def dispute_party(request: HttpRequest, case_id: int, payload: DisputePartyIn):
     return Status(201, _dispute(case))
 
 
-@router.post("/{case_id}/dispute/sessions", response={201: DisputeOut},
+@router.post("/{case_id}/dispute/sessions", response={201: DisputeOut, **errors(400, 401, 403, 404, 409, 413, 422)},
              summary="Record a mediation session (held_at with a time zone, not in the future)")
 def dispute_session(request: HttpRequest, case_id: int, payload: MediationSessionIn):
     case = _dispute_case(request, case_id)
@@ -885,7 +887,7 @@ def dispute_session(request: HttpRequest, case_id: int, payload: MediationSessio
     return Status(201, _dispute(case))
 
 
-@router.post("/{case_id}/dispute/escalate", response=DisputeOut,
+@router.post("/{case_id}/dispute/escalate", response={200: DisputeOut, **errors(400, 401, 403, 404, 409, 413, 422)},
              summary="Move the dispute on: to collective mediation (议事站, stage 'collective'), then the judicial office ('judicial')")
 def dispute_escalate(request: HttpRequest, case_id: int, payload: DisputeEscalateIn):
     case = _dispute_case(request, case_id)

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from . import notifications
-from .errors import NotFound
+from .errors import Id, NotFound, errors
 from .pagination import Pagination
 
 router = Router(tags=["notifications"])
@@ -36,7 +36,7 @@ class UnreadOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] | None = None  # None: all of mine
+    ids: list[Id] | None = None  # None: all of mine
 
 
 class MarkedOut(Schema):
@@ -44,24 +44,24 @@ class MarkedOut(Schema):
     unread: int
 
 
-@router.get("/notifications", response=list[NotificationOut], summary="My notifications, unread first, newest first")
+@router.get("/notifications", response={200: list[NotificationOut], **errors(400, 401, 403, 422)}, summary="My notifications, unread first, newest first")
 @paginate(Pagination)
 def notification_list(request: HttpRequest, unread_only: bool = False):
     return notifications.inbox(user=request.auth, unread_only=unread_only, unread_first=True)
 
 
-@router.get("/notifications/unread", response=UnreadOut, summary="How many of my notifications are unread")
+@router.get("/notifications/unread", response={200: UnreadOut, **errors(400, 401, 403)}, summary="How many of my notifications are unread")
 def notification_unread(request: HttpRequest):
     return {"unread": notifications.unread_count(user=request.auth)}
 
 
-@router.post("/notifications/read", response=MarkedOut, summary="Mark my notifications read (the given ids, or all)")
+@router.post("/notifications/read", response={200: MarkedOut, **errors(400, 401, 403, 409, 413, 422)}, summary="Mark my notifications read (the given ids, or all)")
 def notification_mark_read(request: HttpRequest, payload: MarkReadIn):
     marked = notifications.mark_read(user=request.auth, ids=payload.ids)
     return {"marked": marked, "unread": notifications.unread_count(user=request.auth)}
 
 
-@router.post("/notifications/{notification_id}/read", response=NotificationOut, summary="Mark one of mine read")
+@router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Mark one of mine read")
 def notification_read(request: HttpRequest, notification_id: int):
     row = notifications.inbox(user=request.auth).filter(pk=notification_id).first()
     if row is None:  # someone else's is as unknown as a missing one

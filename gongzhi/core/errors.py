@@ -1,8 +1,12 @@
 """The domain error type. Services raise these; the API turns them into one error body
 (`code`, `message`, `fields`) and pages show the message next to the named fields."""
 
+from datetime import date as _date
+from typing import Annotated
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from ninja import Field, Schema
 
 
 class DomainError(Exception):
@@ -53,3 +57,45 @@ def invalid_from_validation_error(exc: ValidationError) -> InvalidInput:
             fields["__all__"] = non_field
         return InvalidInput(message, fields=fields)
     return InvalidInput(exc.messages[0] if exc.messages else None, fields={"__all__": exc.messages})
+
+
+# ---------------------------------------------------------------------------------------------
+# The API edge: the error body every operation declares, and bounds on what a request may carry.
+# Input is parsed and bounded here, before it reaches a service or the database: a value the
+# database cannot hold (an id past its integer range, a date past the calendar) is refused on
+# its field with 422, never turned into a 500 by the database driver.
+
+#: The largest id the database holds (BigAutoField: a signed 64-bit integer).
+DB_ID_MAX = 2**63 - 1
+#: An object id in a request body or query: positive and within the database's integer range.
+Id = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
+#: A small positive count of days or hours, bounded so date arithmetic cannot overflow.
+Days = Annotated[int, Field(ge=0, le=36_500)]
+#: The calendar a period may lie in (figures, reports): outside it no case can have been filed.
+FIRST_DAY = _date(2000, 1, 1)
+LAST_DAY = _date(2100, 12, 31)
+Day = Annotated[_date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+#: A code naming a catalogue entry or a department: never empty.
+Code = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class ErrorOut(Schema):
+    """The one error body: a machine-readable `code`, a `message` for people, and the messages per
+    field (`fields`, empty when the error concerns no field)."""
+
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The error answers of an operation, for its `response=`: `response={200: CaseOut,
+    **errors(400, 401, 403, 404, 409, 422)}`. Each answers the one error body (`ErrorOut`)."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+def check_period(start: _date, end: _date) -> None:
+    """Refuse a period whose start lies after its end (400 on `end`)."""
+    if start > end:
+        message = _("The end of the period lies before its start.")
+        raise InvalidInput(message, fields={"end": [message]})

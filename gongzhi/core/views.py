@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,10 +12,12 @@ from .permissions import page_requires
 
 @login_required
 def object_history(request, app_label: str, model: str, object_id: str):
+    """An object's change history; 404 for anything that names no object in the user's scope, an
+    id of the wrong type (`/history/areas/areanode/abc/`) or out of the database's range included."""
     try:
         obj = selectors.scoped_object(user=request.user, app_label=app_label, model=model, object_id=object_id)
         events = selectors.history_for(user=request.user, obj=obj)[:200]
-    except (NotFound, Forbidden) as exc:
+    except (NotFound, Forbidden, ValueError, TypeError, OverflowError, ValidationError) as exc:
         raise Http404 from exc
     return render(request, "core/history.html", {"object": obj, "events": events})
 

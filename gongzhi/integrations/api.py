@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 
 from gongzhi.areas.models import AreaKind
 from gongzhi.areas.selectors import area_node_get
-from gongzhi.core.errors import InvalidInput
+from gongzhi.core.errors import InvalidInput, errors
 from gongzhi.core.permissions import require
 
 from . import selectors, services, signing
@@ -33,7 +33,7 @@ class CameraEventOut(Schema):
 @router.post(
     "/camera-events",
     auth=None,
-    response={201: CameraEventOut, 200: CameraEventOut},
+    response={201: CameraEventOut, 200: CameraEventOut, **errors(400, 401, 404, 409, 413, 422)},
     summary="Receive a camera alert (signed with HMAC-SHA256; see the README)",
 )
 def camera_event(request: HttpRequest):
@@ -69,7 +69,7 @@ class OnDutyOut(Schema):
     name: str
 
 
-@router.get("/on-duty", response=list[OnDutyOut], summary="Who is on duty for a grid (now, or at a time)")
+@router.get("/on-duty", response={200: list[OnDutyOut], **errors(400, 401, 403, 404, 422)}, summary="Who is on duty for a grid (now, or at a time)")
 def on_duty(request: HttpRequest, grid_id: int, at: dt.datetime | None = None):
     require(request.auth, "integrations.on_duty_lookup")
     grid = area_node_get(user=request.auth, pk=grid_id)

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from gongzhi.core.errors import errors
 from gongzhi.core.pagination import Pagination
 
 from . import selectors
@@ -134,7 +135,7 @@ class AllianceMemberOut(Schema):
         return obj.unit.name
 
 
-@router.get("/organizations", response=list[OrganizationOut], summary="Party organisations in my scope")
+@router.get("/organizations", response={200: list[OrganizationOut], **errors(400, 401, 403, 404, 422)}, summary="Party organisations in my scope")
 @paginate(Pagination)
 def list_organizations(
     request: HttpRequest, kind: str | None = None, area: int | None = None, parent: int | None = None, q: str = ""
@@ -142,13 +143,13 @@ def list_organizations(
     return selectors.organizations_visible(user=request.auth, kind=kind, area_id=area, parent_id=parent, search=q)
 
 
-@router.get("/organizations/{org_id}", response=OrganizationDetailOut, summary="One party organisation")
+@router.get("/organizations/{org_id}", response={200: OrganizationDetailOut, **errors(400, 401, 403, 404, 422)}, summary="One party organisation")
 def get_organization(request: HttpRequest, org_id: int):
     return selectors.organization_get(user=request.auth, pk=org_id)
 
 
 @router.get(
-    "/organizations/{org_id}/children", response=list[OrganizationOut], summary="Organisations directly below one"
+    "/organizations/{org_id}/children", response={200: list[OrganizationOut], **errors(400, 401, 403, 404, 422)}, summary="Organisations directly below one"
 )
 @paginate(Pagination)
 def organization_children(request: HttpRequest, org_id: int):
@@ -158,7 +159,7 @@ def organization_children(request: HttpRequest, org_id: int):
 
 @router.get(
     "/organizations/{org_id}/members",
-    response=list[MemberOut],
+    response={200: list[MemberOut], **errors(400, 401, 403, 404, 422)},
     summary="Members of an organisation (with those of the branches and groups below it unless descendants=false)",
 )
 @paginate(Pagination)
@@ -167,29 +168,29 @@ def organization_members(request: HttpRequest, org_id: int, descendants: bool = 
     return selectors.organization_members(user=request.auth, organization=org, descendants=descendants)
 
 
-@router.get("/members", response=list[MemberOut], summary="Party members in my scope (incl. 双报到 to it)")
+@router.get("/members", response={200: list[MemberOut], **errors(400, 401, 403, 404, 422)}, summary="Party members in my scope (incl. 双报到 to it)")
 @paginate(Pagination)
 def list_members(request: HttpRequest, organization: int | None = None, q: str = ""):
     return selectors.members_visible(user=request.auth, organization_id=organization, search=q)
 
 
-@router.get("/members/{member_id}", response=MemberOut, summary="One party member")
+@router.get("/members/{member_id}", response={200: MemberOut, **errors(400, 401, 403, 404, 422)}, summary="One party member")
 def get_member(request: HttpRequest, member_id: int):
     return selectors.member_get(user=request.auth, pk=member_id)
 
 
-@router.get("/alliances", response=list[AllianceOut], summary="Alliances (大联盟/大工委/大党委) in my scope")
+@router.get("/alliances", response={200: list[AllianceOut], **errors(400, 401, 403, 404, 422)}, summary="Alliances (大联盟/大工委/大党委) in my scope")
 @paginate(Pagination)
 def list_alliances(request: HttpRequest, level: str | None = None):
     return selectors.alliances_visible(user=request.auth, level=level)
 
 
-@router.get("/alliances/{alliance_id}", response=AllianceOut, summary="One alliance")
+@router.get("/alliances/{alliance_id}", response={200: AllianceOut, **errors(400, 401, 403, 404, 422)}, summary="One alliance")
 def get_alliance(request: HttpRequest, alliance_id: int):
     return selectors.alliance_get(user=request.auth, pk=alliance_id)
 
 
-@router.get("/alliances/{alliance_id}/members", response=list[AllianceMemberOut], summary="An alliance's member units")
+@router.get("/alliances/{alliance_id}/members", response={200: list[AllianceMemberOut], **errors(400, 401, 403, 404, 422)}, summary="An alliance's member units")
 @paginate(Pagination)
 def alliance_members(request: HttpRequest, alliance_id: int):
     alliance = selectors.alliance_get(user=request.auth, pk=alliance_id)

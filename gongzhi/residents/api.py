@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from gongzhi.areas.models import AreaNode
-from gongzhi.core.errors import InvalidInput
+from gongzhi.core.errors import Days, ErrorOut, Id, InvalidInput, errors
 from gongzhi.core.pagination import Pagination
 from gongzhi.core.permissions import require
 
@@ -221,7 +221,7 @@ class HouseholdDetailOut(HouseholdOut):
 
 class VisitIn(Schema):
     visited_at: datetime.datetime | None = None
-    people_met: list[int] = []
+    people_met: list[Id] = []
     others_met: str = ""
     findings: str = ""
     follow_up_needed: bool = False
@@ -244,6 +244,21 @@ class ImportOut(Schema):
     message: str = ""
 
 
+class ImportRefusedOut(ErrorOut):
+    """An import refused (400): the one error body (`code`, `message`, `fields`), and when the rows
+    were read, what was found in them (the bad rows and the report to download)."""
+
+    id: int | None = None
+    status: str | None = None
+    rows: int | None = None
+    created: int | None = None
+    updated: int | None = None
+    households_created: int | None = None
+    bad_rows: int | None = None
+    errors: list[dict] = []
+    report_url: str | None = None
+
+
 def _household(request, household_id: int) -> AreaNode:
     return selectors.household_get(user=request.auth, pk=household_id)
 
@@ -258,7 +273,7 @@ def _area(request, area_id: int | None) -> AreaNode | None:
 # People
 
 
-@router.get("/people", response=list[PersonOut], summary="Search people in my area (masked)")
+@router.get("/people", response={200: list[PersonOut], **errors(400, 401, 403, 404, 422)}, summary="Search people in my area (masked)")
 @paginate(Pagination)
 def list_people(
     request: HttpRequest, q: str = "", tag: str = "", status: str = "living", area: int | None = None,
@@ -279,7 +294,7 @@ class SearchIn(Schema):
     area: int | None = None
 
 
-@router.post("/people/search", response=list[PersonOut], summary="Search people (POST: keeps ID numbers and phones out of URLs)")
+@router.post("/people/search", response={200: list[PersonOut], **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Search people (POST: keeps ID numbers and phones out of URLs)")
 @paginate(Pagination)
 def search_people(request: HttpRequest, payload: SearchIn):
     require(request.auth, "residents.view")
@@ -289,12 +304,12 @@ def search_people(request: HttpRequest, payload: SearchIn):
     )
 
 
-@router.get("/people/{person_id}", response=PersonDetailOut, summary="One person (masked)")
+@router.get("/people/{person_id}", response={200: PersonDetailOut, **errors(400, 401, 403, 404, 422)}, summary="One person (masked)")
 def get_person(request: HttpRequest, person_id: int):
     return selectors.person_get(user=request.auth, pk=person_id)
 
 
-@router.post("/people", response={201: PersonDetailOut}, summary="Register a person in a household")
+@router.post("/people", response={201: PersonDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Register a person in a household")
 def create_person(request: HttpRequest, payload: PersonIn):
     data = payload.dict()
     household = _household(request, data.pop("household_id"))
@@ -302,7 +317,7 @@ def create_person(request: HttpRequest, payload: PersonIn):
     return Status(201, selectors.person_get(user=request.auth, pk=person.pk))
 
 
-@router.patch("/people/{person_id}", response=PersonDetailOut, summary="Change a person's details")
+@router.patch("/people/{person_id}", response={200: PersonDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Change a person's details")
 def update_person(request: HttpRequest, person_id: int, payload: PersonPatch):
     person = selectors.person_get(user=request.auth, pk=person_id)
     values = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "birth_date"}
@@ -310,7 +325,7 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch):
     return selectors.person_get(user=request.auth, pk=person_id)
 
 
-@router.post("/people/{person_id}/party-member", response=PersonOut, summary="Link to a party membership record")
+@router.post("/people/{person_id}/party-member", response={200: PersonOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Link to a party membership record")
 def link_party_member(request: HttpRequest, person_id: int, payload: PartyLinkIn):
     from gongzhi.party import selectors as party_selectors
 
@@ -319,20 +334,20 @@ def link_party_member(request: HttpRequest, person_id: int, payload: PartyLinkIn
     return services.person_link_party_member(actor=request.auth, person=person, party_member=member)
 
 
-@router.post("/people/{person_id}/reveal", response=RevealOut, summary="Reveal full ID number / phone (logged)")
+@router.post("/people/{person_id}/reveal", response={200: RevealOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Reveal full ID number / phone (logged)")
 def reveal_person(request: HttpRequest, person_id: int, payload: RevealIn):
     person = selectors.person_get(user=request.auth, pk=person_id)
     values = services.person_reveal(actor=request.auth, person=person, fields=payload.fields, reason=payload.reason)
     return {"id": person.pk, **values}
 
 
-@router.post("/people/{person_id}/move-out", response=PersonOut, summary="Record a move out (迁出)")
+@router.post("/people/{person_id}/move-out", response={200: PersonOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Record a move out (迁出)")
 def move_out(request: HttpRequest, person_id: int, payload: MoveIn):
     person = selectors.person_get(user=request.auth, pk=person_id)
     return services.person_move_out(actor=request.auth, person=person, date=payload.date, place=payload.place, note=payload.note)
 
 
-@router.post("/people/{person_id}/transfer", response=PersonOut, summary="Move to another household in my area")
+@router.post("/people/{person_id}/transfer", response={200: PersonOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Move to another household in my area")
 def transfer(request: HttpRequest, person_id: int, payload: TransferIn):
     person = selectors.person_get(user=request.auth, pk=person_id)
     household = _household(request, payload.household_id)
@@ -342,13 +357,13 @@ def transfer(request: HttpRequest, person_id: int, payload: TransferIn):
     )
 
 
-@router.post("/people/{person_id}/death", response=PersonOut, summary="Record a death")
+@router.post("/people/{person_id}/death", response={200: PersonOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Record a death")
 def death(request: HttpRequest, person_id: int, payload: DeathIn):
     person = selectors.person_get(user=request.auth, pk=person_id)
     return services.person_record_death(actor=request.auth, person=person, date=payload.date, note=payload.note)
 
 
-@router.post("/people/{person_id}/tags", response={201: TagOut}, summary="Add a special-group tag")
+@router.post("/people/{person_id}/tags", response={201: TagOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Add a special-group tag")
 def add_tag(request: HttpRequest, person_id: int, payload: TagIn):
     person = selectors.person_get(user=request.auth, pk=person_id)
     return Status(201, services.person_tag_add(
@@ -356,7 +371,7 @@ def add_tag(request: HttpRequest, person_id: int, payload: TagIn):
     ))
 
 
-@router.post("/tags/{tag_id}/end", response=TagOut, summary="End a special-group tag")
+@router.post("/tags/{tag_id}/end", response={200: TagOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="End a special-group tag")
 def end_tag(request: HttpRequest, tag_id: int, payload: TagEndIn):
     tag = selectors.tag_get(user=request.auth, pk=tag_id)
     return services.person_tag_end(actor=request.auth, tag=tag, end_on=payload.end_on, note=payload.note)
@@ -366,10 +381,10 @@ def end_tag(request: HttpRequest, tag_id: int, payload: TagEndIn):
 # Households and visits
 
 
-@router.get("/households", response=list[HouseholdOut], summary="Households in my area (a grid's roster)")
+@router.get("/households", response={200: list[HouseholdOut], **errors(400, 401, 403, 404, 422)}, summary="Households in my area (a grid's roster)")
 @paginate(Pagination)
 def list_households(
-    request: HttpRequest, area: int | None = None, tag: str = "", not_visited_days: int | None = None, q: str = ""
+    request: HttpRequest, area: int | None = None, tag: str = "", not_visited_days: Days | None = None, q: str = ""
 ):
     require(request.auth, "residents.view")
     qs = selectors.households_visible(
@@ -398,7 +413,7 @@ class _WithAddresses:
         return nodes
 
 
-@router.get("/households/{household_id}", response=HouseholdDetailOut, summary="Household card (户情档案)")
+@router.get("/households/{household_id}", response={200: HouseholdDetailOut, **errors(400, 401, 403, 404, 422)}, summary="Household card (户情档案)")
 def get_household(request: HttpRequest, household_id: int):
     node = _household(request, household_id)
     card = selectors.household_card(user=request.auth, household=node)
@@ -412,13 +427,13 @@ def get_household(request: HttpRequest, household_id: int):
     }
 
 
-@router.get("/households/{household_id}/visits", response=list[VisitOut], summary="Visits to a household")
+@router.get("/households/{household_id}/visits", response={200: list[VisitOut], **errors(400, 401, 403, 404, 422)}, summary="Visits to a household")
 @paginate(Pagination)
 def household_visits(request: HttpRequest, household_id: int):
     return selectors.visits_visible(user=request.auth, household=_household(request, household_id))
 
 
-@router.post("/households/{household_id}/visits", response={201: VisitOut}, summary="Record a door visit (入户走访)")
+@router.post("/households/{household_id}/visits", response={201: VisitOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Record a door visit (入户走访)")
 def create_visit(request: HttpRequest, household_id: int, payload: VisitIn):
     household = _household(request, household_id)
     people = list(Person.objects.visible_to(request.auth).filter(pk__in=payload.people_met, household=household))
@@ -435,21 +450,21 @@ def _people_message() -> str:
     return gettext("Choose people of this household.")
 
 
-@router.post("/visits/{visit_id}/photos", response={201: VisitOut}, summary="Add photos to a visit")
+@router.post("/visits/{visit_id}/photos", response={201: VisitOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Add photos to a visit")
 def add_visit_photos(request: HttpRequest, visit_id: int, photos: list[UploadedFile] = File(...)):  # noqa: B008
     visit = selectors.visit_get(user=request.auth, pk=visit_id)
     services.visit_photos_add(actor=request.auth, visit=visit, files=photos)
     return Status(201, selectors.visit_get(user=request.auth, pk=visit_id))
 
 
-@router.post("/visits/{visit_id}/case", response=VisitOut, summary="Link the request a visit was turned into")
+@router.post("/visits/{visit_id}/case", response={200: VisitOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Link the request a visit was turned into")
 def link_case(request: HttpRequest, visit_id: int, payload: CaseLinkIn):
     visit = selectors.visit_get(user=request.auth, pk=visit_id)
     services.visit_link_case(actor=request.auth, visit=visit, case_ref=payload.case_ref)
     return selectors.visit_get(user=request.auth, pk=visit_id)
 
 
-@router.get("/visits/follow-up", response=list[VisitOut], summary="Visits whose findings wait for a request")
+@router.get("/visits/follow-up", response={200: list[VisitOut], **errors(400, 401, 403, 422)}, summary="Visits whose findings wait for a request")
 @paginate(Pagination)
 def follow_up(request: HttpRequest):
     require(request.auth, "residents.view")
@@ -460,7 +475,7 @@ def follow_up(request: HttpRequest):
 # Import and export
 
 
-@router.post("/import", response={200: ImportOut, 202: ImportOut, 400: ImportOut},
+@router.post("/import", response={200: ImportOut, 202: ImportOut, **errors(401, 403, 409, 413, 422), 400: ImportRefusedOut},
              summary="Import people from the .xlsx template (large files: 202, in the background)")
 def import_people(request: HttpRequest, file: UploadedFile = File(...), create_households: bool = Form(True)):  # noqa: B008
     from .models import ImportJob
@@ -476,7 +491,10 @@ def import_people(request: HttpRequest, file: UploadedFile = File(...), create_h
         "errors": [{"row": number, "messages": messages} for number, messages in result.errors[:500]],
         "report_url": reverse("residents:import-report", args=[result.job.pk]) if result.errors else None,
     }
-    return Status(200 if result.ok else 400, body)
+    if result.ok:
+        return Status(200, body)
+    message = gettext("Rejected: bad rows")
+    return Status(400, {**body, "code": "invalid", "message": message, "fields": {"file": [message]}})
 
 
 def _job_body(job) -> dict:
@@ -488,12 +506,12 @@ def _job_body(job) -> dict:
     }
 
 
-@router.get("/imports/{job_id}", response=ImportOut, summary="The state of one of my imports")
+@router.get("/imports/{job_id}", response={200: ImportOut, **errors(400, 401, 403, 404, 422)}, summary="The state of one of my imports")
 def import_job(request: HttpRequest, job_id: int):
     return _job_body(selectors.import_job_get(user=request.auth, pk=job_id))
 
 
-@router.get("/export", summary="Export people as .xlsx (masked unless reveal=true and permitted; logged)")
+@router.get("/export", response={200: None, **errors(400, 401, 403, 404, 422)}, summary="Export people as .xlsx (masked unless reveal=true and permitted; logged)")
 def export_people(request: HttpRequest, q: str = "", tag: str = "", area: int | None = None, reveal: bool = False):
     qs = selectors.people_visible(user=request.auth, q=q, tag=tag, area=_area(request, area))
     content = services.residents_export(

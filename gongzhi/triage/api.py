@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from gongzhi.core.errors import errors
 from gongzhi.core.pagination import Pagination
 from gongzhi.core.permissions import require
 
@@ -54,19 +55,19 @@ class TriageModelOut(Schema):
     blob_size: int
 
 
-@router.post("/suggest", response=SuggestionOut, summary="Suggest the three most likely categories for a text")
+@router.post("/suggest", response={200: SuggestionOut, **errors(400, 401, 403, 413, 422, 503)}, summary="Suggest the three most likely categories for a text")
 def suggest(request: HttpRequest, payload: SuggestIn):
     require(request.auth, "triage.suggest")
     return predictor.suggest(payload.title, payload.text).as_dict()
 
 
-@router.get("/models", response=list[TriageModelOut], summary="Model versions with their evaluation figures")
+@router.get("/models", response={200: list[TriageModelOut], **errors(400, 401, 403, 422)}, summary="Model versions with their evaluation figures")
 @paginate(Pagination)
 def list_models(request: HttpRequest):
     return selectors.triage_models_visible(user=request.auth)
 
 
-@router.post("/models/{model_id}/activate", response=TriageModelOut, summary="Make a model version the active one")
+@router.post("/models/{model_id}/activate", response={200: TriageModelOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Make a model version the active one")
 def activate_model(request: HttpRequest, model_id: int):
     model = selectors.triage_model_get(user=request.auth, pk=model_id)
     return services.triage_model_activate(actor=request.auth, model=model)
