@@ -19,8 +19,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from gongzhi.core import audit
-from gongzhi.core.models import AuditEvent
 from gongzhi.core.actors import SystemActor
+from gongzhi.core.models import AuditEvent
 
 GUARD = SystemActor(label="sign-in protection")
 

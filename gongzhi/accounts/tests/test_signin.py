@@ -50,7 +50,9 @@ def test_wrong_passwords_lock_the_account_until_the_lock_expires(axes_on):
     assert answers[:4] == [200] * 4
     assert answers[4] == 429
     # and the right password is refused too, from this address and from any other
-    assert _sign_in(client, "wg", PASSWORD).status_code == 429
+    locked_page = _sign_in(client, "wg", PASSWORD)
+    assert locked_page.status_code == 429
+    assert "登录已锁定" in locked_page.content.decode()
     other = _client("10.0.0.99")
     response = _sign_in(other, "wg", PASSWORD)
     assert response.status_code == 429
@@ -377,3 +379,13 @@ def test_the_security_page_is_in_the_navigation():
     client = Client()
     client.force_login(resident)
     assert "/accounts/security/" in client.get("/").content.decode()
+
+
+def test_the_demo_district_admin_has_the_documented_authenticator_key():
+    from base64 import b32encode
+    from binascii import unhexlify
+
+    from gongzhi.accounts import demo
+
+    assert b32encode(unhexlify(demo.DEMO_TOTP_KEY)).decode() == demo.DEMO_TOTP_BASE32
+    assert TOTPDevice(key=demo.DEMO_TOTP_KEY).bin_key == unhexlify(demo.DEMO_TOTP_KEY)
