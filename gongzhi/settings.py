@@ -155,7 +155,9 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, "django_otp.middleware.OTPMiddleware"
 )
 MIDDLEWARE += ["gongzhi.accounts.middleware.SignInPolicyMiddleware", "axes.middleware.AxesMiddleware"]
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# AxesBackend first: it refuses a locked account or address (and, being a ModelBackend too, it can
+# load the user of a session that names it); ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
 # Off in the test suite (Django's test client signs in without a request, which axes refuses); the
 # accounts tests turn it on. Everywhere else on unless AXES_ENABLED=0.
 AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)

@@ -31,8 +31,9 @@ class TokenAuth(HttpBearer):
     limit the address is answered 429 until the lock expires.
 
     Tokens are not asked for a second factor: a token is created by its owner while signed in
-    (for a district administrator, after the TOTP step), is shown once, and is revoked on the
-    tokens page; it stands for a device the owner set up, not for a password that can be guessed."""
+    (for a district administrator, after the TOTP step) or by an operator (`manage.py token`), is
+    shown once, holds 256 random bits and is revoked by its owner; it stands for a device or script
+    the owner set up, not for a password that can be guessed. Guessing is what `throttle` stops."""
 
     def authenticate(self, request, token: str):
         throttle.check(request)
