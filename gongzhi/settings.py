@@ -143,11 +143,63 @@ TASKS = {
     }
 }
 
+# --- Sign-in (issue 12): lock-out, password policy, staff sessions, two-factor sign-in -------------
+# Failed sign-ins (the login form and the admin) are counted by django-axes in the database, per
+# account and per client address separately; tokens by gongzhi.accounts.throttle, same limits.
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+# Its createsuperuser (staff password policy) must come before django.contrib.auth's.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("django.contrib.auth"), "gongzhi.accounts.policy")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, "django_otp.middleware.OTPMiddleware"
+)
+MIDDLEWARE += ["gongzhi.accounts.middleware.SignInPolicyMiddleware", "axes.middleware.AxesMiddleware"]
+# AxesBackend first: it refuses a locked account or address (and, being a ModelBackend too, it can
+# load the user of a session that names it); ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
+# Off in the test suite (Django's test client signs in without a request, which axes refuses); the
+# accounts tests turn it on. Everywhere else on unless AXES_ENABLED=0.
+AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the account and the address, each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# The client address: REMOTE_ADDR unless the operator names the proxy header it sets (e.g.
+# SIGNIN_IP_HEADERS=HTTP_X_FORWARDED_FOR behind nginx); a client cannot pick its own address.
+AXES_IPWARE_META_PRECEDENCE_ORDER = [
+    h for h in os.environ.get("SIGNIN_IP_HEADERS", "REMOTE_ADDR").split(",") if h
+]
+AXES_IPWARE_PROXY_COUNT = int(os.environ["SIGNIN_PROXY_COUNT"]) if os.environ.get("SIGNIN_PROXY_COUNT") else None
+ACCOUNTS_TOKEN_FAILURE_LIMIT = int(os.environ.get("TOKEN_FAILURE_LIMIT", str(AXES_FAILURE_LIMIT)))
+ACCOUNTS_TOKEN_LOCKOUT = timedelta(minutes=int(os.environ.get("TOKEN_LOCKOUT_MINUTES", "15")))
+# Password policy: staff at least 10 characters (gongzhi.accounts.passwords), everyone at least 8,
+# not a common or all-numeric password, not like the username or name.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "gongzhi.accounts.passwords.StaffMinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Staff sessions end after this much inactivity, and this long after signing in in any case;
+# residents keep Django's session (SESSION_COOKIE_AGE, two weeks).
+ACCOUNTS_STAFF_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("STAFF_IDLE_MINUTES", "120")))
+ACCOUNTS_STAFF_MAX_SESSION = timedelta(hours=int(os.environ.get("STAFF_SESSION_HOURS", "12")))
+# Two-factor sign-in (TOTP): the roles that must use it default to accounts.roles.TWO_FACTOR_ROLES
+# (and superusers); ACCOUNTS_2FA_REQUIRED_ROLES=role,role overrides. The test suite leaves it off
+# (the accounts tests turn it on), so other apps' tests sign in with a password alone.
+if os.environ.get("ACCOUNTS_2FA_REQUIRED_ROLES") is not None:
+    ACCOUNTS_2FA_REQUIRED_ROLES = [r for r in os.environ["ACCOUNTS_2FA_REQUIRED_ROLES"].split(",") if r]
+ACCOUNTS_2FA_SUPERUSERS = env_bool("ACCOUNTS_2FA_SUPERUSERS", True)
+if TESTING:
+    ACCOUNTS_2FA_REQUIRED_ROLES = []
+    ACCOUNTS_2FA_SUPERUSERS = False
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "gongzhi")
+# --- end of sign-in ------------------------------------------------------------------------------
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

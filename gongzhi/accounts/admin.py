@@ -44,7 +44,11 @@ class UserForm(ServiceFormMixin):
         data = self.cleaned_data
         if not self.instance.pk:
             try:
-                validate_password(data.get("password") or "", User(username=data.get("username", "")))
+                validate_password(
+                    data.get("password") or "",
+                    User(username=data.get("username", ""), display_name=data.get("display_name", ""),
+                         role=data.get("role") or ""),
+                )
             except ValidationError as exc:
                 raise InvalidInput(exc.messages[0], fields={"password": exc.messages}) from exc
         nodes = list(data.get("nodes") or [])

@@ -1,11 +1,20 @@
 """Demo accounts, one per role of DESIGN §1 (password DEMO_PASSWORD); leaves ctx.data["users"]."""
 
 from django.contrib.auth.hashers import make_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongzhi.core.demo import DEMO_PASSWORD, DemoContext
 
 from . import services
 from .models import Role
+
+# The demo district administrator must pass two-factor sign-in like any other: its authenticator
+# secret is fixed and published here (and printed by `gongzhi demo`), so whoever tries the demo can
+# add it to an authenticator app, or compute the code (e.g. `oathtool --totp -b <key>`).
+# Never use it anywhere else.
+DEMO_TOTP_USERNAME = "quadmin"
+DEMO_TOTP_KEY = "676f6e677a68692d64656d6f2d746f74702d3236"  # hex (20 bytes)
+DEMO_TOTP_BASE32 = "M5XW4Z32NBUS2ZDFNVXS25DPORYC2MRW"
 
 # username, role, display name, title, what it is bound to
 ACCOUNTS = [
@@ -30,6 +39,7 @@ def load(ctx: DemoContext) -> None:
     targets = {"district": ctx.data["district"], "street": ctx.data["street"], "main_community": main,
                "grid1": grids[0], "grid2": grids[1]}
     users = {}
+    users_by_name = {}
     password_hash = make_password(DEMO_PASSWORD)  # hashing is slow on purpose: do it once
     for username, role, display_name, title, bound in ACCOUNTS:
         nodes, department, unit = [], None, None
@@ -44,7 +54,12 @@ def load(ctx: DemoContext) -> None:
             department=department, unit=unit, display_name=display_name, title=title, check_password_strength=False, password_hash=password_hash,
         )
         users.setdefault(str(role), user)
+        users_by_name[username] = user
         if username == "wangge2":
             users["grid_worker_2"] = user
     ctx.data["users"] = users
+    TOTPDevice.objects.create(
+        user=users_by_name[DEMO_TOTP_USERNAME], name="demo authenticator", key=DEMO_TOTP_KEY, confirmed=True
+    )
+    ctx.log(f"accounts: {DEMO_TOTP_USERNAME} signs in with a second factor; authenticator key {DEMO_TOTP_BASE32}")
     ctx.log(f"accounts: {len(ACCOUNTS)} demo accounts, password {DEMO_PASSWORD}")

@@ -135,3 +135,20 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class TokenGuessing(models.Model):
+    """Failed bearer-token attempts from one client address (gongzhi.accounts.throttle): counted
+    in the database so every worker process sees the same count; locked until `locked_until`."""
+
+    address = models.GenericIPAddressField(_("address"), unique=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    first_failure_at = models.DateTimeField(_("first failure"))
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token guessing")
+        verbose_name_plural = _("token guessing")
+
+    def __str__(self) -> str:
+        return self.address

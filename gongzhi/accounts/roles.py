@@ -45,6 +45,9 @@ ADMIN_SITE_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREE
 # Roles that act for a department (and must belong to one), and for a resident unit.
 DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_STAFF})
 UNIT_ROLES = frozenset({Role.UNIT_LIAISON})
+# Roles that must sign in with a second factor (TOTP) by default; the setting
+# ACCOUNTS_2FA_REQUIRED_ROLES overrides (gongzhi.accounts.permissions.two_factor_required).
+TWO_FACTOR_ROLES = frozenset({Role.DISTRICT_ADMIN})
 # The kind of area node each area role is bound to.
 ROLE_NODE_KINDS = {
     Role.GRID_WORKER: ("grid",),
