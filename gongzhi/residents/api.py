@@ -76,6 +76,11 @@ class MoveOut(Schema):
     note: str
 
 
+def _request_user(context):
+    request = (context or {}).get("request")
+    return getattr(request, "auth", None) or getattr(request, "user", None)
+
+
 class PersonDetailOut(PersonOut):
     address: str
     tags: list[TagOut]
@@ -86,12 +91,12 @@ class PersonDetailOut(PersonOut):
         return selectors.address_of(obj.household)
 
     @staticmethod
-    def resolve_tags(obj) -> list:
-        return list(selectors.person_tags(person=obj))
+    def resolve_tags(obj, context) -> list:
+        return list(selectors.person_tags(person=obj, user=_request_user(context)))
 
     @staticmethod
-    def resolve_moves(obj) -> list:
-        return list(selectors.person_moves(person=obj))
+    def resolve_moves(obj, context) -> list:
+        return list(selectors.person_moves(person=obj, user=_request_user(context)))
 
 
 class PersonIn(Schema):

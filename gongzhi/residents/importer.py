@@ -427,7 +427,8 @@ def run_import(
             continue  # moved out (of any area): moves in here, the one record follows the person
         if not scope.covers_path(actor, found[3]):
             row.errors.append(
-                _("The ID number %(masked)s is already registered in another area; that area must record the move-out first.")
+                _("The ID number %(masked)s cannot be registered here. If the person moved in, the move-in is recorded "
+                  "once the area they left has recorded the move-out.")
                 % {"masked": pii.mask_id_number(row.id_number)}
             )
         elif found[4] == PersonStatus.DECEASED:

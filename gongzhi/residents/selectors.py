@@ -17,7 +17,18 @@ from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core import permissions, pii, scope
 from gongzhi.core.errors import NotFound
 
-from .models import Household, ImportJob, Move, Person, PersonStatus, PersonTag, TagKind, Visit, VisitPhoto
+from .models import (
+    Household,
+    ImportJob,
+    Move,
+    MoveKind,
+    Person,
+    PersonStatus,
+    PersonTag,
+    TagKind,
+    Visit,
+    VisitPhoto,
+)
 
 ENCRYPTED = ("id_number", "phone")
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
@@ -113,14 +124,49 @@ def person_get(*, user, pk: int) -> Person:
     return person
 
 
-def person_tags(*, person: Person) -> QuerySet:
-    return person.tags.all().order_by("-start_on", "-id")
+def _moved_in_at(person: Person):
+    """When the person last moved in after moving out (the registry keeps one person across moves):
+    what was recorded before then belongs to where they lived before, not to the receiving area."""
+    last_in = person.moves.filter(kind=MoveKind.MOVE_IN).order_by("-recorded_at", "-id").first()
+    if last_in is None:
+        return None
+    earlier_out = person.moves.filter(kind=MoveKind.MOVE_OUT, recorded_at__lte=last_in.recorded_at, id__lt=last_in.pk)
+    return last_in if earlier_out.exists() else None
 
 
-def person_moves(*, person: Person) -> QuerySet:
-    return Move.objects.filter(person=person).select_related("from_household", "to_household", "recorded_by").order_by(
-        "-date", "-id"
+def person_tags(*, person: Person, user=None) -> QuerySet:
+    """The person's tags; for a user outside the area the person moved in from, none from before the move-in."""
+    tags = person.tags.all().order_by("-start_on", "-id")
+    moved_in = _moved_in_at(person)
+    if moved_in is not None and not _covers_household(user, moved_in.from_household):
+        tags = tags.filter(created_at__gte=moved_in.recorded_at)
+    return tags
+
+
+def _covers_household(user, node) -> bool:
+    return node is not None and user is not None and scope.covers_path(user, node.path)
+
+
+def person_moves(*, person: Person, user=None) -> list:
+    """The person's moves; a user outside the area the person moved in from sees them from the
+    move-in on, and not the household they came from."""
+    moves = list(
+        Move.objects.filter(person=person).select_related("from_household", "to_household", "recorded_by").order_by("-date", "-id")
     )
+    moved_in = _moved_in_at(person)
+    if moved_in is None or _covers_household(user, moved_in.from_household):
+        return moves
+    shown = [m for m in moves if m.recorded_at > moved_in.recorded_at or (m.recorded_at == moved_in.recorded_at and m.pk >= moved_in.pk)]
+    for move in shown:
+        if move.from_household is not None and not _covers_household(user, move.from_household):
+            move.from_household = None
+            move.from_household_id = None
+    return shown
+
+
+def person_visits(*, user, person: Person) -> QuerySet:
+    """The visits that met the person, as far as the user may see them (by the visited household's area)."""
+    return Visit.objects.visible_to(user).filter(people_met=person).select_related("visitor").order_by("-visited_at")
 
 
 def current_tags_by_person(person_ids: list[int]) -> dict[int, list[PersonTag]]:

@@ -159,15 +159,33 @@ def _moved_out_record(id_hash: str) -> Person | None:
     )
 
 
-def _check_unique_id(person: Person) -> None:
+def _neutral_id_refusal() -> InvalidInput:
+    """The one answer for an ID number held outside the caller's scope: it neither confirms nor
+    denies that the number is registered elsewhere."""
+    return _field_error(
+        "id_number",
+        _("This ID number cannot be registered here. If the person moved in, the move-in is recorded "
+          "once the area they left has recorded the move-out."),
+    )
+
+
+def _check_unique_id(person: Person, actor: Actor) -> None:
+    """Same ID number inside the caller's scope: "already registered" on the field; outside it: the
+    neutral refusal, which does not confirm that the number exists elsewhere."""
     if not person.id_number_hash:
         return
-    clash = Person.objects.filter(id_number_hash=person.id_number_hash).exclude(id_number_hash="").exclude(pk=person.pk)
-    if clash.exists():
-        raise _field_error(
-            "id_number",
-            _("A person with the ID number %(masked)s is already registered.") % {"masked": person.id_number_masked},
-        )
+    clash = (
+        Person.objects.filter(id_number_hash=person.id_number_hash).exclude(id_number_hash="").exclude(pk=person.pk)
+        .select_related("household").first()
+    )
+    if clash is None:
+        return
+    if not scope.covers_path(actor, clash.household.path):
+        raise _neutral_id_refusal()
+    raise _field_error(
+        "id_number",
+        _("A person with the ID number %(masked)s is already registered.") % {"masked": person.id_number_masked},
+    )
 
 
 def _full_clean(person: Person) -> None:
@@ -214,37 +232,84 @@ def person_create(
     person.is_party_member = bool(is_party_member)
     person.moved_in_on = moved_in_on or timezone.localdate()
     previous = _moved_out_record(person.id_number_hash)
-    if previous is not None:  # someone who moved out (of any area) moves in here: one record follows them
-        before = _snapshot(previous)
-        for field in ("name", "name_initials", "name_pinyin", "gender", "birth_date", "id_number", "id_number_hash",
-                      "id_number_masked", "residence_type", "relation", "occupation", "employer", "is_party_member",
-                      "moved_in_on", "notes"):
-            setattr(previous, field, getattr(person, field))
-        if person.phone:
-            previous.phone, previous.phone_hash, previous.phone_masked = person.phone, person.phone_hash, person.phone_masked
-        old_household = previous.household
-        previous.household, previous.status, previous.moved_out_on = household, PersonStatus.LIVING, None
-        previous.updated_at = timezone.now()
-        person = previous
-    else:
-        old_household = None
-        _check_unique_id(person)
+    if previous is not None:  # the registry keeps one person across moves: this is a move-in
+        return _move_in(actor, previous, person, household, tags)
+    _check_unique_id(person, actor)
     _full_clean(person)
     person.save()
     Move.objects.create(
-        person=person, kind=MoveKind.MOVE_IN, date=person.moved_in_on, from_household=old_household,
+        person=person, kind=MoveKind.MOVE_IN, date=person.moved_in_on, from_household=None,
         to_household=household, recorded_by=actor_user(actor),
     )
-    if previous is not None:
-        for kind in tags:
-            if not person.tags.filter(kind=kind, end_on__isnull=True).exists():
-                PersonTag.objects.create(person=person, kind=_choice(kind, TagKind, "tags"), start_on=timezone.localdate())
-        _record_change(actor, "residents.person.move_in", person, before, note=_("Registered again after moving out."))
-        return person
     for kind in tags:
         PersonTag.objects.create(person=person, kind=_choice(kind, TagKind, "tags"), start_on=timezone.localdate())
     audit.record(actor=actor, action="residents.person.create", obj=person, after={**_snapshot(person), "tags": list(tags)})
     return person
+
+
+# What a move-in takes from the receiving grid worker's entry: the person's details as they give
+# them now. Nothing recorded where they lived before (notes, phone, occupation, tags) is carried over.
+_MOVE_IN_FIELDS = (
+    "name", "name_initials", "name_pinyin", "gender", "birth_date", "id_number", "id_number_hash", "id_number_masked",
+    "phone", "phone_hash", "phone_masked", "residence_type", "relation", "occupation", "employer", "is_party_member",
+    "moved_in_on", "notes",
+)
+
+
+def _move_in(actor: Actor, previous: Person, entry: Person, household: AreaNode, tags: Iterable[str]) -> Person:
+    old_household = previous.household
+    in_scope = scope.covers_path(actor, old_household.path)
+    before = _snapshot(previous) if in_scope else {"status": PersonStatus.MOVED_OUT}
+    for field in _MOVE_IN_FIELDS:
+        setattr(previous, field, getattr(entry, field))
+    previous.household, previous.status, previous.moved_out_on = household, PersonStatus.LIVING, None
+    previous.updated_at = timezone.now()
+    _full_clean(previous)
+    previous.save()
+    Move.objects.create(
+        person=previous, kind=MoveKind.MOVE_IN, date=previous.moved_in_on, from_household=old_household,
+        to_household=household, recorded_by=actor_user(actor),
+    )
+    for kind in tags:
+        kind = _choice(kind, TagKind, "tags")
+        if not previous.tags.filter(kind=kind, end_on__isnull=True).exists():
+            PersonTag.objects.create(person=previous, kind=kind, start_on=timezone.localdate())
+    after = _snapshot(previous)
+    if not in_scope:  # the receiving area's audit event does not carry where the person lived before
+        after.pop("household", None)
+        after["household"] = household.pk
+    audit.record(actor=actor, action="residents.person.move_in", obj=previous, before=before,
+                 after={**after, "tags": list(tags)}, note=_("Registered again after moving out."))
+    return previous
+
+
+@transaction.atomic
+def person_move_in(
+    *, actor: Actor, household: AreaNode, id_number: str, name: str, **values,
+) -> Person:
+    """迁入: a known person who moved out (of any area) moves into a household in the actor's area,
+    found by ID number. One record follows the person; the receiving area sees only what it may see
+    (selectors hide tags and moves from before the move-in, and the household they left). A number
+    unknown, or held by someone still living elsewhere, gets the same neutral refusal."""
+    _require(actor, "residents.register")
+    _require_household(household)
+    _household_in_scope(actor, household)
+    entry = Person(household=household)
+    _apply_identity(entry, name=name, id_number=id_number, phone=values.get("phone", ""),
+                    gender=values.get("gender", ""), birth_date=values.get("birth_date"))
+    if not entry.id_number_hash:
+        raise _field_error("id_number", _("Enter the ID number of the person who moves in."))
+    previous = _moved_out_record(entry.id_number_hash)
+    if previous is None:
+        raise _neutral_id_refusal()
+    entry.residence_type = _choice(values.get("residence_type", ResidenceType.REGISTERED), ResidenceType, "residence_type")
+    entry.relation = _choice(values.get("relation", Relation.OTHER), Relation, "relation")
+    entry.occupation = (values.get("occupation") or "").strip()
+    entry.employer = (values.get("employer") or "").strip()
+    entry.notes = (values.get("notes") or "").strip()
+    entry.is_party_member = bool(values.get("is_party_member", False))
+    entry.moved_in_on = values.get("moved_in_on") or timezone.localdate()
+    return _move_in(actor, previous, entry, household, values.get("tags", ()))
 
 
 UPDATABLE = {
@@ -280,7 +345,7 @@ def person_update(*, actor: Actor, person: Person, **values) -> Person:
         person.is_party_member = bool(values["is_party_member"])
     if "moved_in_on" in values:
         person.moved_in_on = values["moved_in_on"]
-    _check_unique_id(person)
+    _check_unique_id(person, actor)
     _full_clean(person)
     person.updated_at = timezone.now()
     person.save()
@@ -686,11 +751,13 @@ def people_bulk_create(*, actor: Actor, people: list[dict], note: str = "") -> l
     hashes = list(seen)
     for start in range(0, len(hashes), 900):
         clash = Person.objects.filter(id_number_hash__in=hashes[start : start + 900]).exclude(id_number_hash="").values_list(
-            "id_number_masked", flat=True
+            "id_number_masked", "household__path"
         )[:1]
         if clash:
+            if not scope.covers_path(actor, clash[0][1]):
+                raise _neutral_id_refusal()
             raise _field_error("id_number", _("A person with the ID number %(masked)s is already registered.")
-                               % {"masked": clash[0]})
+                               % {"masked": clash[0][0]})
     created = Person.objects.bulk_create([p for p, _ in built], batch_size=2000)
     Move.objects.bulk_create(
         [Move(person_id=p.pk, kind=MoveKind.MOVE_IN, date=p.moved_in_on, to_household_id=p.household_id,

@@ -213,9 +213,9 @@ def _person_context(request, person: Person, **extra) -> dict:
     return {
         "person": person,
         "address": selectors.address_of(person.household),
-        "tags": selectors.person_tags(person=person),
-        "moves": selectors.person_moves(person=person),
-        "visits": person.visits.select_related("visitor").order_by("-visited_at")[:20],
+        "tags": selectors.person_tags(person=person, user=request.user),
+        "moves": selectors.person_moves(person=person, user=request.user),
+        "visits": selectors.person_visits(user=request.user, person=person)[:20],
         "can_edit": can(request.user, "residents.edit", person),
         "can_reveal": can(request.user, "residents.reveal", person),
         "tag_form": forms.TagForm(),

@@ -20,6 +20,7 @@ from gongzhi.core import audit, components, pii, scope
 from gongzhi.core.actors import Actor, SystemActor, actor_user, is_system
 from gongzhi.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from gongzhi.core.permissions import can, require
+from gongzhi.residents import selectors as resident_selectors
 from gongzhi.residents import services as resident_services
 from gongzhi.residents.models import Visit
 
@@ -100,6 +101,12 @@ def _answers(questions: list[dict], answers: dict) -> dict:
     return answers
 
 
+def _resident_in_scope(actor, requester: User) -> bool:
+    """Staff name as requester a resident whose account is linked to a person living in their area
+    scope (the caller the hall or hotline lookup finds, `cases.selectors.find_caller`)."""
+    return resident_selectors.people_visible(user=actor).filter(user=requester).exists()
+
+
 @transaction.atomic
 def case_submit(
     *,
@@ -139,6 +146,9 @@ def case_submit(
         caller_phone = caller_phone or person.phone
         location = location or person.household
         requester = requester or person.user
+        found_caller = person.user
+    else:
+        found_caller = None
     if channel not in Channel.values:
         raise InvalidInput(_("Unknown channel."), fields={"channel": [_("Choose a valid channel.")]})
     if own:
@@ -153,6 +163,11 @@ def case_submit(
     if requester is not None and not permissions.may_be_requester(requester):
         message = _("The requester must be a resident's account.")
         raise InvalidInput(message, fields={"requester": [message]})
+    if (requester is not None and not own and not unrestricted and requester != found_caller
+            and not _resident_in_scope(actor, requester)):
+        # the same answer as for an unknown id: no confirmation that an account outside scope exists
+        message = _("No resident's account has this id.")
+        raise InvalidInput(message, fields={"requester_id": [message]})
     suggestion = _suggest(title, description)
     requested = category
     if category is None:
