@@ -1,0 +1,92 @@
+"""The privacy app's writes: the retention run (through the anonymising services of residents
+and cases) and a person's data exported on their request."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook
+
+from gongzhi.cases import retention as case_retention
+from gongzhi.core import audit, components
+from gongzhi.core.actors import Actor
+from gongzhi.core.permissions import require
+from gongzhi.residents import retention as resident_retention
+from gongzhi.residents.models import Person
+
+from . import selectors
+
+KINDS = ("people", "visits", "cases")
+
+
+def cutoffs(*, now: datetime.datetime | None = None) -> dict[str, datetime.datetime]:
+    """For each kind of record, the moment before which it is past retention."""
+    now = now or timezone.now()
+    return {
+        "people": now - datetime.timedelta(days=components.setting("PRIVACY_PERSON_DAYS")),
+        "visits": now - datetime.timedelta(days=components.setting("PRIVACY_VISIT_NOTES_DAYS")),
+        "cases": now - datetime.timedelta(days=components.setting("PRIVACY_CASE_REQUESTER_DAYS")),
+    }
+
+
+def pending(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """How many records of each kind are past retention now (what a run would anonymise)."""
+    cut = cutoffs(now=now)
+    return {
+        "people": resident_retention.people_past_retention(left_before=timezone.localdate(cut["people"])).count(),
+        "visits": resident_retention.visits_past_retention(visited_before=cut["visits"]).count(),
+        "cases": case_retention.cases_past_retention(closed_before=cut["cases"]).count(),
+    }
+
+
+def run_retention(*, actor: Actor, now: datetime.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Anonymise everything past retention, in batches (each its own transaction and audit event),
+    and record one audit event for the run with the counts. `dry_run` counts and changes nothing."""
+    if dry_run:
+        return pending(now=now)
+    cut = cutoffs(now=now)
+    size = int(components.setting("PRIVACY_BATCH_SIZE"))
+    steps = {
+        "people": lambda: resident_retention.anonymise_people(
+            actor=actor, left_before=timezone.localdate(cut["people"]), limit=size),
+        "visits": lambda: resident_retention.clear_visit_notes(actor=actor, visited_before=cut["visits"], limit=size),
+        "cases": lambda: case_retention.anonymise_closed_cases(actor=actor, closed_before=cut["cases"], limit=size),
+    }
+    counts = dict.fromkeys(KINDS, 0)
+    for kind, step in steps.items():
+        while True:
+            done = step()
+            counts[kind] += len(done)
+            if len(done) < size:
+                break
+    audit.record(actor=actor, action="privacy.retention.run", after=counts,
+                 note="; ".join(f"{k} before {v.date().isoformat()}" for k, v in cut.items()))
+    return counts
+
+
+def _sheet(book: Workbook, title: str, headers: list[str], rows: list[list]) -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(["" if v is None else (v.replace(tzinfo=None) if isinstance(v, datetime.datetime) else v)
+                      for v in row])
+
+
+@transaction.atomic
+def person_export(*, actor: Actor, person: Person, reason: str = "") -> bytes:
+    """One .xlsx with what the registry holds about `person` (unmasked: it is for the person
+    themself), and the log of reveals and exports of their data. The export is an audit event."""
+    require(actor, "privacy.export_person", person)
+    data = selectors.person_data(user=actor, person=person)
+    book = Workbook()
+    book.remove(book.active)
+    for title, table in data.items():
+        _sheet(book, title, table["headers"], table["rows"])
+    audit.record(actor=actor, action="privacy.person.export", obj=person, after={"sheets": list(data)},
+                 note=reason[:500])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

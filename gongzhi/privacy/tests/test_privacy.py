@@ -1,0 +1,214 @@
+"""Privacy (PIPL): retention and a person's data exported on request."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from gongzhi.accounts.tests.factories import user
+from gongzhi.cases.models import Case
+from gongzhi.cases.tests import factories as cf
+from gongzhi.core.actors import SystemActor
+from gongzhi.core.models import AuditEvent
+from gongzhi.privacy import services
+from gongzhi.residents import services as resident_services
+from gongzhi.residents.models import Person, PersonStatus, Visit
+from gongzhi.residents.retention import ANONYMISED_NAME, CLEARED_FINDINGS
+from gongzhi.residents.tests.factories import id_number, person
+
+pytestmark = pytest.mark.django_db
+SYSTEM = SystemActor(label="test")
+NOW = timezone.now()
+LONG_AGO = NOW - datetime.timedelta(days=6 * 365)
+LATELY = NOW - datetime.timedelta(days=30)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _left(p: Person, when: datetime.datetime, status=PersonStatus.MOVED_OUT) -> Person:
+    p.status = status
+    p.moved_out_on = when.date() if status == PersonStatus.MOVED_OUT else None
+    p.died_on = when.date() if status == PersonStatus.DECEASED else None
+    p.save(update_fields=["status", "moved_out_on", "died_on"])
+    return p
+
+
+def _closed(w, when, **caller) -> Case:
+    case = cf.submit(w)
+    for name, value in caller.items():
+        setattr(case, name, value)
+    case.state = "closed"
+    case.closed_at = when
+    case.save()
+    return case
+
+
+def _visit(household, who, when, met=()) -> Visit:
+    visit = resident_services.visit_create(actor=who, household=household, findings="老人独居，电话13912345678")
+    Visit.objects.filter(pk=visit.pk).update(visited_at=when)
+    visit.people_met.set(met)
+    return visit
+
+
+def _stats():
+    by_matter = sorted(Case.objects.values_list("category__code", "location_id", "state", "created_at"))
+    people = sorted(Person.objects.values_list("household_id", "status", "gender", "moved_out_on", "died_on"))
+    visits = sorted(Visit.objects.values_list("household_id", "visited_at", "visitor_id"))
+    return by_matter, people, visits
+
+
+@pytest.fixture
+def w():
+    return cf.world()
+
+
+def test_the_job_anonymises_what_is_past_retention_and_keeps_the_rest_and_the_figures(w):
+    # Given people who left long ago and lately, one who lives here, old and recent visits and cases
+    gone = _left(person(w.household_a, name="王五"), LONG_AGO)
+    died = _left(person(w.household_a, name="赵六", id_number=id_number(born=datetime.date(1940, 5, 6))), LONG_AGO,
+                 PersonStatus.DECEASED)
+    recent = _left(person(w.household_a, name="孙七"), LATELY)
+    here = person(w.household_a, name="周八")
+    old_visit = _visit(w.household_a, w.worker_a, LONG_AGO, met=[gone])
+    new_visit = _visit(w.household_a, w.worker_a, LATELY)
+    old_case = _closed(w, LONG_AGO, caller_name="钱九", caller_phone="13812345678",
+                       caller_phone_index="x" * 64)
+    new_case = _closed(w, LATELY, caller_name="吴十")
+    open_case = cf.submit(w)
+    before = _stats()
+
+    # When the periodic job runs
+    counts = services.run_retention(actor=SYSTEM)
+
+    # Then only what is past retention is anonymised
+    assert counts == {"people": 2, "visits": 1, "cases": 1}
+    for p in (gone, died):
+        p.refresh_from_db()
+        assert p.name == ANONYMISED_NAME
+        assert (p.id_number, p.id_number_hash, p.id_number_masked, p.phone, p.phone_hash, p.phone_masked) == ("",) * 6
+    died.refresh_from_db()
+    assert died.birth_date == datetime.date(1940, 1, 1)
+    for p, name in ((recent, "孙七"), (here, "周八")):
+        p.refresh_from_db()
+        assert p.name == name and p.id_number and p.phone
+    old_visit.refresh_from_db()
+    new_visit.refresh_from_db()
+    assert old_visit.findings == CLEARED_FINDINGS and list(old_visit.people_met.all()) == [gone]
+    assert "13912345678" in new_visit.findings
+    old_case.refresh_from_db()
+    assert (old_case.caller_name, old_case.caller_phone, old_case.caller_phone_index, old_case.requester) == (
+        "", "", "", None)
+    new_case.refresh_from_db()
+    open_case.refresh_from_db()
+    assert new_case.caller_name == "吴十" and new_case.requester == w.resident
+    assert open_case.requester == w.resident
+    # and the figures (counts per matter, place, state, date; people per household and status) are unchanged
+    assert _stats() == before
+    # and each batch and the run are audited (ids, never values)
+    run = AuditEvent.objects.get(action="privacy.retention.run")
+    assert run.after == counts
+    people = AuditEvent.objects.get(action="privacy.retention.people")
+    assert sorted(people.after["ids"]) == sorted([gone.pk, died.pk])
+    assert AuditEvent.objects.get(action="privacy.retention.cases").after["ids"] == [old_case.pk]
+    assert AuditEvent.objects.get(action="privacy.retention.visits").after["ids"] == [old_visit.pk]
+    assert "王五" not in str(people.after) + people.note
+
+    # When it runs again, there is nothing left to do
+    assert services.run_retention(actor=SYSTEM) == {"people": 0, "visits": 0, "cases": 0}
+
+
+def test_batches_are_bounded_and_periods_configurable(w, settings):
+    # Given three people who left lately, and a period of ten days, in batches of two
+    settings.PRIVACY_PERSON_DAYS = 10
+    settings.PRIVACY_BATCH_SIZE = 2
+    for _ in range(3):
+        _left(person(w.household_a), LATELY)
+    # When the job runs
+    counts = services.run_retention(actor=SYSTEM)
+    # Then all three are anonymised, in two audited batches
+    assert counts["people"] == 3
+    assert AuditEvent.objects.filter(action="privacy.retention.people").count() == 2
+
+
+def test_the_command_dry_run_changes_nothing_and_the_run_does(w):
+    # Given a person past retention
+    gone = _left(person(w.household_a, name="王五"), LONG_AGO)
+    # When the command runs with --dry-run
+    out = io.StringIO()
+    call_command("privacy", "anonymise", "--dry-run", stdout=out)
+    # Then it counts, changes nothing and audits nothing
+    assert "people: would anonymise 1" in out.getvalue()
+    gone.refresh_from_db()
+    assert gone.name == "王五"
+    assert not AuditEvent.objects.filter(action__startswith="privacy.retention").exists()
+    # When it runs for real
+    out = io.StringIO()
+    call_command("privacy", "anonymise", stdout=out)
+    assert "people: anonymised 1" in out.getvalue()
+    gone.refresh_from_db()
+    assert gone.name == ANONYMISED_NAME
+    assert AuditEvent.objects.get(action="privacy.retention.run").actor_label.startswith("command:privacy")
+
+
+def _person_with_history(w):
+    someone = person(w.household_a, name="张三", phone="13912340000", relation="head")
+    resident_services.person_tag_add(actor=SYSTEM, person=someone, kind="elderly_alone", start_on=datetime.date.today())
+    _visit(w.household_a, w.worker_a, LATELY, met=[someone])
+    case = cf.submit(w)
+    case.caller_name, case.caller_phone, case.caller_phone_index = "张三", "13912340000", someone.phone_hash
+    case.save()
+    resident_services.person_reveal(actor=w.cstaff, person=someone, reason="核实身份")
+    return someone, case
+
+
+def test_a_person_s_data_is_exported_with_the_reveal_log_and_the_export_is_audited(w):
+    # Given a person with a tag, a visit, a case they filed by phone and a reveal of their data
+    someone, case = _person_with_history(w)
+    client = Client()
+    client.force_login(w.cstaff)
+    # When community staff export it through the API
+    response = client.get(f"/api/privacy/people/{someone.pk}/export", {"reason": "本人申请"})
+    # Then the workbook holds the person unmasked, the tag, the visit, the case and the reveal log
+    assert response.status_code == 200 and response["Content-Type"] == XLSX
+    book = load_workbook(io.BytesIO(response.content))
+    text = {name: " ".join(str(c) for row in book[name].iter_rows(values_only=True) for c in row if c is not None)
+            for name in book.sheetnames}
+    everything = " ".join(text.values())
+    assert someone.id_number in everything and "13912340000" in everything and "张三" in everything
+    assert "13912345678" in everything  # the visit's notes, as recorded
+    assert case.reference in everything
+    log = text[book.sheetnames[-1]]
+    assert "核实身份" in log and w.cstaff.username in log
+    # and the export is an audit event on the person
+    event = AuditEvent.objects.get(action="privacy.person.export")
+    assert event.object_id == str(someone.pk) and event.note == "本人申请"
+
+
+def test_the_export_page_shows_retention_and_downloads(w):
+    someone, _case = _person_with_history(w)
+    client = Client()
+    client.force_login(w.sstaff)
+    url = reverse("privacy:person", args=[someone.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "核实身份" in page.content.decode()
+    download = client.post(url, {"reason": "本人申请"})
+    assert download.status_code == 200 and download["Content-Type"] == XLSX
+    assert AuditEvent.objects.filter(action="privacy.person.export").count() == 1
+
+
+def test_the_export_is_404_outside_scope_and_403_without_the_permission(w):
+    someone, _case = _person_with_history(w)
+    elsewhere = cf.tree()  # another district
+    stranger = user("community_staff", nodes=[elsewhere["community"]])
+    api = f"/api/privacy/people/{someone.pk}/export"
+    page = reverse("privacy:person", args=[someone.pk])
+    for who, status in ((stranger, 404), (w.resident, 404), (w.worker_a, 403), (w.inspector, 403), (w.admin, 200)):
+        client = Client()
+        client.force_login(who)
+        assert client.get(api).status_code == status, who
+        assert client.get(page).status_code == status, who
+    assert AuditEvent.objects.filter(action="privacy.person.export").count() == 1
