@@ -103,6 +103,20 @@ def whistle_calls(*, case: Case) -> QuerySet:
     return case.whistle_calls.select_related("department", "acknowledged_by").order_by("called_at", "id")
 
 
+def sees_text_numbers(*, user, case: Case) -> bool:
+    """Whether `user` reads the numbers typed into the case's title, description and notes as typed:
+    only the requester, in their own words. Everyone else reads them masked (`pii.redact`); staff
+    allowed to call back reveal them through the audited reveal (`cases.reveal_text_numbers`)."""
+    return bool(case.requester_id) and getattr(user, "pk", None) == case.requester_id
+
+
+def shown_text(*, user, case: Case, text: str) -> str:
+    """Free text of a case as `user` may read it (the one masking rule for pages and the API)."""
+    if not text or sees_text_numbers(user=user, case=case):
+        return text
+    return pii.redact(text)
+
+
 def requester_display(*, user, case: Case) -> str:
     """Who asked, as the viewer may see it: hidden from handlers when the requester asked so."""
     if case.anonymous and not (can(user, "cases.reveal_anonymous") or case.requester_id == getattr(user, "pk", None)):

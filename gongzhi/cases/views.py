@@ -152,6 +152,7 @@ def detail(request, pk: int):
     staff = can(request.user, "cases.view_internal")
     context = {
         "case": case,
+        "text_shown": selectors.sees_text_numbers(user=request.user, case=case),
         "light": selectors.light(case),
         "timeline": selectors.timeline(user=request.user, case=case),
         "calls": selectors.whistle_calls(case=case),
