@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.selectors import users_visible
 from gongzhi.areas.models import AreaKind, AreaNode, Department
+from gongzhi.core import audit, pii, scope
 from gongzhi.core import permissions as core_permissions
-from gongzhi.core import pii, scope
 from gongzhi.core.actors import is_system
 from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import can
@@ -117,6 +117,14 @@ def shown_text(*, user, case: Case, text: str) -> str:
     return pii.redact(text)
 
 
+def reveal_text_numbers(*, user, case: Case, reason: str = "") -> None:
+    """Allow `user` to read the case's text as typed (a page action): asks the gate and writes the
+    audit event "cases.case.reveal_text" (who, why — never the text). Raises Forbidden."""
+    core_permissions.require(user, "cases.reveal_text_numbers", case)
+    audit.record(actor=user, action="cases.case.reveal_text", obj=case, after={"fields": ["title", "description", "notes"]},
+                 note=pii.redact(reason)[:500])
+
+
 def requester_display(*, user, case: Case) -> str:
     """Who asked, as the viewer may see it: hidden from handlers when the requester asked so."""
     if case.anonymous and not (can(user, "cases.reveal_anonymous") or case.requester_id == getattr(user, "pk", None)):
@@ -144,7 +152,7 @@ def boxes_for(user) -> list[str]:
 # its four joins, not the case's description, answers or triage record. Reading any other field
 # of a row costs a query per row — tests/test_inbox_queries.py counts the queries of a full page.
 INBOX_ROW_FIELDS = (
-    "id", "state", "channel", "kind", "theme", "title", "level", "area_path", "created_at", "response_due",
+    "id", "state", "channel", "kind", "theme", "title", "requester", "level", "area_path", "created_at", "response_due",
     "responded_at", "handling_due", "handling_warn_at", "result", "rating",
     "category", "category__code", "category__name",
     "area", "area__name",

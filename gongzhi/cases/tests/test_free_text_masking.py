@@ -88,3 +88,30 @@ def test_notifications_never_carry_the_numbers(w, case):
     row = Notification.objects.get(pk=rows[0].pk)
     _no_numbers(row.title + row.body)
     assert "139****5678" in row.title
+
+
+def test_a_handler_reveals_the_text_and_the_reveal_is_audited(client, w, case):
+    from gongzhi.core.models import AuditEvent
+
+    login(client, w.cstaff)
+    assert "cases:act" not in (page := client.get(f"/cases/{case.pk}/").content.decode())
+    assert f"/cases/{case.pk}/act/reveal_text/" in page
+    revealed = client.post(f"/cases/{case.pk}/act/reveal_text/", {"reason": "回访"})
+    assert revealed.status_code == 200
+    body = revealed.content.decode()
+    assert ID_NUMBER in body and PHONE in body
+    event = AuditEvent.objects.get(action="cases.case.reveal_text", object_id=str(case.pk))
+    assert event.actor_id == w.cstaff.pk and event.note == "回访"
+    assert ID_NUMBER not in str(event.after)
+    # the page masks it again afterwards
+    _no_numbers(client.get(f"/cases/{case.pk}/").content.decode())
+
+
+def test_a_resident_or_an_inspector_may_not_reveal(client, w, case):
+    from gongzhi.core.models import AuditEvent
+
+    for someone in (w.inspector, w.worker_b):
+        login(client, someone)
+        answer = client.post(f"/cases/{case.pk}/act/reveal_text/", {"reason": "x"}, follow=True)
+        _no_numbers(answer.content.decode())
+    assert not AuditEvent.objects.filter(action="cases.case.reveal_text").exists()
