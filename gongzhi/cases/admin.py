@@ -165,7 +165,7 @@ class CategoryRevisionAdmin(admin.ModelAdmin):
 class CaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Cases are changed only through their actions (pages and API); the admin lists them."""
 
-    list_display = ["id", "title", "state", "level", "category", "channel", "created_at", "handling_due"]
+    list_display = ["id", "shown_title", "state", "level", "category", "channel", "created_at", "handling_due"]
     list_filter = ["state", "level", "channel", "theme"]
     search_fields = ["title"]
     date_hierarchy = "created_at"
@@ -175,6 +175,19 @@ class CaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         # the case's own visibility rule, not only the area scope of the mixin
         return admin.ModelAdmin.get_queryset(self, request).visible_to(request.user)
+
+    # Numbers typed into the text are masked here as on the pages and in the API (the stored text
+    # stays as typed; staff who must call back reveal it through the case's audited reveal). The
+    # admin is read-only, so the masked copy is never saved.
+    @admin.display(description=_("title"), ordering="title")
+    def shown_title(self, obj):
+        return pii.redact(obj.title)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.title, obj.description = pii.redact(obj.title), pii.redact(obj.description)
+        return obj
 
 
 class _ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -119,7 +119,16 @@ class CaseFields(Schema):
     rating: str
 
 
+def _reader(context):
+    return getattr(context.get("request"), "auth", None) if context else None
+
+
 class CaseOut(CaseFields):
+    @staticmethod
+    def resolve_title(obj, context) -> str:
+        # numbers typed into the text are masked unless the reader is the requester
+        return selectors.shown_text(user=_reader(context), case=obj, text=obj.title)
+
     @staticmethod
     def resolve_state_label(obj) -> str:
         return selectors.state_label(obj.state)
@@ -270,8 +279,12 @@ class CaseDetailOut(CaseFields):
 def _detail(request: HttpRequest, case: Case) -> dict:
     user = request.auth
     data = CaseOut.from_orm(case).dict()
+    events = list(selectors.timeline(user=user, case=case))
+    for event in events:  # a display copy: these rows are never saved
+        event.note = selectors.shown_text(user=user, case=case, text=event.note)
     data.update(
-        description=case.description,
+        title=selectors.shown_text(user=user, case=case, text=case.title),
+        description=selectors.shown_text(user=user, case=case, text=case.description),
         answers=case.answers,
         location_id=case.location_id,
         address=case.address,
@@ -285,7 +298,7 @@ def _detail(request: HttpRequest, case: Case) -> dict:
         master_id=case.master_id,
         return_count=case.return_count,
         actions=workflow.offered(user, case),
-        timeline=list(selectors.timeline(user=user, case=case)),
+        timeline=events,
         whistle_calls=list(selectors.whistle_calls(case=case)),
         auto_routed=case.auto_routed,
         # what triage suggested is for staff; a requester sees the matter only

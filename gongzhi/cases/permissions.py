@@ -148,6 +148,10 @@ RULES = {
     "cases.report_part": Rule(roles=frozenset({DEPARTMENT}), relation=called),
     "cases.contact": Rule(roles=HANDLERS, relation=holds, message=_HELD),
     "cases.note": Rule(roles=HANDLERS | {INSPECTOR}, relation=may_note, message=_HELD),
+    # Numbers typed into a case's free text are masked for everyone but the requester; the handlers
+    # who must call back (the holder and the staff above it) reveal them, and each reveal is audited.
+    "cases.reveal_text_numbers": Rule(roles=HANDLERS, relation=holds,
+                                      message=_("Only those who handle the case may reveal the numbers in its text.")),
     "cases.request_extension": Rule(roles=HANDLERS, relation=holds, message=_HELD),
     "cases.approve_extension": Rule(roles=SUPERIORS, relation=above,
                                     message=_("Only the level above the handler decides on an extension.")),

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.selectors import users_visible
 from gongzhi.areas.models import AreaKind, AreaNode, Department
+from gongzhi.core import audit, pii, scope
 from gongzhi.core import permissions as core_permissions
-from gongzhi.core import pii, scope
 from gongzhi.core.actors import is_system
 from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import can
@@ -103,6 +103,28 @@ def whistle_calls(*, case: Case) -> QuerySet:
     return case.whistle_calls.select_related("department", "acknowledged_by").order_by("called_at", "id")
 
 
+def sees_text_numbers(*, user, case: Case) -> bool:
+    """Whether `user` reads the numbers typed into the case's title, description and notes as typed:
+    only the requester, in their own words. Everyone else reads them masked (`pii.redact`); staff
+    allowed to call back reveal them through the audited reveal (`cases.reveal_text_numbers`)."""
+    return bool(case.requester_id) and getattr(user, "pk", None) == case.requester_id
+
+
+def shown_text(*, user, case: Case, text: str) -> str:
+    """Free text of a case as `user` may read it (the one masking rule for pages and the API)."""
+    if not text or sees_text_numbers(user=user, case=case):
+        return text
+    return pii.redact(text)
+
+
+def reveal_text_numbers(*, user, case: Case, reason: str = "") -> None:
+    """Allow `user` to read the case's text as typed (a page action): asks the gate and writes the
+    audit event "cases.case.reveal_text" (who, why — never the text). Raises Forbidden."""
+    core_permissions.require(user, "cases.reveal_text_numbers", case)
+    audit.record(actor=user, action="cases.case.reveal_text", obj=case, after={"fields": ["title", "description", "notes"]},
+                 note=pii.redact(reason)[:500])
+
+
 def requester_display(*, user, case: Case) -> str:
     """Who asked, as the viewer may see it: hidden from handlers when the requester asked so."""
     if case.anonymous and not (can(user, "cases.reveal_anonymous") or case.requester_id == getattr(user, "pk", None)):
@@ -130,7 +152,7 @@ def boxes_for(user) -> list[str]:
 # its four joins, not the case's description, answers or triage record. Reading any other field
 # of a row costs a query per row — tests/test_inbox_queries.py counts the queries of a full page.
 INBOX_ROW_FIELDS = (
-    "id", "state", "channel", "kind", "theme", "title", "level", "area_path", "created_at", "response_due",
+    "id", "state", "channel", "kind", "theme", "title", "requester", "level", "area_path", "created_at", "response_due",
     "responded_at", "handling_due", "handling_warn_at", "result", "rating",
     "category", "category__code", "category__name",
     "area", "area__name",

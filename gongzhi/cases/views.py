@@ -143,7 +143,7 @@ def new(request):
 
 
 @login_required
-def detail(request, pk: int):
+def detail(request, pk: int, revealed: bool = False):
     try:
         case = selectors.case_get(user=request.user, pk=pk)
     except NotFound as exc:
@@ -152,6 +152,8 @@ def detail(request, pk: int):
     staff = can(request.user, "cases.view_internal")
     context = {
         "case": case,
+        "text_shown": revealed or selectors.sees_text_numbers(user=request.user, case=case),
+        "may_reveal_text": can(request.user, "cases.reveal_text_numbers", case),
         "light": selectors.light(case),
         "timeline": selectors.timeline(user=request.user, case=case),
         "calls": selectors.whistle_calls(case=case),
@@ -224,6 +226,10 @@ def act(request, pk: int, action: str):
     try:
         case = selectors.case_get(user=user, pk=pk)
         files = request.FILES.getlist("photos")
+        if action == "reveal_text":
+            # the text as typed, once, on this answer (audited); the case page masks it again
+            selectors.reveal_text_numbers(user=user, case=case, reason=post.get("reason", ""))
+            return detail(request, pk, revealed=True)
         if action == "accept":
             services.case_accept(actor=user, case=case, note=post.get("note", ""))
         elif action == "reject":
