@@ -438,7 +438,9 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference} {self.title}"
+        # The reference alone: titles may hold numbers people typed, and this label is kept in the
+        # audit log (object_repr) and shown in history pages.
+        return self.reference
 
     @property
     def reference(self) -> str:

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.selectors import users_visible
 from gongzhi.areas.models import AreaKind, AreaNode, Department
-from gongzhi.core import audit, pii, scope
 from gongzhi.core import permissions as core_permissions
+from gongzhi.core import pii, scope
 from gongzhi.core.actors import is_system
 from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import can
@@ -115,14 +115,6 @@ def shown_text(*, user, case: Case, text: str) -> str:
     if not text or sees_text_numbers(user=user, case=case):
         return text
     return pii.redact(text)
-
-
-def reveal_text_numbers(*, user, case: Case, reason: str = "") -> None:
-    """Allow `user` to read the case's text as typed (a page action): asks the gate and writes the
-    audit event "cases.case.reveal_text" (who, why — never the text). Raises Forbidden."""
-    core_permissions.require(user, "cases.reveal_text_numbers", case)
-    audit.record(actor=user, action="cases.case.reveal_text", obj=case, after={"fields": ["title", "description", "notes"]},
-                 note=pii.redact(reason)[:500])
 
 
 def requester_display(*, user, case: Case) -> str:

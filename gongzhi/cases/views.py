@@ -228,7 +228,7 @@ def act(request, pk: int, action: str):
         files = request.FILES.getlist("photos")
         if action == "reveal_text":
             # the text as typed, once, on this answer (audited); the case page masks it again
-            selectors.reveal_text_numbers(user=user, case=case, reason=post.get("reason", ""))
+            services.case_reveal_text(actor=user, case=case, reason=post.get("reason", ""))
             return detail(request, pk, revealed=True)
         if action == "accept":
             services.case_accept(actor=user, case=case, note=post.get("note", ""))

@@ -34,6 +34,7 @@ from .intake import (
     suggestions_available,
     visit_case_categories,
 )
+from .reveal import case_reveal_text
 from .transitions import (
     case_accept,
     case_add_note,
@@ -59,7 +60,7 @@ __all__ = [
     "CATEGORY_FIELDS", "RESIDENT_CHANNELS", "RULE_FIELDS", "STAFF_CHANNELS", "TRIAGE_ACTOR",
     "case_accept", "case_add_note", "case_auto_close", "case_claim", "case_decide_extension", "case_dispatch",
     "case_escalate", "case_from_visit", "case_merge", "case_rate", "case_recategorise", "case_record_contact",
-    "case_reject", "case_reopen", "case_request_extension", "case_resolve", "case_return", "case_submit",
+    "case_reject", "case_reopen", "case_request_extension", "case_reveal_text", "case_resolve", "case_return", "case_submit",
     "case_verify", "case_whistle", "category_save", "check_attachments", "current_revision", "dispute_add_party",
     "dispute_escalate", "dispute_record_session", "household_cases", "require_catalogue_admin", "rules_of",
     "sniff", "suggestions_available", "validate_category", "validate_questions", "visit_case_categories",
