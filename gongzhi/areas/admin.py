@@ -1,15 +1,11 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import permissions
-from gongzhi.core.admin_scope import ServiceAdmin, ServiceFormMixin
-from gongzhi.core.errors import Forbidden, NotFound
+from gongzhi.core.admin_scope import RevealAdminMixin, ServiceAdmin, ServiceFormMixin
 
 from . import services
 from .models import AreaNode, Department, Estate, Unit
@@ -120,8 +116,10 @@ def _registry_admin(model, save, fields, **options):
     action = f"areas.manage_{model.__name__.lower()}"
     opts = model._meta
 
-    class RegistryAdmin(ServiceAdmin):
+    class RegistryAdmin(RevealAdminMixin, ServiceAdmin):
         form = form_class
+        reveal_permission = "areas.reveal_contact"
+        reveal_template = "areas/admin_reveal.html"
 
         # A record the user may see but not keep (a district's departments for street staff) opens
         # read-only, as the gate answers for that record.
@@ -145,33 +143,9 @@ def _registry_admin(model, save, fields, **options):
                     listed += [name, f"{name}_clear"] if obj is not None and getattr(obj, f"{name}_masked") else [name]
             return listed
 
-        def get_urls(self):
-            own = [path("<path:object_id>/reveal/", self.admin_site.admin_view(self.reveal_view),
-                        name=f"{opts.app_label}_{opts.model_name}_reveal")]
-            return own + super().get_urls()
-
-        def reveal_view(self, request, object_id):
-            """Show the full number once, after a reason, to a user the gate lets reveal it; every
-            reveal is an audit event. Outside the scope: 404; not permitted: 403."""
-            obj = self.get_object(request, object_id)
-            if not (self.has_view_permission(request, obj) and permissions.can(request.user, "areas.reveal_contact", obj)):
-                raise PermissionDenied
-            revealed = None
-            if request.method == "POST":
-                try:
-                    values = services.contact_reveal(actor=request.user, instance=obj, reason=request.POST.get("reason", ""))
-                except NotFound as exc:
-                    raise Http404 from exc
-                except Forbidden as exc:
-                    raise PermissionDenied from exc
-                revealed = [(opts.get_field(name).verbose_name, value or "—") for name, value in values.items()]
-            context = {
-                **self.admin_site.each_context(request), "opts": opts, "original": obj, "title": str(obj),
-                "revealed": revealed, "change_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]),
-            }
-            response = TemplateResponse(request, "areas/admin_reveal.html", context)
-            response["Cache-Control"] = "no-store"
-            return response
+        def reveal(self, request, obj, reason):
+            values = services.contact_reveal(actor=request.user, instance=obj, reason=reason)
+            return [(opts.get_field(name).verbose_name, value or "—") for name, value in values.items()]
 
         def service_save(self, *, request, obj, form, change):
             values = {k: form.cleaned_data[k] for k in fields if k in form.cleaned_data}

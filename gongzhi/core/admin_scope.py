@@ -128,3 +128,55 @@ class ServiceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def service_delete(self, *, request, obj):  # pragma: no cover - overridden
         raise NotImplementedError
+
+
+class RevealAdminMixin:
+    """An admin page at `<id>/reveal/` that shows a record's personal numbers once, after a reason,
+    to a user the gate lets reveal them; the app's service writes the audit event. Outside the
+    scope: 404; not permitted: 403. A subclass names the gate action (`reveal_permission`), the page
+    template (`reveal_template`) and `reveal(request, obj, reason)`, which calls the app's reveal
+    service and returns (label, value) pairs."""
+
+    reveal_permission: str = ""
+    reveal_template: str = ""
+
+    def reveal(self, request, obj, reason: str) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def get_urls(self):
+        from django.urls import path
+
+        opts = self.model._meta
+        own = [path("<path:object_id>/reveal/", self.admin_site.admin_view(self.reveal_view),
+                    name=f"{opts.app_label}_{opts.model_name}_reveal")]
+        return own + super().get_urls()
+
+    def reveal_view(self, request, object_id):
+        from django.core.exceptions import PermissionDenied
+        from django.template.response import TemplateResponse
+        from django.urls import reverse
+
+        from .errors import Forbidden, NotFound
+        from .permissions import can
+
+        opts = self.model._meta
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not (self.has_view_permission(request, obj) and can(request.user, self.reveal_permission, obj)):
+            raise PermissionDenied
+        revealed = None
+        if request.method == "POST":
+            try:
+                revealed = self.reveal(request, obj, request.POST.get("reason", ""))
+            except NotFound as exc:
+                raise Http404 from exc
+            except Forbidden as exc:
+                raise PermissionDenied from exc
+        context = {
+            **self.admin_site.each_context(request), "opts": opts, "original": obj, "title": str(obj),
+            "revealed": revealed, "change_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]),
+        }
+        response = TemplateResponse(request, self.reveal_template, context)
+        response["Cache-Control"] = "no-store"
+        return response

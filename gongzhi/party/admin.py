@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.areas.models import AreaKind, AreaNode, Unit
 from gongzhi.core import permissions
-from gongzhi.core.errors import DomainError, Forbidden, NotFound
+from gongzhi.core.admin_scope import RevealAdminMixin
+from gongzhi.core.errors import DomainError
 
 from . import services
 from .models import MEMBER_ORG_KINDS, Alliance, AllianceMember, OrgKind, PartyMember, PartyOrganization
@@ -254,8 +253,10 @@ class MemberForm(forms.ModelForm):
 
 
 @admin.register(PartyMember)
-class PartyMemberAdmin(ScopedAdmin):
+class PartyMemberAdmin(RevealAdminMixin, ScopedAdmin):
     form = MemberForm
+    reveal_permission = "party.reveal_phone"
+    reveal_template = "areas/admin_reveal.html"
     list_display = ["name", "organization", "status", "is_in_service", "home_community", "phone_masked"]
     list_filter = ["status", "is_in_service", "gender"]
     search_fields = ["name"]
@@ -271,33 +272,9 @@ class PartyMemberAdmin(ScopedAdmin):
             listed.insert(at + 1, "phone_clear")
         return listed
 
-    def get_urls(self):
-        own = [path("<path:object_id>/reveal/", self.admin_site.admin_view(self.reveal_view),
-                    name="party_partymember_reveal")]
-        return own + super().get_urls()
-
-    def reveal_view(self, request, object_id):
-        """Show the full number once, after a reason, to a user the gate lets reveal it; every
-        reveal is an audit event. Outside the scope: 404; not permitted: 403."""
-        obj = self.get_object(request, object_id)
-        if not (self.has_view_permission(request, obj) and permissions.can(request.user, "party.reveal_phone", obj)):
-            raise PermissionDenied
-        revealed = None
-        if request.method == "POST":
-            try:
-                phone = services.member_reveal_phone(actor=request.user, member=obj, reason=request.POST.get("reason", ""))
-            except NotFound as exc:
-                raise Http404 from exc
-            except Forbidden as exc:
-                raise PermissionDenied from exc
-            revealed = [(PartyMember._meta.get_field("phone").verbose_name, phone or "—")]
-        context = {
-            **self.admin_site.each_context(request), "opts": PartyMember._meta, "original": obj, "title": str(obj),
-            "revealed": revealed, "change_url": reverse("admin:party_partymember_change", args=[obj.pk]),
-        }
-        response = TemplateResponse(request, "areas/admin_reveal.html", context)
-        response["Cache-Control"] = "no-store"
-        return response
+    def reveal(self, request, obj, reason):
+        phone = services.member_reveal_phone(actor=request.user, member=obj, reason=reason)
+        return [(PartyMember._meta.get_field("phone").verbose_name, phone or "—")]
 
     def may_manage(self, user, obj) -> bool:
         return permissions.can(user, "party.manage_members", obj.organization)
