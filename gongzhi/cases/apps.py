@@ -32,8 +32,8 @@ class CasesConfig(AppConfig):
         periodic=(Periodic("cases.sla-sweep", "gongzhi.cases.tasks.sla_sweep", every=sweep_period),),
         # What the residents app (below cases) finds through its extension points.
         extensions={
-            "residents.household.cases": "gongzhi.cases.services.intake:household_cases",
-            "residents.visit.case_categories": "gongzhi.cases.services.intake:visit_case_categories",
+            "residents.household.cases": "gongzhi.cases.selectors:household_cases",
+            "residents.visit.case_categories": "gongzhi.cases.selectors:visit_case_categories",
             "residents.visit.raise_case": "gongzhi.cases.services.intake:case_from_visit",
         },
         matrix="gongzhi.cases.tests.matrix:objects",

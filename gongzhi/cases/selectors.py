@@ -569,3 +569,28 @@ def triage_outcomes(*, user, node: AreaNode, start: dt.datetime, end: dt.datetim
         "auto_routed": routed,
         "auto_routed_kept": share(routed_kept, routed),
     }
+
+
+# Extension points the residents app offers (registered in cases' Component).
+
+
+def household_cases(user, household: AreaNode) -> list[Case]:
+    """The requests located at a household that `user` may see, newest first, at most 20
+    ("residents.household.cases")."""
+    return list(Case.objects.visible_to(user).filter(location=household).order_by("-created_at")[:20])
+
+
+def visit_case_categories() -> list[Category]:
+    """The matters a visit may be raised as ("residents.visit.case_categories"): active leaves
+    with current rules and no required intake question (those go through the filing page)."""
+    leaves = Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent").prefetch_related(
+        "revisions").order_by("parent__order", "order")
+    simple = []
+    for category in leaves:
+        revisions = sorted(category.revisions.all(), key=lambda r: r.version)
+        if not revisions:
+            continue
+        questions = (revisions[-1].rules or {}).get("questions", [])
+        if not any(q.get("required") for q in questions):
+            simple.append(category)
+    return simple

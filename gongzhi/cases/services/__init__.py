@@ -30,9 +30,7 @@ from .intake import (
     TRIAGE_ACTOR,
     case_from_visit,
     case_submit,
-    household_cases,
     suggestions_available,
-    visit_case_categories,
 )
 from .reveal import case_reveal_text
 from .transitions import (
@@ -62,7 +60,7 @@ __all__ = [
     "case_escalate", "case_from_visit", "case_merge", "case_rate", "case_recategorise", "case_record_contact",
     "case_reject", "case_reopen", "case_request_extension", "case_reveal_text", "case_resolve", "case_return", "case_submit",
     "case_verify", "case_whistle", "category_save", "check_attachments", "current_revision", "dispute_add_party",
-    "dispute_escalate", "dispute_record_session", "household_cases", "require_catalogue_admin", "rules_of",
-    "sniff", "suggestions_available", "validate_category", "validate_questions", "visit_case_categories",
+    "dispute_escalate", "dispute_record_session", "require_catalogue_admin", "rules_of",
+    "sniff", "suggestions_available", "validate_category", "validate_questions",
     "whistle_acknowledge", "whistle_report",
 ]

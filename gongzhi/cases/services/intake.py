@@ -329,28 +329,6 @@ def _auto_route(case: Case, suggestion) -> Case:
 # What the residents app finds through its extension points (it sits below cases)
 
 
-def household_cases(user, household: AreaNode) -> list[Case]:
-    """The requests located at a household that `user` may see, newest first, at most 20
-    ("residents.household.cases")."""
-    return list(Case.objects.visible_to(user).filter(location=household).order_by("-created_at")[:20])
-
-
-def visit_case_categories() -> list[Category]:
-    """The matters a visit may be raised as ("residents.visit.case_categories"): active leaves
-    with current rules and no required intake question (those go through the filing page)."""
-    leaves = Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent").prefetch_related(
-        "revisions").order_by("parent__order", "order")
-    simple = []
-    for category in leaves:
-        revisions = sorted(category.revisions.all(), key=lambda r: r.version)
-        if not revisions:
-            continue
-        questions = (revisions[-1].rules or {}).get("questions", [])
-        if not any(q.get("required") for q in questions):
-            simple.append(category)
-    return simple
-
-
 def case_from_visit(*, actor: Actor, visit, category_id: int, title: str = "", description: str = "") -> Case:
     """Turn a visit's findings into a request ("residents.visit.raise_case"): channel `visit`,
     located at the household, the first person met as the resident concerned, and its reference
