@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gongzhi.cases",
     "gongzhi.triage",
     "gongzhi.integrations",
+    "gongzhi.meetings",
     "gongzhi.privacy",
     "gongzhi.benchdata",
 ]

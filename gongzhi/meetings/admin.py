@@ -1,0 +1,1 @@
+"""The meetings app in the admin (filled in by the bodies work)."""

@@ -1,0 +1,5 @@
+"""decisions endpoints of the meetings API."""
+
+from ninja import Router
+
+router = Router(tags=["meetings"])

@@ -1,0 +1,5 @@
+"""Demo bodies, meetings, minutes and decisions (filled in by the meetings work)."""
+
+
+def load(ctx) -> None:
+    return None

@@ -1,0 +1,74 @@
+"""Test data for the meetings app, built through its services on top of the area factories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.utils import timezone
+
+from gongzhi.areas.models import AreaNode
+from gongzhi.core.actors import SystemActor
+from gongzhi.meetings.models import (
+    Body,
+    BodyKind,
+    BodyMember,
+    Cadence,
+    Decision,
+    DecisionOwner,
+    Meeting,
+    MeetingKind,
+    MemberRole,
+    Minutes,
+)
+from gongzhi.meetings.services import bodies, meetings
+
+ACTOR = SystemActor(label="test")
+_serial = itertools.count(1)
+
+
+def body(area: AreaNode, *, kind: str = BodyKind.RESIDENTS_COUNCIL, name: str | None = None,
+         cadence: str = Cadence.BIMONTHLY, **extra) -> Body:
+    return bodies.body_create(actor=ACTOR, kind=kind, name=name or f"议事会{next(_serial)}", area=area,
+                              cadence=cadence, **extra)
+
+
+def member(body: Body, *, capacity: str = MemberRole.MEMBER, name: str | None = None, user=None, phone: str = "",
+           **extra) -> BodyMember:
+    return bodies.member_add(actor=ACTOR, body=body, capacity=capacity, name=name or ("" if user else f"成员{next(_serial)}"),
+                             user=user, phone=phone, **extra)
+
+
+def body_with_members(area: AreaNode, *, chair=None, secretary=None, members: int = 3, observers: int = 0,
+                      **extra) -> Body:
+    """A body with a chair and a secretary (accounts when given, else names), `members` plain members
+    and `observers` observers (列席)."""
+    b = body(area, **extra)
+    member(b, capacity=MemberRole.CHAIR, user=chair, name="" if chair else "王主任")
+    member(b, capacity=MemberRole.SECRETARY, user=secretary, name="" if secretary else "李干事")
+    for _ in range(members):
+        member(b)
+    for _ in range(observers):
+        member(b, capacity=MemberRole.OBSERVER)
+    return b
+
+
+def meeting(body: Body | None = None, *, starts_at: dt.datetime | None = None, kind: str = MeetingKind.REGULAR,
+            title: str | None = None, **extra) -> Meeting:
+    return meetings.meeting_create(actor=ACTOR, body=body, kind=kind, title=title or f"第{next(_serial)}次会议",
+                                   starts_at=starts_at or timezone.now() + dt.timedelta(days=3), **extra)
+
+
+def minutes(meeting: Meeting, *, text: str = "会议议定了三件事。", version: int = 1) -> Minutes:
+    # Until the minutes service exists (sessions/minutes work), a plain row.
+    return Minutes.objects.create(meeting=meeting, version=version, text=text)
+
+
+def decision(meeting: Meeting, *, text: str = "三天内清理楼道堆物", deadline: dt.date | None = None, owners=(),
+             case=None, number: int = 1) -> Decision:
+    # Until the decisions service exists, a plain row with its owners (user / unit / department / name).
+    d = Decision.objects.create(meeting=meeting, text=text, number=number, case=case,
+                                deadline=deadline or timezone.localdate() + dt.timedelta(days=14))
+    for owner in owners:
+        DecisionOwner.objects.create(decision=d, **owner)
+    return d

@@ -1,0 +1,41 @@
+"""The meetings app's objects for the role × endpoint matrix (gongzhi.core.tests.matrix): in each
+district a residents' council of the community with a chair, a secretary and three members, one
+meeting of it with minutes and a decision; district 1's are inside, district 2's outside."""
+
+from gongzhi.accounts.roles import AREA_ROLES, Role
+from gongzhi.core.tests.matrix import Param, World
+from gongzhi.meetings.tests import factories
+
+
+def _district(nodes: dict) -> dict:
+    body = factories.body_with_members(nodes["community"], name="瓜州路社区居民议事会")
+    meeting = factories.meeting(body)
+    return {
+        "body": body,
+        "member": body.members.order_by("pk").last(),
+        "meeting": meeting,
+        "attendance": meeting.attendances.order_by("pk").first(),
+        "minutes": factories.minutes(meeting),
+        "decision": factories.decision(meeting),
+    }
+
+
+def objects(world: World) -> dict[str, Param]:
+    inside, outside = _district(world.d1), _district(world.d2)
+    # The body belongs to the community: a grid worker's scope lies below it.
+    seen = AREA_ROLES - {Role.GRID_WORKER}
+
+    def param(key: str) -> Param:
+        return Param(inside=inside[key].pk, outside=outside[key].pk, seen_by=seen)
+
+    return {
+        "body_id": param("body"),
+        "member_id": param("member"),
+        "meeting_id": param("meeting"),
+        "attendance_id": param("attendance"),
+        "minutes_id": param("minutes"),
+        "decision_id": param("decision"),
+        "district_id": Param(inside=world.d1["district"].pk, outside=world.d2["district"].pk,
+                             seen_by=frozenset({Role.DISTRICT_ADMIN})),
+        "node_id": Param(inside=world.d1["community"].pk, outside=world.d2["community"].pk, seen_by=seen),
+    }

@@ -1,0 +1,1 @@
+"""The meetings pages, one module per concern; `urls.py` joins their `urlpatterns`."""

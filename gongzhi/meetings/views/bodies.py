@@ -1,0 +1,3 @@
+"""bodies pages of the meetings app."""
+
+urlpatterns: list = []

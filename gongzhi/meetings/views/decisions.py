@@ -1,0 +1,3 @@
+"""decisions pages of the meetings app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""figures pages of the meetings app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""sessions pages of the meetings app."""
+
+urlpatterns: list = []
