@@ -3,13 +3,11 @@ the deliberation work read), its agenda, invitees and attendance, notice, sign-i
 minutes with their versions, approval, files and PDF. Phones leave masked; the full number only
 through the audited reveal."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -70,6 +68,22 @@ class MeetingDetailOut(MeetingOut):
     # Only for those who run the meeting (the chair's screen shows it).
     signin_code: str | None = None
     signin_expires_at: dt.datetime | None = None
+
+    @staticmethod
+    def resolve_actions(obj) -> list[str]:
+        return obj.offered_actions
+
+    @staticmethod
+    def resolve_signin_open(obj) -> bool:
+        return sessions.signin_open(obj)
+
+    @staticmethod
+    def resolve_signin_code(obj) -> str | None:
+        return obj.signin_code if obj.shows_code and sessions.signin_open(obj) else None
+
+    @staticmethod
+    def resolve_signin_expires_at(obj) -> dt.datetime | None:
+        return obj.signin_expires_at if obj.shows_code else None
 
 
 class AgendaItemOut(Schema):
@@ -185,17 +199,11 @@ def _meeting(request, meeting_id: int) -> Meeting:
     return selectors.meeting_get(user=request.auth, pk=meeting_id)
 
 
-def _detail(request, meeting: Meeting) -> dict:
+def _detail(request, meeting: Meeting) -> Meeting:
     meeting = selectors.meetings_visible(user=request.auth).get(pk=meeting.pk)
-    runs = can(request.auth, "meetings.run", meeting)
-    data = MeetingOut.from_orm(meeting).dict()
-    data.update(
-        actions=[t.action for t in MEETING_WORKFLOW.offered(request.auth, meeting)],
-        signin_open=sessions.signin_open(meeting),
-        signin_code=meeting.signin_code if runs and sessions.signin_open(meeting) else None,
-        signin_expires_at=meeting.signin_expires_at if runs else None,
-    )
-    return data
+    meeting.offered_actions = [t.action for t in MEETING_WORKFLOW.offered(request.auth, meeting)]
+    meeting.shows_code = can(request.auth, "meetings.run", meeting)
+    return meeting
 
 
 @router.get("/meetings", response={200: list[MeetingOut], **READ_ERRORS}, summary="Meetings in scope")
@@ -218,7 +226,7 @@ def meeting_new(request: HttpRequest, body_id: int, payload: MeetingIn):
         raise InvalidInput(message, fields={"kind": [message]})
     meeting = meeting_services.meeting_create(actor=request.auth, body=body, kind=payload.kind, title=payload.title,
                                               starts_at=payload.starts_at, location=payload.location)
-    return 201, _detail(request, meeting)
+    return Status(201, _detail(request, meeting))
 
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingDetailOut, **READ_ERRORS}, summary="One meeting")
@@ -235,8 +243,8 @@ def agenda(request: HttpRequest, meeting_id: int):
 def agenda_add(request: HttpRequest, meeting_id: int, payload: AgendaIn):
     meeting = _meeting(request, meeting_id)
     case = selectors.case_by_reference(user=request.auth, reference=payload.case)
-    return 201, sessions.agenda_item_save(actor=request.auth, meeting=meeting, title=payload.title, notes=payload.notes,
-                                          case=case, reference=payload.reference)
+    return Status(201, sessions.agenda_item_save(actor=request.auth, meeting=meeting, title=payload.title, notes=payload.notes,
+                                          case=case, reference=payload.reference))
 
 
 @router.put("/agenda/{agenda_item_id}", response={200: AgendaItemOut, **WRITE_ERRORS}, summary="Change an agenda item")
@@ -250,7 +258,7 @@ def agenda_change(request: HttpRequest, agenda_item_id: int, payload: AgendaIn):
 @router.delete("/agenda/{agenda_item_id}", response={204: None, **WRITE_ERRORS}, summary="Take an item off the agenda")
 def agenda_remove(request: HttpRequest, agenda_item_id: int):
     sessions.agenda_item_remove(actor=request.auth, item=selectors.agenda_item_get(user=request.auth, pk=agenda_item_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/meetings/{meeting_id}/attendances", response={200: list[AttendanceOut], **READ_ERRORS},
@@ -271,7 +279,7 @@ def invite(request: HttpRequest, meeting_id: int, payload: GuestIn):
             message = _("No account with this user name that you can see.")
             raise InvalidInput(message, fields={"username": [message]})
         guest["user"] = found
-    return 201, sessions.attendance_invite(actor=request.auth, meeting=meeting, guest=guest)
+    return Status(201, sessions.attendance_invite(actor=request.auth, meeting=meeting, guest=guest))
 
 
 @router.post("/attendances/{attendance_id}/mark", response={200: AttendanceOut, **WRITE_ERRORS},

@@ -281,16 +281,15 @@ def _signin_url(request, meeting) -> str:
 
 @login_required
 def meeting_qr(request, meeting_id: int):
-    """The QR of the sign-in URL (with the code) as SVG, for the chair's screen; 404 once the sign-in
-    is closed."""
+    """The QR of the sign-in URL as SVG, for the chair's screen: with the code while the sign-in is
+    open; without it otherwise (it leads to the sign-in page, where a code is still needed)."""
     import qrcode
     from qrcode.image.svg import SvgPathImage
 
     meeting = _meeting(request, meeting_id)
     _require(request.user, "meetings.run", meeting)
-    url = _signin_url(request, meeting)
-    if not url:
-        raise Http404
+    url = _signin_url(request, meeting) or request.build_absolute_uri(
+        reverse("meetings:meeting-sign-in", kwargs={"meeting_id": meeting.pk}))
     buffer = io.BytesIO()
     qrcode.make(url, image_factory=SvgPathImage, box_size=12, border=2).save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
