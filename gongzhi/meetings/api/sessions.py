@@ -321,6 +321,12 @@ def close(request: HttpRequest, meeting_id: int):
     return _detail(request, sessions.meeting_close(actor=request.auth, meeting=_meeting(request, meeting_id)))
 
 
+@router.post("/meetings/{meeting_id}/record", response={200: MeetingDetailOut, **WRITE_ERRORS},
+             summary="Record a meeting held without the sign-in (the quorum frozen from the marks)")
+def record(request: HttpRequest, meeting_id: int):
+    return _detail(request, sessions.meeting_record(actor=request.auth, meeting=_meeting(request, meeting_id)))
+
+
 @router.get("/meetings/{meeting_id}/minutes", response={200: list[MinutesOut], **READ_ERRORS},
             summary="Every version of the minutes, newest first")
 def minutes_list(request: HttpRequest, meeting_id: int):

@@ -332,3 +332,15 @@ def meeting_close(*, actor: Actor, meeting: Meeting | int) -> Meeting:
 
     return apply_transition(MEETING_WORKFLOW, actor=actor, obj=meeting, action="close", update=update)
 
+
+
+@transaction.atomic
+def meeting_record(*, actor: Actor, meeting: Meeting | int) -> Meeting:
+    """Record a meeting held without the sign-in (the secretary marked attendance by hand, or minutes
+    it after the fact): held, with the quorum frozen from the marks as they stand."""
+
+    def update(row: Meeting) -> list[str]:
+        refresh_counts(row)
+        return ["expected_count", "present_count", "is_quorate"]
+
+    return apply_transition(MEETING_WORKFLOW, actor=actor, obj=meeting, action="record", update=update)

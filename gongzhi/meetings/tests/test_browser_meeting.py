@@ -104,3 +104,31 @@ def test_the_chair_opens_the_sign_in_an_invitee_signs_in_and_the_secretary_marks
     page = browser.page_source
     assert "赵经理" in page and "quorum-met" in page
     assert_png(save_screenshot(browser, "meetings-meeting-page-desktop"))
+
+
+def test_the_secretary_writes_the_minutes_and_the_chair_approves_them_on_a_phone(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    from gongzhi.meetings.models import Minutes
+
+    nodes = tree()
+    chair = user(Role.COMMUNITY_STAFF, nodes=[nodes["community"]], display_name="王主任")
+    secretary = user(Role.PARTY_MEMBER, display_name="李干事")
+    body = factories.body_with_members(nodes["community"], chair=chair, secretary=secretary, members=2,
+                                       name="瓜州路社区居民议事会")
+    meeting = sessions.meeting_open(actor=chair, meeting=factories.meeting(body, title="居民议事会第三次会议"))
+    set_viewport(browser, *PHONE)
+    login(browser, live_server, secretary, next_url=f"/meetings/{meeting.pk}/minutes/")
+    browser.find_element(By.NAME, "text").send_keys(
+        "一、热力公司通报3号楼管网排查情况。\n二、议定：物业公司三日内清理楼道堆物，社区跟踪落实。")
+    submit_and_wait(browser, browser.find_element(By.XPATH, "//form[input[@value='write']]//button"))
+    assert Minutes.objects.get(meeting=meeting).state == "draft"
+    assert _fits(browser)
+    save_screenshot(browser, "meetings-minutes-draft-phone")
+    browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    login(browser, live_server, chair, next_url=f"/meetings/{meeting.pk}/minutes/")
+    submit_and_wait(browser, browser.find_element(By.XPATH, "//form[input[@value='approve']]//button"))
+    assert Minutes.objects.get(meeting=meeting).state == "approved"
+    assert "物业公司三日内清理楼道堆物" in browser.find_element(By.ID, "current").text
+    assert _fits(browser)
+    assert_png(save_screenshot(browser, "meetings-minutes-approved-phone"))

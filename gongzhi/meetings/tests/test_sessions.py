@@ -273,3 +273,36 @@ def test_a_closed_meeting_takes_no_new_invitees_or_agenda_items():
         sessions.attendance_invite(actor=w["secretary"], meeting=meeting, guest={"name": "迟到的人"})
     with pytest.raises(Conflict):
         sessions.agenda_item_save(actor=w["secretary"], meeting=meeting, title="补充议题")
+
+
+SMS: list[tuple[str, str]] = []
+
+
+def sms_gateway(phone: str, text: str) -> None:
+    """The SMS vendor's side (outside gongzhi): what reached it."""
+    SMS.append((phone, text))
+
+
+def test_the_notice_also_goes_out_by_sms_through_the_configured_adapter(settings, django_capture_on_commit_callbacks):
+    SMS.clear()
+    settings.NOTIFICATION_ADAPTERS = ["gongzhi.core.notifications.SmsAdapter"]
+    settings.NOTIFICATION_SMS_GATEWAY = "gongzhi.meetings.tests.test_sessions.sms_gateway"
+    nodes = tree()
+    chair = user(Role.COMMUNITY_STAFF, nodes=[nodes["community"]], phone="13900001111")
+    body = factories.body_with_members(nodes["community"], chair=chair, members=1)
+    meeting = factories.meeting(body, title="居民议事会第五次会议", location="社区活动室")
+    with django_capture_on_commit_callbacks(execute=True):
+        sessions.meeting_notify(actor=chair, meeting=meeting)
+    assert [phone for phone, _text in SMS] == ["13900001111"]
+    assert "居民议事会第五次会议" in SMS[0][1] and "社区活动室" in SMS[0][1]
+
+
+def test_a_meeting_recorded_after_the_fact_freezes_the_quorum_from_the_marks():
+    w = _world(members=1)  # chair, secretary, one resident: two present make a quorum
+    for who in (w["chair"], w["secretary"]):
+        sessions.attendance_mark(actor=w["secretary"], attendance=_row(w["meeting"], who), status="present")
+    held = sessions.meeting_record(actor=w["secretary"], meeting=w["meeting"])
+    assert held.state == MeetingState.HELD and held.is_quorate is True and held.present_count == 2
+    assert AuditEvent.objects.filter(action="meetings.meeting.record").exists()
+    sessions.attendance_mark(actor=w["secretary"], attendance=_row(held, w["chair"]), status="absent")
+    assert Meeting.objects.get(pk=held.pk).is_quorate is True  # frozen

@@ -104,7 +104,7 @@ def meeting_new(request, body_id: int):
 
 def _meeting_context(request, meeting, *, revealed: dict | None = None) -> dict:
     user = request.user
-    offered = [t for t in MEETING_WORKFLOW.offered(user, meeting) if t.action in ("notify", "open", "close")]
+    offered = [t for t in MEETING_WORKFLOW.offered(user, meeting) if t.action in ("notify", "open", "close", "record")]
     attendances = list(selectors.meeting_attendances(user=user, meeting=meeting).select_related("user"))
     may_reveal = can(user, "meetings.reveal_phone") and bool(attendances) and can(
         user, "meetings.reveal_phone", attendances[0])
@@ -189,6 +189,7 @@ def meeting_act(request, meeting_id: int):
         "notify": _("The notice was sent to every invitee with an account."),
         "open": _("The sign-in is open."),
         "close": _("The meeting is closed."),
+        "record": _("The meeting is recorded as held."),
         "invite": _("Invited."),
         "agenda": _("The agenda is saved."),
         "agenda_remove": _("The item was taken off the agenda."),
@@ -201,6 +202,8 @@ def meeting_act(request, meeting_id: int):
             sessions.meeting_open(actor=user, meeting=meeting)
         elif action == "close":
             sessions.meeting_close(actor=user, meeting=meeting)
+        elif action == "record":
+            sessions.meeting_record(actor=user, meeting=meeting)
         elif action == "invite":
             _invite(request, meeting)
         elif action == "agenda":
