@@ -62,7 +62,7 @@ def attendance_of(*, user, meeting: Meeting) -> Attendance | None:
     """The user's own invitation to the meeting, if any."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Attendance.objects.filter(meeting=meeting, user=user).first()
+    return Attendance.objects.visible_to(user).filter(meeting=meeting, user=user).first()
 
 
 def attendance_lists(*, user, meeting: Meeting) -> dict[str, list[Attendance]]:
@@ -133,6 +133,6 @@ def meeting_for_code(*, user, code: str) -> Meeting | None:
     """The meeting in session the user is invited to whose sign-in code this is."""
     if not code or not getattr(user, "is_authenticated", False):
         return None
-    return Meeting.objects.filter(
+    return Meeting.objects.visible_to(user).filter(
         state=MeetingState.IN_SESSION, signin_code=code, attendances__user=user
     ).first()

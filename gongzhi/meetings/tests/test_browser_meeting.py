@@ -108,6 +108,7 @@ def test_the_chair_opens_the_sign_in_an_invitee_signs_in_and_the_secretary_marks
 
 def test_the_secretary_writes_the_minutes_and_the_chair_approves_them_on_a_phone(browser, live_server):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
 
     from gongzhi.meetings.models import Minutes
 
@@ -118,6 +119,16 @@ def test_the_secretary_writes_the_minutes_and_the_chair_approves_them_on_a_phone
                                        name="瓜州路社区居民议事会")
     meeting = sessions.meeting_open(actor=chair, meeting=factories.meeting(body, title="居民议事会第三次会议"))
     set_viewport(browser, *PHONE)
+    # The chair calls a hearing from the body on the phone too.
+    login(browser, live_server, chair, next_url=f"/meetings/bodies/{body.pk}/meetings/new/")
+    assert _fits(browser)
+    browser.find_element(By.NAME, "title").send_keys("1单元加装电梯听证会")
+    Select(browser.find_element(By.NAME, "kind")).select_by_value("hearing")
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button.primary"))
+    hearing = Meeting.objects.get(title="1单元加装电梯听证会")
+    assert hearing.kind == "hearing" and browser.current_url.endswith(f"/meetings/{hearing.pk}/")
+    save_screenshot(browser, "meetings-hearing-called-phone")
+    browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
     login(browser, live_server, secretary, next_url=f"/meetings/{meeting.pk}/minutes/")
     browser.find_element(By.NAME, "text").send_keys(
         "一、热力公司通报3号楼管网排查情况。\n二、议定：物业公司三日内清理楼道堆物，社区跟踪落实。")
