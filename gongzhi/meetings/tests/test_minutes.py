@@ -34,9 +34,14 @@ def _held():
     return {"nodes": nodes, "chair": chair, "secretary": secretary, "body": body, "meeting": meeting}
 
 
-def test_the_secretary_edits_one_draft_until_the_chair_approves_it():
+def test_the_secretary_edits_one_draft_until_the_chair_approves_it(django_capture_on_commit_callbacks):
+    from gongzhi.core.models import Notification
+
     w = _held()
-    first = minutes.minutes_write(actor=w["secretary"], meeting=w["meeting"], text="一、热力公司说明管网情况。")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = minutes.minutes_write(actor=w["secretary"], meeting=w["meeting"], text="一、热力公司说明管网情况。")
+    asked = Notification.objects.get(kind="meetings.minutes_to_approve")
+    assert asked.recipient == w["chair"] and asked.url == f"/meetings/{w['meeting'].pk}/minutes/"
     again = minutes.minutes_write(actor=w["secretary"], meeting=w["meeting"], text="一、热力公司说明管网情况。\n二、三日内排查。")
     assert again.pk == first.pk and again.version == 1 and again.state == MinutesState.DRAFT
     # Readers see no minutes until they are approved.
