@@ -206,7 +206,7 @@ def _detail(request, meeting: Meeting) -> Meeting:
     return meeting
 
 
-@router.get("/meetings", response={200: list[MeetingOut], **READ_ERRORS}, summary="Meetings in scope")
+@router.get("/meetings", response={200: list[MeetingOut], **errors(401, 403, 404, 422)}, summary="Meetings in scope")
 @paginate(Pagination)
 def meeting_list(request: HttpRequest, body_id: Id | None = None, state: str | None = None):
     qs = selectors.meetings_visible(user=request.auth)
