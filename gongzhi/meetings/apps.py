@@ -3,7 +3,7 @@ import datetime as dt
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.components import Component, FigureProvider
+from gongzhi.core.components import Component, Export, FigureProvider
 from gongzhi.core.periodic import Periodic
 
 
@@ -31,6 +31,9 @@ class MeetingsConfig(AppConfig):
             "MEETINGS_SIGNIN_MINUTES_AFTER_START": 120,
             # How many periods ahead the planner keeps planned.
             "MEETINGS_PLAN_PERIODS_AHEAD": 1,
+            # m-session: files attached to the minutes (photos, PDF, Word/Excel).
+            "MEETINGS_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+            "MEETINGS_ATTACHMENTS_PER_UPLOAD": 5,
         },
         audit_actions=(
             "meetings.body.create",
@@ -85,7 +88,10 @@ class MeetingsConfig(AppConfig):
         ),
         # Added with their pages: Export("meetings.figures", "meetings:figures-export", ...) and
         # Export("meetings.minutes", "meetings:minutes-pdf", ...).
-        exports=(),
+        exports=(
+            # m-session
+            Export("meetings.minutes", "meetings:minutes-pdf", _("Minutes (PDF)")),
+        ),
         figures=(FigureProvider("meetings.summary", _("Meetings and decisions"), "gongzhi.meetings.figures:summary"),),
         extensions={
             "cases.case.panels": "gongzhi.meetings.selectors:case_panel",

@@ -72,3 +72,30 @@ def decision(meeting: Meeting, *, text: str = "三天内清理楼道堆物", dea
     for owner in owners:
         DecisionOwner.objects.create(decision=d, **owner)
     return d
+
+
+# --- m-session -------------------------------------------------------------------------------------
+
+
+def agenda_item(meeting: Meeting, *, title: str = "3号楼暖气不热的处理", **extra):
+    from gongzhi.meetings.services import sessions
+
+    return sessions.agenda_item_save(actor=ACTOR, meeting=meeting, title=title, **extra)
+
+
+def minutes_attachment(minutes_row: Minutes, *, name: str = "签到表.pdf", content: bytes = b"%PDF-1.4\n% sign-in sheet\n"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongzhi.meetings.models import MinutesAttachment
+
+    row = MinutesAttachment(minutes=minutes_row, name=name, content_type="application/pdf", size=len(content))
+    row.file.save("minutes.pdf", SimpleUploadedFile(name, content), save=False)
+    row.save()
+    return row
+
+
+def outside_party(meeting: Meeting, *, name: str = "赵经理", organization: str = "热力公司", phone: str = "13812345678"):
+    from gongzhi.meetings.services import sessions
+
+    return sessions.attendance_invite(actor=ACTOR, meeting=meeting, guest={"name": name, "organization": organization,
+                                                                           "phone": phone})
