@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -400,11 +400,18 @@ def _department(case: Case, code: str | None) -> Department | None:
 
 
 @router.post(
-    "/", response={201: CaseFiledOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="File a request (any channel)",
+    "/", response={201: CaseFiledOut, **errors(400, 401, 403, 404, 409, 413, 422, 503)},
+    summary="File a request (any channel)",
     description="Answers 201 with the filed case's record: id, reference, state, matter, holder, place, "
-                "time limits and rule version. The full case with its timeline is `GET /api/cases/{case_id}`.",
+                "time limits and rule version. The full case with its timeline is `GET /api/cases/{case_id}`. "
+                "Send an `Idempotency-Key` (e.g. a UUID) to retry safely: the same key again answers the case "
+                "it filed (header `Idempotent-Replayed: true`) instead of filing a second one. 503 means the "
+                "database was unreachable and nothing was saved: send the same request again.",
 )
-def submit(request: HttpRequest, payload: CaseIn):
+def submit(
+    request: HttpRequest, payload: CaseIn, response: HttpResponse,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=64),  # noqa: B008
+):
     user = request.auth
     # The matter and its current rules in one query (the service checks the pair belongs together).
     revision = category = None
@@ -452,7 +459,10 @@ def submit(request: HttpRequest, payload: CaseIn):
         anonymous=payload.anonymous,
         answers=payload.answers,
         revision=revision,
+        idempotency_key=idempotency_key or "",
     )
+    if getattr(case, "replayed", False):
+        response["Idempotent-Replayed"] = "true"
     return Status(201, case)
 
 
@@ -637,7 +647,9 @@ def contact(request: HttpRequest, case_id: int, payload: ContactIn):
     return _done(request, case)
 
 
-@router.post("/{case_id}/notes", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Add a note with photos (multipart)")
+@router.post("/{case_id}/notes", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422, 503, 507)},
+             summary="Add a note with photos (multipart)",
+             description="507: the file storage is full; 503: it or the database is unreachable. Nothing was saved.")
 def note(request: HttpRequest, case_id: int, files: list[UploadedFile] = File(default=None)):  # noqa: B008
     case = _case(request, case_id)
     services.case_add_note(
