@@ -189,6 +189,16 @@ class WhistleCallOut(Schema):
     def resolve_department(obj) -> str:
         return obj.department.code
 
+    # A call's reason and report quote the case: numbers in them are masked, as in the case's text,
+    # unless the case's text was revealed (`POST /api/cases/{case_id}/reveal`).
+    @staticmethod
+    def resolve_reason(obj) -> str:
+        return obj.reason if getattr(obj, "text_revealed", False) else pii.redact(obj.reason)
+
+    @staticmethod
+    def resolve_report(obj) -> str:
+        return obj.report if getattr(obj, "text_revealed", False) else pii.redact(obj.report)
+
 
 class CaseFiledOut(CaseOut):
     """What filing answers with (201): the saved case as it stands, built from the object just
@@ -266,6 +276,7 @@ class CaseDetailOut(CaseFields):
     extended: bool
     extension_days: int
     feedback: str
+    rating_comment: str = ""
     master_id: int | None = None
     return_count: int
     actions: list[str]
@@ -276,30 +287,41 @@ class CaseDetailOut(CaseFields):
     supervisions: list[SupervisionOut] = []
 
 
-def _detail(request: HttpRequest, case: Case) -> dict:
+def _detail(request: HttpRequest, case: Case, *, revealed: bool = False) -> dict:
+    """The case as the reader may see it: free text (title, description, address, result, rating
+    comment, notes, whistle calls) with typed numbers masked unless the reader is the requester or
+    has just revealed them (`revealed`, after the audited `case_reveal_text`)."""
     user = request.auth
+
+    def shown(text: str) -> str:
+        return text if revealed else selectors.shown_text(user=user, case=case, text=text)
+
     data = CaseOut.from_orm(case).dict()
     events = list(selectors.timeline(user=user, case=case))
     for event in events:  # a display copy: these rows are never saved
-        event.note = selectors.shown_text(user=user, case=case, text=event.note)
+        event.note = shown(event.note)
+    calls = list(selectors.whistle_calls(case=case))
+    for call in calls:
+        call.text_revealed = revealed
     data.update(
-        title=selectors.shown_text(user=user, case=case, text=case.title),
-        description=selectors.shown_text(user=user, case=case, text=case.description),
+        title=shown(case.title),
+        description=shown(case.description),
         answers=case.answers,
         location_id=case.location_id,
-        address=case.address,
+        address=shown(case.address),
         requester=selectors.requester_display(user=user, case=case),
         rule_version=case.rule.version,
         rules=case.rule.rules,
         handling_warn_at=case.handling_warn_at,
         extended=case.extended,
         extension_days=case.extension_days,
-        feedback=case.feedback,
+        feedback=shown(case.feedback),
+        rating_comment=shown(case.rating_comment),
         master_id=case.master_id,
         return_count=case.return_count,
         actions=workflow.offered(user, case),
         timeline=events,
-        whistle_calls=list(selectors.whistle_calls(case=case)),
+        whistle_calls=calls,
         auto_routed=case.auto_routed,
         # what triage suggested is for staff; a requester sees the matter only
         triage=case.triage if can(user, "cases.view_internal") else None,
@@ -559,6 +581,19 @@ def detail(request: HttpRequest, case_id: int):
 
 def _done(request: HttpRequest, case: Case) -> dict:
     return _detail(request, _case(request, case.pk))
+
+
+class RevealTextIn(Schema):
+    reason: str = ""
+
+
+@router.post("/{case_id}/reveal", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)},
+             summary="Reveal the numbers typed into the case's text (logged)",
+             description="The case with its free text as typed, for those who handle it (to call back). "
+                         "Each call is an audit event (who, why; never the text).")
+def reveal_text(request: HttpRequest, case_id: int, payload: RevealTextIn):
+    case = services.case_reveal_text(actor=request.auth, case=_case(request, case_id), reason=payload.reason)
+    return _detail(request, case, revealed=True)
 
 
 @router.post("/{case_id}/accept", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Accept (受理)")
