@@ -97,3 +97,13 @@ def test_who_does_not_handle_the_case_is_refused_and_another_grid_gets_404(clien
     refused = client.post(f"/api/cases/{rated.pk}/reveal", {}, content_type="application/json")
     assert refused.status_code in (403, 404) and MOBILE not in refused.content.decode()
     assert not AuditEvent.objects.filter(action="cases.case.reveal_text").exists()
+
+
+def test_the_admin_change_page_shows_the_address_result_and_comment_masked(client, w, rated):
+    client.force_login(w.admin)
+    change = client.get(f"/admin/cases/case/{rated.pk}/change/")
+    assert change.status_code == 200
+    page = change.content.decode()
+    assert MOBILE not in page and ID_NUMBER not in page and "139****5678" in page
+    rated.refresh_from_db()
+    assert MOBILE in rated.address  # the read-only admin never saves the masked copy
