@@ -107,3 +107,14 @@ def test_the_admin_change_page_shows_the_address_result_and_comment_masked(clien
     assert MOBILE not in page and ID_NUMBER not in page and "139****5678" in page
     rated.refresh_from_db()
     assert MOBILE in rated.address  # the read-only admin never saves the masked copy
+
+
+def test_the_called_department_reads_the_reason_masked_in_its_whistle_inbox(client, w):
+    case = in_progress(w, "market-order", title="早市占道", description="早市摊位占满人行道")
+    services.case_whistle(actor=w.sstaff, case=case, departments=[w.departments["cg"]],
+                          reason=f"联合整治，现场联系人{MOBILE}")
+    login(client, w.cg)
+    inbox = client.get("/api/cases/whistle-calls").json()
+    assert inbox["items"] and "139****5678" in inbox["items"][0]["reason"] and MOBILE not in str(inbox)
+    page = client.get("/cases/", {"box": "whistle"}).content.decode()
+    assert "139****5678" in page and MOBILE not in page
