@@ -3,12 +3,14 @@ error (`code`, `message`, `fields`, declared as `ErrorOut`), each component's ro
 it declares. No request input answers a 500: a JSON body must be an object, a body over the upload
 limit answers 413, and other refused requests (Django's SuspiciousOperation) 400."""
 
+import errno
 import json
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -18,7 +20,7 @@ from ninja.parser import Parser
 
 from gongzhi.accounts.auth import SessionAuth, TokenAuth
 from gongzhi.core import components
-from gongzhi.core.errors import DomainError, invalid_from_validation_error
+from gongzhi.core.errors import DomainError, StorageFull, Unavailable, invalid_from_validation_error
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +124,28 @@ def _http_error(request, exc: HttpError):
         message = _("The body is not JSON.")
         return error_response(request, 400, "invalid", message, {"body": [message]})
     return error_response(request, exc.status_code, "error", str(exc))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request, exc):
+    # The database went away (restarted, connection dropped, busy past its timeout): the request's
+    # transaction rolled back, so nothing was saved, and the client may send it again. Django opens
+    # a new connection for the next request (CONN_HEALTH_CHECKS).
+    logger.warning("API request failed, database unavailable: %s", exc.__class__.__name__)
+    err = Unavailable()
+    response = error_response(request, err.status, err.code, err.message)
+    response["Retry-After"] = "5"
+    return response
+
+
+@api.exception_handler(OSError)
+def _storage_error(request, exc: OSError):
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        logger.warning("API request failed, storage full")
+        err = StorageFull()
+        return error_response(request, err.status, err.code, err.message)
+    return _server_error(request, exc)
 
 
 @api.exception_handler(Exception)

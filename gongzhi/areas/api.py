@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from gongzhi.core.errors import errors
 from gongzhi.core.pagination import Pagination
 
-from . import selectors
+from . import selectors, services
 
 router = Router(tags=["areas"])
 
@@ -82,3 +82,35 @@ def list_units(request: HttpRequest):
 @paginate(Pagination)
 def list_departments(request: HttpRequest):
     return selectors.departments_visible(user=request.auth)
+
+
+# --- Audited reveals of the registries' contact numbers (the admin pages have the same) ---------
+
+
+class ContactRevealIn(Schema):
+    reason: str = ""
+
+
+class UnitContactOut(Schema):
+    id: int
+    contact_phone: str
+
+
+class EstateContactOut(Schema):
+    id: int
+    owners_committee_phone: str
+
+
+@router.post("/units/{unit_id}/reveal", response={200: UnitContactOut, **errors(400, 401, 403, 404, 409, 413, 422)},
+             summary="Reveal a unit contact's full phone (logged)")
+def reveal_unit_contact(request: HttpRequest, unit_id: int, payload: ContactRevealIn):
+    unit = selectors.unit_get(user=request.auth, pk=unit_id)
+    return {"id": unit.pk, **services.contact_reveal(actor=request.auth, instance=unit, reason=payload.reason)}
+
+
+@router.post("/estates/{estate_id}/reveal",
+             response={200: EstateContactOut, **errors(400, 401, 403, 404, 409, 413, 422)},
+             summary="Reveal an estate owners' committee's full phone (logged)")
+def reveal_estate_contact(request: HttpRequest, estate_id: int, payload: ContactRevealIn):
+    estate = selectors.estate_get(user=request.auth, pk=estate_id)
+    return {"id": estate.pk, **services.contact_reveal(actor=request.auth, instance=estate, reason=payload.reason)}

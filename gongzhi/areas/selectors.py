@@ -61,6 +61,20 @@ def units_visible(*, user) -> QuerySet:
     return Unit.objects.visible_to(user).select_related("area")
 
 
+def estate_get(*, user, pk: int) -> Estate:
+    estate = estates_visible(user=user).filter(pk=pk).first()
+    if estate is None:
+        raise NotFound()
+    return estate
+
+
+def unit_get(*, user, pk: int) -> Unit:
+    unit = units_visible(user=user).filter(pk=pk).first()
+    if unit is None:
+        raise NotFound()
+    return unit
+
+
 def departments_visible(*, user) -> QuerySet:
     """Departments of the districts the user works in (a district's departments serve all of it)."""
     return Department.objects.visible_to(user).select_related("district")

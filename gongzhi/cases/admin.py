@@ -186,7 +186,8 @@ class CaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is not None:
-            obj.title, obj.description = pii.redact(obj.title), pii.redact(obj.description)
+            for name in ("title", "description", "address", "feedback", "rating_comment"):
+                setattr(obj, name, pii.redact(getattr(obj, name)))
         return obj
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -189,6 +189,16 @@ class WhistleCallOut(Schema):
     def resolve_department(obj) -> str:
         return obj.department.code
 
+    # A call's reason and report quote the case: numbers in them are masked, as in the case's text,
+    # unless the case's text was revealed (`POST /api/cases/{case_id}/reveal`).
+    @staticmethod
+    def resolve_reason(obj) -> str:
+        return obj.reason if getattr(obj, "text_revealed", False) else pii.redact(obj.reason)
+
+    @staticmethod
+    def resolve_report(obj) -> str:
+        return obj.report if getattr(obj, "text_revealed", False) else pii.redact(obj.report)
+
 
 class CaseFiledOut(CaseOut):
     """What filing answers with (201): the saved case as it stands, built from the object just
@@ -266,6 +276,7 @@ class CaseDetailOut(CaseFields):
     extended: bool
     extension_days: int
     feedback: str
+    rating_comment: str = ""
     master_id: int | None = None
     return_count: int
     actions: list[str]
@@ -276,30 +287,41 @@ class CaseDetailOut(CaseFields):
     supervisions: list[SupervisionOut] = []
 
 
-def _detail(request: HttpRequest, case: Case) -> dict:
+def _detail(request: HttpRequest, case: Case, *, revealed: bool = False) -> dict:
+    """The case as the reader may see it: free text (title, description, address, result, rating
+    comment, notes, whistle calls) with typed numbers masked unless the reader is the requester or
+    has just revealed them (`revealed`, after the audited `case_reveal_text`)."""
     user = request.auth
+
+    def shown(text: str) -> str:
+        return text if revealed else selectors.shown_text(user=user, case=case, text=text)
+
     data = CaseOut.from_orm(case).dict()
     events = list(selectors.timeline(user=user, case=case))
     for event in events:  # a display copy: these rows are never saved
-        event.note = selectors.shown_text(user=user, case=case, text=event.note)
+        event.note = shown(event.note)
+    calls = list(selectors.whistle_calls(case=case))
+    for call in calls:
+        call.text_revealed = revealed
     data.update(
-        title=selectors.shown_text(user=user, case=case, text=case.title),
-        description=selectors.shown_text(user=user, case=case, text=case.description),
+        title=shown(case.title),
+        description=shown(case.description),
         answers=case.answers,
         location_id=case.location_id,
-        address=case.address,
+        address=shown(case.address),
         requester=selectors.requester_display(user=user, case=case),
         rule_version=case.rule.version,
         rules=case.rule.rules,
         handling_warn_at=case.handling_warn_at,
         extended=case.extended,
         extension_days=case.extension_days,
-        feedback=case.feedback,
+        feedback=shown(case.feedback),
+        rating_comment=shown(case.rating_comment),
         master_id=case.master_id,
         return_count=case.return_count,
         actions=workflow.offered(user, case),
         timeline=events,
-        whistle_calls=list(selectors.whistle_calls(case=case)),
+        whistle_calls=calls,
         auto_routed=case.auto_routed,
         # what triage suggested is for staff; a requester sees the matter only
         triage=case.triage if can(user, "cases.view_internal") else None,
@@ -400,11 +422,18 @@ def _department(case: Case, code: str | None) -> Department | None:
 
 
 @router.post(
-    "/", response={201: CaseFiledOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="File a request (any channel)",
+    "/", response={201: CaseFiledOut, **errors(400, 401, 403, 404, 409, 413, 422, 503)},
+    summary="File a request (any channel)",
     description="Answers 201 with the filed case's record: id, reference, state, matter, holder, place, "
-                "time limits and rule version. The full case with its timeline is `GET /api/cases/{case_id}`.",
+                "time limits and rule version. The full case with its timeline is `GET /api/cases/{case_id}`. "
+                "Send an `Idempotency-Key` (e.g. a UUID) to retry safely: the same key again answers the case "
+                "it filed (header `Idempotent-Replayed: true`) instead of filing a second one. 503 means the "
+                "database was unreachable and nothing was saved: send the same request again.",
 )
-def submit(request: HttpRequest, payload: CaseIn):
+def submit(
+    request: HttpRequest, payload: CaseIn, response: HttpResponse,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=64),  # noqa: B008
+):
     user = request.auth
     # The matter and its current rules in one query (the service checks the pair belongs together).
     revision = category = None
@@ -452,7 +481,10 @@ def submit(request: HttpRequest, payload: CaseIn):
         anonymous=payload.anonymous,
         answers=payload.answers,
         revision=revision,
+        idempotency_key=idempotency_key or "",
     )
+    if getattr(case, "replayed", False):
+        response["Idempotent-Replayed"] = "true"
     return Status(201, case)
 
 
@@ -551,6 +583,19 @@ def _done(request: HttpRequest, case: Case) -> dict:
     return _detail(request, _case(request, case.pk))
 
 
+class RevealTextIn(Schema):
+    reason: str = ""
+
+
+@router.post("/{case_id}/reveal", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)},
+             summary="Reveal the numbers typed into the case's text (logged)",
+             description="The case with its free text as typed, for those who handle it (to call back). "
+                         "Each call is an audit event (who, why; never the text).")
+def reveal_text(request: HttpRequest, case_id: int, payload: RevealTextIn):
+    case = services.case_reveal_text(actor=request.auth, case=_case(request, case_id), reason=payload.reason)
+    return _detail(request, case, revealed=True)
+
+
 @router.post("/{case_id}/accept", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Accept (受理)")
 def accept(request: HttpRequest, case_id: int, payload: NoteIn):
     return _done(request, services.case_accept(actor=request.auth, case=_case(request, case_id), note=payload.note))
@@ -637,7 +682,9 @@ def contact(request: HttpRequest, case_id: int, payload: ContactIn):
     return _done(request, case)
 
 
-@router.post("/{case_id}/notes", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Add a note with photos (multipart)")
+@router.post("/{case_id}/notes", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422, 503, 507)},
+             summary="Add a note with photos (multipart)",
+             description="507: the file storage is full; 503: it or the database is unreachable. Nothing was saved.")
 def note(request: HttpRequest, case_id: int, files: list[UploadedFile] = File(default=None)):  # noqa: B008
     case = _case(request, case_id)
     services.case_add_note(

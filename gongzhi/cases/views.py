@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
 from decimal import Decimal
 
 from django.contrib import messages
@@ -98,7 +99,9 @@ def new(request):
         (Channel.ONLINE.value, Channel.ONLINE.label)]
     context = {"leaves": leaves, "locations": _location_choices(user)[:2000], "channels": channels, "staff": staff,
                "values": request.POST, "errors": {}, "lookup": request.GET.get("phone", ""),
-               "triage_available": services.suggestions_available()}
+               "triage_available": services.suggestions_available(),
+               # names this submission: sent again (a retry after an error, a double click) it files once
+               "submit_token": request.POST.get("submit_token") or uuid.uuid4().hex}
     if staff and context["lookup"]:
         context["found"] = selectors.find_caller(user=user, phone=context["lookup"])
     if request.method == "POST":
@@ -132,11 +135,15 @@ def new(request):
                 answers=answers,
                 attachments=request.FILES.getlist("photos"),
                 person=person,
+                idempotency_key=post.get("submit_token", ""),
             )
         except DomainError as exc:
             context["errors"] = exc.fields
             messages.error(request, exc.message)
-            return render(request, "cases/new.html", context, status=400)
+            return render(request, "cases/new.html", context, status=exc.status if exc.status >= 500 else 400)
+        if getattr(case, "replayed", False):
+            messages.info(request, _("Your request %(ref)s was already filed.") % {"ref": case.reference})
+            return redirect("cases:detail", pk=case.pk)
         messages.success(request, _("Your request %(ref)s was filed.") % {"ref": case.reference})
         return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/new.html", context)

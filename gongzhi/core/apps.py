@@ -1,8 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.components import Component
+from gongzhi.core.components import Component, Periodic
 from gongzhi.core.navigation import NavItem
+
+
+def _catch_up_period():
+    from gongzhi.core.notifications import catch_up_period
+
+    return catch_up_period()
 
 
 class CoreConfig(AppConfig):
@@ -19,4 +25,7 @@ class CoreConfig(AppConfig):
                        "core.calendar_year.create", "core.calendar_year.update", "core.calendar_year.delete",
                        "core.calendar.sync", "core.backup", "core.restore"),
         matrix="gongzhi.core.tests.matrix:objects",
+        # Sends what a lost or stuck delivery task left undelivered (issue 12, faults).
+        periodic=(Periodic("core.notifications-catch-up", "gongzhi.core.notifications.deliver_stragglers",
+                           every=_catch_up_period),),
     )

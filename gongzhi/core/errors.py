@@ -47,6 +47,24 @@ class Conflict(DomainError):
     default_message = _("The record was changed by someone else; reload and try again.")
 
 
+class Unavailable(DomainError):
+    """The database (or another service the request needs) is unreachable for a moment: nothing
+    was saved; the same request can be sent again (with the same idempotency key, where offered)."""
+
+    status = 503
+    default_code = "unavailable"
+    default_message = _("The service is unavailable for a moment and nothing was saved. Please try again shortly.")
+
+
+class StorageFull(DomainError):
+    """The file storage has no room: nothing of the request was saved (files already written are
+    removed again); the message names the upload field."""
+
+    status = 507
+    default_code = "storage_full"
+    default_message = _("The file storage is full, so nothing was saved. Please try again later or tell the administrator.")
+
+
 def invalid_from_validation_error(exc: ValidationError) -> InvalidInput:
     """Turn Django's ValidationError (from full_clean) into an InvalidInput naming each field."""
     if hasattr(exc, "error_dict"):

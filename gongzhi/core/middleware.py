@@ -1,6 +1,15 @@
+import errno
+import logging
 import re
 
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
 from . import context
+
+logger = logging.getLogger(__name__)
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
 
@@ -34,3 +43,37 @@ class ChosenLanguageOnlyMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class FaultMiddleware:
+    """Pages when a service the request needs fails: the database went away (restarted, the
+    connection dropped) or the file storage is full. The request's transaction rolled back, so
+    nothing was saved; the user gets a translated page saying so (503 / 507), not a 500. The
+    API answers the same through its own exception handlers (gongzhi.api)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            status, heading = 503, _("The service is unavailable for a moment")
+            message = _("The database could not be reached, so nothing was saved. "
+                        "Please go back and send the form again in a moment.")
+        elif isinstance(exception, OSError) and exception.errno in (errno.ENOSPC, errno.EDQUOT):
+            status, heading = 507, _("The file storage is full")
+            message = _("There is no room to store files, so nothing was saved. "
+                        "Please try again later or tell the administrator.")
+        else:
+            return None
+        logger.warning("page %s failed: %s (answered %s)", request.path,
+                                            exception.__class__.__name__, status)
+        back = request.get_full_path()  # the page the form is on (never a Referer: no open redirect)
+        html = render_to_string("core/unavailable.html", {"heading": heading, "message": message, "back": back},
+                                request=None)
+        response = HttpResponse(html, status=status)
+        if status == 503:
+            response["Retry-After"] = "5"
+        return response

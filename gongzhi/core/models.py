@@ -148,6 +148,9 @@ class Notification(models.Model):
             models.Index(
                 fields=["recipient", "created_at"], name="notification_unread_idx", condition=models.Q(read_at=None)
             ),
+            # the catch-up of deliveries whose task was lost (`notifications.deliver_stragglers`)
+            models.Index(fields=["created_at"], name="notification_undelivered_idx",
+                         condition=models.Q(delivered_at=None)),
         ]
 
     def __str__(self) -> str:
@@ -170,3 +173,26 @@ class PeriodicSchedule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IdempotencyKey(models.Model):
+    """A key a client sent with a write (the `Idempotency-Key` header, the form's submit token), and
+    the record that write made. Written in the write's own transaction: if the write was lost (the
+    database went away mid-request) the key is lost with it and a retry does the work; if it
+    committed, a retry with the same key answers the same record instead of making a second one.
+    See `gongzhi.core.idempotency`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    scope = models.CharField(_("operation"), max_length=100)
+    key = models.CharField(_("key"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

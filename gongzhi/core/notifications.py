@@ -5,6 +5,12 @@ template message, e-mail) behind one interface.
 enqueues the `deliver` task (django-tasks), which hands each row to every adapter named in
 `settings.NOTIFICATION_ADAPTERS` (default: the logging adapter only). Adapters never raise into
 the caller: a failing channel is logged and the inbox row stays.
+
+Faults: each row is claimed under a row lock and marked sent in one transaction, so two workers
+(or a task enqueued twice) send it once; rows waiting in a backed-up queue go out when a worker
+comes back; a row whose task was lost is sent by the periodic catch-up (`deliver_stragglers`).
+A worker killed while an adapter is sending leaves its rows unsent, so they are sent again: at
+least once to the outside channels, never twice by two healthy workers.
 """
 
 from __future__ import annotations
@@ -215,6 +221,35 @@ def deliver_created(created_at: str, batch: int = 500) -> int:
     while True:
         ids = list(
             Notification.objects.filter(created_at=stamp, delivered_at=None).order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return sent
+        done = _deliver(Notification.objects.filter(pk__in=ids))
+        sent += done
+        if not done:  # locked by another worker: it is sending them
+            return sent
+
+
+#: How long a notification may wait for its delivery task before the catch-up sends it itself.
+STRAGGLER_AFTER = datetime.timedelta(minutes=10)
+
+
+def catch_up_period() -> datetime.timedelta:
+    return datetime.timedelta(minutes=5)
+
+
+@task(queue_name="notifications")
+def deliver_stragglers(batch: int = 500) -> int:
+    """The periodic catch-up (`core.notifications-catch-up`): send what is still undelivered
+    `STRAGGLER_AFTER` after it was written — its delivery task was lost (the process died between
+    the commit and the enqueue) or is stuck behind a backed-up queue. Rows are claimed as `deliver`
+    claims them, so a delivery task that still runs later finds them sent and sends nothing twice."""
+    cutoff = timezone.now() - STRAGGLER_AFTER
+    sent = 0
+    while True:
+        ids = list(
+            Notification.objects.filter(delivered_at=None, created_at__lt=cutoff).order_by("created_at", "pk")
             .values_list("pk", flat=True)[:batch]
         )
         if not ids:

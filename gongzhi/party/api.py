@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from gongzhi.core.errors import errors
 from gongzhi.core.pagination import Pagination
 
-from . import selectors
+from . import selectors, services
 from .models import PartyMember, PartyOrganization
 
 router = Router(tags=["party"])
@@ -177,6 +177,23 @@ def list_members(request: HttpRequest, organization: int | None = None, q: str =
 @router.get("/members/{member_id}", response={200: MemberOut, **errors(400, 401, 403, 404, 422)}, summary="One party member")
 def get_member(request: HttpRequest, member_id: int):
     return selectors.member_get(user=request.auth, pk=member_id)
+
+
+class PhoneRevealIn(Schema):
+    reason: str = ""
+
+
+class MemberPhoneOut(Schema):
+    id: int
+    phone: str
+
+
+@router.post("/members/{member_id}/reveal", response={200: MemberPhoneOut, **errors(400, 401, 403, 404, 409, 413, 422)},
+             summary="Reveal a party member's full phone (logged)")
+def reveal_member_phone(request: HttpRequest, member_id: int, payload: PhoneRevealIn):
+    member = selectors.member_get(user=request.auth, pk=member_id)
+    return {"id": member.pk, "phone": services.member_reveal_phone(actor=request.auth, member=member,
+                                                                      reason=payload.reason)}
 
 
 @router.get("/alliances", response={200: list[AllianceOut], **errors(400, 401, 403, 404, 422)}, summary="Alliances (大联盟/大工委/大党委) in my scope")

@@ -8,6 +8,7 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gongzhi.cases.models import Case
 from gongzhi.core import components
@@ -37,13 +38,31 @@ def person_cases(*, user, person: Person):
         .order_by("created_at")
 
 
+def human_period(days: int) -> str:
+    """A retention period in the units people use: "3 years", "18 months", or days."""
+    if days and days % 365 == 0:
+        n = days // 365
+        return ngettext("%(n)d year", "%(n)d years", n) % {"n": n}
+    if days and days % 30 == 0:
+        n = days // 30
+        return ngettext("%(n)d month", "%(n)d months", n) % {"n": n}
+    return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+
+
+def retention_periods() -> dict[str, str]:
+    """Each retention rule's period in human units, as the settings have them now."""
+    return {key: human_period(int(components.setting(name))) for key, name in (
+        ("people", "PRIVACY_PERSON_DAYS"), ("visits", "PRIVACY_VISIT_NOTES_DAYS"),
+        ("cases", "PRIVACY_CASE_REQUESTER_DAYS"))}
+
+
 def retention_status(*, person: Person) -> dict:
     """When the person's record is due for anonymisation (None while they live here)."""
     days = components.setting("PRIVACY_PERSON_DAYS")
     left = person.moved_out_on if person.status == PersonStatus.MOVED_OUT else (
         person.died_on if person.status == PersonStatus.DECEASED else None)
     due = left + datetime.timedelta(days=days) if left else None
-    return {"days": days, "left_on": left, "due_on": due,
+    return {"days": days, "period": human_period(days), "periods": retention_periods(), "left_on": left, "due_on": due,
             "past": bool(due and due <= timezone.localdate())}
 
 

@@ -218,6 +218,7 @@ def _person_context(request, person: Person, **extra) -> dict:
         "visits": selectors.person_visits(user=request.user, person=person)[:20],
         "can_edit": can(request.user, "residents.edit", person),
         "can_reveal": can(request.user, "residents.reveal", person),
+        "can_export": can(request.user, "privacy.export_person", person),  # the privacy page's link
         "tag_form": forms.TagForm(),
         "move_out_form": forms.MoveOutForm(),
         "transfer_form": forms.TransferForm(),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import User
 from gongzhi.areas.models import AreaNode
-from gongzhi.core import audit, components, pii, scope
+from gongzhi.core import audit, components, idempotency, pii, scope
 from gongzhi.core.actors import Actor, SystemActor, actor_user, is_system
 from gongzhi.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from gongzhi.core.permissions import can, require
@@ -128,6 +128,7 @@ def case_submit(
     attachments: Sequence[UploadedFile] = (),
     person=None,
     revision: CategoryRevision | None = None,
+    idempotency_key: str = "",
 ) -> Case:
     """File a request from any channel. A resident files their own (online or by mailbox); staff
     register on a caller's behalf (hall, hotline), their own findings (visit, patrol, camera) or a
@@ -138,7 +139,16 @@ def case_submit(
     phone — their name, phone, household and user account fill in what was not given.
 
     `revision`: the matter's current revision when the caller already read it (the API reads the
-    matter and its latest revision in one query); it must be the latest of `category`."""
+    matter and its latest revision in one query); it must be the latest of `category`.
+
+    `idempotency_key`: the client's name for this submission (the API's Idempotency-Key header, the
+    form's submit token). Sent again after the first one committed, it returns that case (marked
+    `replayed`) and files nothing; if the first was lost (the database went away), it files."""
+    claim = idempotency.begin(actor=actor, scope="cases.case_submit", key=idempotency_key)
+    if claim.done:
+        earlier = Case.objects.get(pk=claim.done)
+        earlier.replayed = True
+        return earlier
     unrestricted = is_system(actor) or actor.is_superuser
     own = not unrestricted and can(actor, "cases.file_own")
     if person is not None:
@@ -230,6 +240,7 @@ def case_submit(
         triage=_triage_record(suggestion, requested),
     )
     case.save()
+    claim.finish(case)
     params = {"channel": channel, "category": category.code, "rule_version": revision.version,
               "location": location.code, "response_due": response_due, "handling_due": handling_due}
     event(case, actor, "submit", from_state="", params=params, attachments=attachments)

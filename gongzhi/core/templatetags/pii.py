@@ -15,6 +15,7 @@ register = template.Library()
 
 @register.filter
 def masked_unless(text, shown=False):
-    if shown:
+    if shown or text is None or text == "":
         return text
-    return pii.redact(text) if text else text
+    # audit values in the history are numbers, lists and dicts too: masked as they print
+    return pii.redact(text if isinstance(text, str) else str(text))

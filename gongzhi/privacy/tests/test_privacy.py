@@ -121,6 +121,39 @@ def test_the_job_anonymises_what_is_past_retention_and_keeps_the_rest_and_the_fi
     assert services.run_retention(actor=SYSTEM) == {"people": 0, "visits": 0, "cases": 0}
 
 
+def test_the_parties_to_a_dispute_closed_long_ago_are_anonymised_with_the_case(w):
+    # given two neighbour disputes with their parties: one closed six years ago, one last month
+    from gongzhi.cases import services as case_services
+    from gongzhi.cases.models import DisputeParty
+
+    old, recent = (cf.in_progress(w, "neighbour-dispute", title="楼上漏水纠纷", description="楼上漏水损坏楼下吊顶")
+                   for _ in range(2))
+    for case in (old, recent):
+        case_services.dispute_add_party(actor=w.worker_a, case=case, role="applicant", name="李建国",
+                                        phone="13900001111", household=w.household_a)
+        case_services.dispute_add_party(actor=w.worker_a, case=case, role="respondent", name="王秀英",
+                                        phone="13900002222")
+    Case.objects.filter(pk=old.pk).update(state="closed", closed_at=LONG_AGO, requester=None)
+    Case.objects.filter(pk=recent.pk).update(state="closed", closed_at=LATELY, requester=None)
+    assert services.pending()["cases"] == 1  # the parties alone keep the old case pending
+
+    # when the retention job runs
+    counts = services.run_retention(actor=SYSTEM)
+
+    # then the old dispute's parties keep their role but name nobody, the recent ones are untouched,
+    # and the batch's audit event counts them
+    assert counts["cases"] == 1
+    old_parties = DisputeParty.objects.filter(dispute__case=old)
+    assert sorted(old_parties.values_list("role", flat=True)) == ["applicant", "respondent"]
+    assert {(p.name, p.phone, p.household_id) for p in old_parties} == {("", "", None)}
+    assert sorted(DisputeParty.objects.filter(dispute__case=recent).values_list("name", flat=True)) == [
+        "李建国", "王秀英"]
+    [batch] = AuditEvent.objects.filter(action="privacy.retention.cases")
+    assert batch.after["ids"] == [old.pk] and batch.after["dispute_parties"] == 2
+    assert "李建国" not in str(batch.after) + batch.note
+    assert services.pending()["cases"] == 0
+
+
 def test_batches_are_bounded_and_periods_configurable(w, settings):
     # Given three people who left lately, and a period of ten days, in batches of two
     settings.PRIVACY_PERSON_DAYS = 10
@@ -212,3 +245,36 @@ def test_the_export_is_404_outside_scope_and_403_without_the_permission(w):
         assert client.get(api).status_code == status, who
         assert client.get(page).status_code == status, who
     assert AuditEvent.objects.filter(action="privacy.person.export").count() == 1
+
+
+def test_the_person_page_links_to_the_privacy_page_for_whoever_may_export(w):
+    someone = person(w.household_a, name="赵敏", phone="13912340001", relation="head")
+    client = Client()
+    link = reverse("privacy:person", args=[someone.pk])
+    # community staff, who may export, find the link on the person's page
+    client.force_login(w.cstaff)
+    assert f'href="{link}"' in client.get(f"/residents/people/{someone.pk}/").content.decode()
+    # a grid worker, who may not, does not
+    client.force_login(w.worker_a)
+    page = client.get(f"/residents/people/{someone.pk}/")
+    assert page.status_code == 200 and f'href="{link}"' not in page.content.decode()
+
+
+def test_the_privacy_page_states_retention_in_years_and_months(w, settings):
+    someone = person(w.household_a, name="赵敏", phone="13912340001", relation="head")
+    settings.PRIVACY_VISIT_NOTES_DAYS = 540
+    client = Client()
+    client.force_login(w.cstaff)
+    page = client.get(reverse("privacy:person", args=[someone.pk])).content.decode()
+    # the defaults (5 and 3 years) and the configured 540 days read as years and months, not days
+    assert "5 年" in page and "3 年" in page and "18 个月" in page
+    assert "1825" not in page and "1095" not in page and "540" not in page
+
+
+def test_a_csrf_failure_is_a_translated_page_with_nothing_inline():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "表单已过期" in page
+    assert "<style" not in page and "style=" not in page and "<script" not in page
