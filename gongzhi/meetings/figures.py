@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DateField, F, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -76,8 +76,19 @@ class Counts:
     open: int = 0
 
     def add(self, other: Counts) -> Counts:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        # Spelled out: this runs once per body and level, and a loop over fields() is slower.
+        self.bodies += other.bodies
+        self.held += other.held
+        self.due += other.due
+        self.covered += other.covered
+        self.expected += other.expected
+        self.present += other.present
+        self.matters += other.matters
+        self.decisions += other.decisions
+        self.done_on_time += other.done_on_time
+        self.done_late += other.done_late
+        self.overdue += other.overdue
+        self.open += other.open
         return self
 
     @property
@@ -244,22 +255,22 @@ def figures(*, user, node: AreaNode, start, end, today: dt.date | None = None) -
     bodies: dict[int, BodyRow] = {}
     created: dict[int, dt.date] = {}
     active: set[int] = set()
-    kind_labels = dict(BodyKind.choices)
+    kind_labels = {k: str(v) for k, v in BodyKind.choices}
     for row in (
         Body.objects.visible_to(user).filter(area__path__startswith=path)
         .values_list("id", "name", "kind", "area_id", "area__name", "area__path", "area__kind", "created_at",
                      "is_active")
     ):
         pk, name, kind, area_id, area_name, area_path, area_kind, created_at, is_active = row
-        bodies[pk] = BodyRow(pk, name, kind, str(kind_labels.get(kind, kind)), _level(area_kind), area_id, area_name,
+        bodies[pk] = BodyRow(pk, name, kind, kind_labels.get(kind, kind), _level(area_kind), area_id, area_name,
                              area_path, Counts(bodies=1))
         created[pk] = timezone.localdate(created_at)
         if is_active:
             active.add(pk)
 
     # 2. What each body owes: its cadences' periods ending in the span.
-    owed: dict[tuple[int, str], tuple[int, list[dt.date]]] = {}
-    starts_cache: dict[int, list[dt.date]] = {}
+    owed: dict[tuple[int, str], tuple[int, frozenset[dt.date]]] = {}
+    starts_cache: dict[int, frozenset[dt.date]] = {}
     for body_id, kind, cadence in BodyCadence.objects.filter(
         body__area__path__startswith=path, body__is_active=True
     ).values_list("body_id", "kind", "cadence"):
@@ -267,11 +278,11 @@ def figures(*, user, node: AreaNode, start, end, today: dt.date | None = None) -
         if not months or body_id not in active:
             continue
         if months not in starts_cache:
-            starts_cache[months] = _period_starts(months, start, end, today)
+            starts_cache[months] = frozenset(_period_starts(months, start, end, today))
         periods = starts_cache[months]
         setup = created[body_id]
-        if periods and setup > periods[0]:
-            periods = [p for p in periods if p >= setup]
+        if periods and setup > min(periods):
+            periods = frozenset(p for p in periods if p >= setup)
         owed[(body_id, kind)] = (months, periods)
         bodies[body_id].counts.due += len(periods)
 
@@ -308,49 +319,59 @@ def figures(*, user, node: AreaNode, start, end, today: dt.date | None = None) -
         .filter(body__isnull=False, area__path__startswith=path, state=MeetingState.HELD)
         .filter(Q(period_end__gte=start, period_end__lt=end)
                 | Q(period_start__isnull=True, starts_at__gte=since, starts_at__lt=until))
-        .annotate(key=Coalesce("period_start", TruncMonth("starts_at", output_field=DateField())))
-        .values_list("body_id", "kind", "key").distinct()
+        .annotate(key=Cast(Coalesce("period_start", TruncMonth("starts_at", output_field=DateField())), DateField()))
+        .order_by().values_list("body_id", "kind", "key").distinct()
     ):
         found = owed.get((body_id, kind))
         if found is None:
             continue
         months, periods = found
-        first = _period_start_of(months, _local_date(key))
-        if first in periods and (body_id, kind, first) not in covered:
-            covered.add((body_id, kind, first))
-            bodies[body_id].counts.covered += 1
+        if key not in periods:  # a meeting planned by hand: the period its month falls in
+            key = _period_start_of(months, _local_date(key))
+            if key not in periods:
+                continue
+        covered.add((body_id, kind, key))
+    for body_id, _kind, _key in covered:
+        bodies[body_id].counts.covered += 1
+
+    # Agenda items and decisions are read through their held meeting (a join, not an IN list: the
+    # planner hashes it): the node's subtree lies inside the user's scope (checked above), and the
+    # meeting's area is that of its row in step 3.
+    loose_by_area = {r.area_id: r for r in loose.values()}
+    of_held = {"meeting__state": MeetingState.HELD, "meeting__starts_at__gte": since,
+               "meeting__starts_at__lt": until, "meeting__area__path__startswith": path}
 
     # 5. Matters studied: agenda items of the held meetings (a theme day's fixed contents aside).
-    for body_id, area_path, area_kind, n in (
-        AgendaItem.objects.filter(meeting__in=held.values("pk"), is_fixed_content=False)
-        .values("meeting__body_id", "meeting__area__path", "meeting__area__kind")
-        .annotate(n=Count("id"))
-        .values_list("meeting__body_id", "meeting__area__path", "meeting__area__kind", "n")
+    for body_id, area_id, n in (
+        AgendaItem.objects.filter(is_fixed_content=False, **of_held)
+        .values("meeting__body_id", "meeting__area_id").annotate(n=Count("id"))
+        .values_list("meeting__body_id", "meeting__area_id", "n")
     ):
-        if body_id is None or body_id in bodies:
-            row_for(body_id, area_path, area_kind).counts.matters += n
+        row = bodies.get(body_id) if body_id is not None else loose_by_area.get(area_id)
+        if row is not None:
+            row.counts.matters += n
 
-    # 6. Decisions of the held meetings, and how they stand today.
-    done = Q(state=DecisionState.DONE)
-    for body_id, area_path, area_kind, made, on_time, late, overdue, still_open in (
-        Decision.objects.filter(meeting__in=held.values("pk")).exclude(state=DecisionState.CANCELLED)
-        .values("meeting__body_id", "meeting__area__path", "meeting__area__kind")
+    # 6. Decisions of the held meetings, and how they stand today (done on time: on or before the
+    # deadline, local date; late = done − on time: one time-zone conversion a row, not two).
+    for body_id, area_id, made, done, on_time, overdue, still_open in (
+        Decision.objects.filter(**of_held).exclude(state=DecisionState.CANCELLED)
+        .values("meeting__body_id", "meeting__area_id")
         .annotate(
             made=Count("id"),
-            on_time=Count("id", filter=done & Q(done_at__date__lte=F("deadline"))),
-            late=Count("id", filter=done & Q(done_at__date__gt=F("deadline"))),
+            done=Count("id", filter=Q(state=DecisionState.DONE)),
+            on_time=Count("id", filter=Q(state=DecisionState.DONE, done_at__date__lte=F("deadline"))),
             overdue=Count("id", filter=Q(state=DecisionState.OPEN, deadline__lt=today)),
             still_open=Count("id", filter=Q(state=DecisionState.OPEN, deadline__gte=today)),
         )
-        .values_list("meeting__body_id", "meeting__area__path", "meeting__area__kind", "made", "on_time", "late",
-                     "overdue", "still_open")
+        .values_list("meeting__body_id", "meeting__area_id", "made", "done", "on_time", "overdue", "still_open")
     ):
-        if body_id is not None and body_id not in bodies:
+        row = bodies.get(body_id) if body_id is not None else loose_by_area.get(area_id)
+        if row is None:
             continue
-        counts = row_for(body_id, area_path, area_kind).counts
+        counts = row.counts
         counts.decisions += made
         counts.done_on_time += on_time
-        counts.done_late += late
+        counts.done_late += done - on_time
         counts.overdue += overdue
         counts.open += still_open
 
@@ -445,8 +466,15 @@ def summary(*, user, node=None, start=None, end=None) -> list[dict]:
 def as_data(result: Figures) -> dict:
     """The figures as JSON-ready data (rates as floats, shares 0–1)."""
 
+    def share(part: int, whole: int) -> float | None:
+        return round(part / whole, 4) if whole else None
+
     def counts(c: Counts) -> dict:
-        return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in c.as_dict().items()}
+        return {"bodies": c.bodies, "held": c.held, "due": c.due, "covered": c.covered, "missed": c.missed,
+                "expected": c.expected, "present": c.present, "matters": c.matters, "decisions": c.decisions,
+                "done_on_time": c.done_on_time, "done_late": c.done_late, "overdue": c.overdue, "open": c.open,
+                "attendance_rate": share(c.present, c.expected), "held_rate": share(c.covered, c.due),
+                "on_time_rate": share(c.done_on_time, c.decisions)}
 
     def body(b: BodyRow) -> dict:
         return {"id": b.id, "name": b.name, "kind": b.kind, "kind_label": b.kind_label, "level": b.level,
