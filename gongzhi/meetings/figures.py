@@ -53,6 +53,12 @@ from .models import (
 
 # Levels of the area tree a body sits at, top down; nodes below a grid count with the grid.
 LEVELS = (AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY, AreaKind.GRID)
+LEVEL_LABELS = {
+    AreaKind.DISTRICT: gettext_lazy("District level"),
+    AreaKind.STREET: gettext_lazy("Street level"),
+    AreaKind.COMMUNITY: gettext_lazy("Community level"),
+    AreaKind.GRID: gettext_lazy("Grid level"),
+}
 NO_BODY = "coordination"  # the row of meetings without a standing body
 NO_BODY_LABEL = gettext_lazy("Meetings without a standing body (coordination on cases)")
 FIRST_YEAR = 2000
@@ -395,7 +401,7 @@ def _sum(items) -> Counts:
 
 def _levels(rows: list[BodyRow]) -> list[LevelTable]:
     """One table per level present, a row per kind of body (in the order of BodyKind)."""
-    labels = dict(AreaKind.choices)
+    labels = LEVEL_LABELS
     order = {k: i for i, k in enumerate([*BodyKind.values, NO_BODY])}
     tables = []
     for level in LEVELS:
@@ -579,7 +585,7 @@ def workbook(result: Figures) -> bytes:
     level_rows.append(([_("All levels"), _("Total")], result.total, True))
     sheet(book.active, _("By level"), [(_("Level"), 12), (_("Kind of body"), 30)], level_rows)
 
-    body_rows = [([str(dict(AreaKind.choices).get(b.level, b.level)), b.area_name, b.name, b.kind_label], b.counts, False)
+    body_rows = [([str(LEVEL_LABELS.get(b.level, b.level)), b.area_name, b.name, b.kind_label], b.counts, False)
                  for b in result.bodies]
     sheet(book.create_sheet(), _("By body"),
           [(_("Level"), 12), (_("Area"), 16), (_("Body"), 34), (_("Kind of body"), 24)], body_rows)

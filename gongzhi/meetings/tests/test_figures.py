@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from gongzhi.accounts.roles import Role
@@ -302,12 +303,14 @@ def test_export_is_a_real_workbook_and_is_audited(client, w):
     levels, bodies = book.worksheets
     assert "瓜州路社区" in levels["A1"].value and str(YEAR) in levels["A1"].value
     assert levels["A2"].font.bold and levels.freeze_panes == "C3"
-    header = [c.value for c in levels[2]]
-    held_col = header.index("Meetings held") + 1 if "Meetings held" in header else header.index("已开会议") + 1
-    rate_col = held_col + 3  # "periods kept" after held and missed
-    total = next(r for r in levels.iter_rows(min_row=3) if r[0].value and r[1].value in ("Total", "合计")
-                 and r[0].value not in ("All levels", "全部层级"))
-    assert levels.cell(row=total[0].row, column=rate_col).number_format == "0.0%"
+    keys = [key for key, _label, _rate in F.COLUMNS]
+    rate_col = 2 + keys.index("held_rate") + 1  # after the level and the kind of body
+    assert [c.value for c in levels[2]][2:] == [str(label) for _key, label, _rate in F.COLUMNS]
+    level_total = next(r for r in levels.iter_rows(min_row=3) if r[0].value == str(F.LEVEL_LABELS["community"])
+                       and r[1].value == str(_("Total")))
+    assert level_total[0].font.bold
+    assert levels.cell(row=level_total[0].row, column=rate_col).number_format == "0.0%"
+    assert levels.cell(row=level_total[0].row, column=rate_col).value == pytest.approx(4 / 6, abs=1e-4)
     names = [r[2].value for r in bodies.iter_rows(min_row=3)]
     assert "瓜州路社区大党委" in names and "第A网格党支部" in names
     event = AuditEvent.objects.get(action="meetings.figures.export")

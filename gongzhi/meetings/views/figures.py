@@ -9,7 +9,6 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.areas.models import AreaKind
 from gongzhi.areas.selectors import area_ancestors_visible, area_node_get, area_roots_for
 from gongzhi.core.errors import InvalidInput, NotFound
 from gongzhi.core.permissions import can, page_requires
@@ -82,7 +81,7 @@ def figures(request):
         "ancestors": area_ancestors_visible(user=request.user, node=result.node),
         "roots": area_roots_for(user=request.user),
         "level": level,
-        "level_label": dict(AreaKind.choices).get(level, ""),
+        "level_label": figures_module.LEVEL_LABELS.get(level, ""),
         "kind": kind,
         "kind_label": dict(BodyKind.choices).get(kind, figures_module.NO_BODY_LABEL if kind else ""),
         "drilled": drilled,
