@@ -5,7 +5,7 @@ The bodies: the district's 党建引领基层治理大联盟 (yearly), 西站街
 the 大党委 (every two months), the 两委联席会议 (monthly, with party and residents' representatives
 sitting in: 列席), 铁建丽苑 四位一体联席会 (community party organisation, residents' committee,
 owners' committee, property company; monthly), 居民议事会, 企业联席会, 居民代表会议 (quarterly) and
-党员代表会议 (yearly); each grid party branch with its 三会一课 and the monthly 主题党日 "4+X" (the
+党员代表会议 (yearly); each grid party branch with its 三会一课 (the 党小组会 is its groups' own) and the monthly 主题党日 "4+X" (the
 district's four fixed contents plus the branch's own). Members are the demo accounts (the
 community secretary `shuji` chairs the community's bodies, `shequ` keeps their minutes, the demo
 party member `dangyuan` sits on the first grid branch), the alliances' member units and named
@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import DateTimeField, ExpressionWrapper, OuterRef, Subquery
 from django.utils import timezone
 
 from gongzhi.accounts.roles import Role
@@ -269,6 +269,8 @@ def load(ctx: DemoContext) -> None:  # noqa: PLR0915 - one story, told in order
     for index, org in enumerate(branches):
         bb = body(f"branch_{index + 1}", BodyKind.PARTY_BRANCH, org.name, org.area, Cadence.NONE,
                   party_organization=org)
+        # The 党小组会 is each party group's own meeting, not the branch's.
+        body_services.cadence_set(actor=actor, body=bb, kind=MeetingKind.GROUP_MEETING, cadence=Cadence.NONE)
         member(bb, MemberRole.CHAIR, name=org.secretary_name or faker.name(), title="支部书记")
         groups = PartyOrganization.objects.filter(path__startswith=org.path).exclude(pk=org.pk)
         people = list(PartyMember.objects.filter(organization__in=groups).order_by("id")[:10])
@@ -460,27 +462,42 @@ def _write_history(ctx, history: _History, company, secretary, departments) -> N
     by_meeting: dict[int, list[Attendance]] = defaultdict(list)
     for row in rows:
         by_meeting[row.meeting_id].append(row)
-    starts = {m.pk: m.starts_at for m, _k, _d in history.held}
-    for meeting_id, attendees in by_meeting.items():
+    # Sign-ins: one UPDATE per (status, method, reason) rather than a row-by-row bulk_update
+    # (Django's CASE per row is slow); present people signed in a few minutes before the start.
+    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for attendees in by_meeting.values():
         for row in attendees:
             roll = rng.random()
             if row.capacity in (MemberRole.CHAIR, MemberRole.SECRETARY) or roll < 0.84:
-                row.status, row.signed_in_at = AttendanceStatus.PRESENT, starts[meeting_id] - dt.timedelta(minutes=rng.randint(1, 15))
-                row.signed_in_via = rng.choice([SignInMethod.CODE, SignInMethod.QR, SignInMethod.SECRETARY])
+                row.status = AttendanceStatus.PRESENT
+                key = (row.status, rng.choice([SignInMethod.CODE, SignInMethod.QR, SignInMethod.SECRETARY]), "")
             elif roll < 0.95:
-                row.status, row.absence_reason = AttendanceStatus.EXCUSED, rng.choice(ABSENCE_REASONS)
+                row.status = AttendanceStatus.EXCUSED
+                key = (row.status, "", rng.choice(ABSENCE_REASONS))
             else:
                 row.status = AttendanceStatus.ABSENT
-    Attendance.objects.bulk_update(rows, ["status", "signed_in_at", "signed_in_via", "absence_reason"], batch_size=500)
+                key = (row.status, "", "")
+            groups[key].append(row.pk)
+    before_start = ExpressionWrapper(
+        Subquery(Meeting.objects.filter(pk=OuterRef("meeting_id")).values("starts_at")[:1]) - dt.timedelta(minutes=6),
+        output_field=DateTimeField(),
+    )
+    for (status, via, reason), pks in groups.items():
+        values = {"status": status, "signed_in_via": via, "absence_reason": reason}
+        if status == AttendanceStatus.PRESENT:
+            values["signed_in_at"] = before_start
+        Attendance.objects.filter(pk__in=pks).update(**values)
+    # The counts refresh_counts keeps, one UPDATE per distinct (expected, present, quorate).
     meetings = {m.pk: m for m, _k, _d in history.held}
+    counted: dict[tuple[int, int, bool], list[int]] = defaultdict(list)
     for meeting_id, m in meetings.items():
-        counted = [r for r in by_meeting.get(meeting_id, []) if r.counts_for_quorum]
-        m.expected_count = len(counted)
-        m.present_count = sum(1 for r in counted if r.status == AttendanceStatus.PRESENT)
+        voting = [r for r in by_meeting.get(meeting_id, []) if r.counts_for_quorum]
+        m.expected_count = len(voting)
+        m.present_count = sum(1 for r in voting if r.status == AttendanceStatus.PRESENT)
         m.is_quorate = quorum_met(m.quorum_rule, m.present_count, m.expected_count)
-        m.state = MeetingState.HELD
-    Meeting.objects.bulk_update(list(meetings.values()), ["expected_count", "present_count", "is_quorate", "state"],
-                                batch_size=500)
+        counted[(m.expected_count, m.present_count, m.is_quorate)].append(meeting_id)
+    for (expected, present, quorate), pks in counted.items():
+        Meeting.objects.filter(pk__in=pks).update(expected_count=expected, present_count=present, is_quorate=quorate)
 
     agenda = defaultdict(list)
     for item in AgendaItem.objects.filter(meeting_id__in=ids).order_by("meeting_id", "position"):

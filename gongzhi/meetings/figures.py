@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DateField, F, Q, Sum
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -238,10 +238,6 @@ def _period_starts(months: int, start: dt.date, end: dt.date, today: dt.date) ->
     return found
 
 
-def _period_start_of(months: int, day: dt.date) -> dt.date:
-    return dt.date(day.year, (day.month - 1) // months * months + 1, 1)
-
-
 # ---------------------------------------------------------------------------------------------
 # The figures
 
@@ -274,9 +270,10 @@ def figures(*, user, node: AreaNode, start, end, today: dt.date | None = None) -
         if is_active:
             active.add(pk)
 
-    # 2. What each body owes: its cadences' periods ending in the span.
-    owed: dict[tuple[int, str], tuple[int, frozenset[dt.date]]] = {}
-    starts_cache: dict[int, frozenset[dt.date]] = {}
+    # 2. What each body owes: its cadences' periods ending in the span, each named by its first
+    # month as an integer (202503: March 2025; integers load faster than dates).
+    owed: dict[tuple[int, str], tuple[int, frozenset[int]]] = {}
+    starts_cache: dict[int, tuple[list[dt.date], frozenset[int]]] = {}
     for body_id, kind, cadence in BodyCadence.objects.filter(
         body__area__path__startswith=path, body__is_active=True
     ).values_list("body_id", "kind", "cadence"):
@@ -284,11 +281,12 @@ def figures(*, user, node: AreaNode, start, end, today: dt.date | None = None) -
         if not months or body_id not in active:
             continue
         if months not in starts_cache:
-            starts_cache[months] = frozenset(_period_starts(months, start, end, today))
-        periods = starts_cache[months]
+            firsts = _period_starts(months, start, end, today)
+            starts_cache[months] = (firsts, frozenset(p.year * 100 + p.month for p in firsts))
+        firsts, periods = starts_cache[months]
         setup = created[body_id]
-        if periods and setup > min(periods):
-            periods = frozenset(p for p in periods if p >= setup)
+        if firsts and setup > firsts[0]:
+            periods = frozenset(p.year * 100 + p.month for p in firsts if p >= setup)
         owed[(body_id, kind)] = (months, periods)
         bodies[body_id].counts.due += len(periods)
 
@@ -318,14 +316,15 @@ def figures(*, user, node: AreaNode, start, end, today: dt.date | None = None) -
         counts.expected += expected or 0
         counts.present += present or 0
 
-    # 4. The due periods a held meeting covers.
-    covered: set[tuple[int, str, dt.date]] = set()
+    # 4. The due periods a held meeting covers (its period, or the month it was held in).
+    month = Coalesce("period_start", TruncMonth("starts_at", output_field=DateField()))
+    covered: set[tuple[int, str, int]] = set()
     for body_id, kind, key in (
         Meeting.objects.visible_to(user)
         .filter(body__isnull=False, area__path__startswith=path, state=MeetingState.HELD)
         .filter(Q(period_end__gte=start, period_end__lt=end)
                 | Q(period_start__isnull=True, starts_at__gte=since, starts_at__lt=until))
-        .annotate(key=Cast(Coalesce("period_start", TruncMonth("starts_at", output_field=DateField())), DateField()))
+        .annotate(key=ExtractYear(month) * 100 + ExtractMonth(month))
         .order_by().values_list("body_id", "kind", "key").distinct()
     ):
         found = owed.get((body_id, kind))
@@ -333,7 +332,8 @@ def figures(*, user, node: AreaNode, start, end, today: dt.date | None = None) -
             continue
         months, periods = found
         if key not in periods:  # a meeting planned by hand: the period its month falls in
-            key = _period_start_of(months, _local_date(key))
+            year, month_number = divmod(key, 100)
+            key = year * 100 + (month_number - 1) // months * months + 1
             if key not in periods:
                 continue
         covered.add((body_id, kind, key))

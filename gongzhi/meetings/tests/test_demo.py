@@ -2,7 +2,6 @@
 party demo handles, and the figures of the main community show it."""
 
 import datetime as dt
-import time
 
 import pytest
 from django.utils import timezone
@@ -59,9 +58,7 @@ def ctx():
 
 def test_the_demo_builds_the_seeds_bodies_and_a_year_of_meetings(ctx):
     # when the meetings demo loads after areas, accounts and party
-    started = time.monotonic()
     demo.load(ctx)
-    elapsed = time.monotonic() - started
     main = ctx.data["main_community"]
     users = ctx.data["users"]
     # then the seeds' bodies are there, at their levels and cadences
@@ -102,4 +99,3 @@ def test_the_demo_builds_the_seeds_bodies_and_a_year_of_meetings(ctx):
     t = result.total
     assert t.held > 0 and t.due > 0 and t.decisions > 0 and t.missed > 0 and t.done_on_time > 0
     assert t.done_late > 0 and t.overdue >= 0 and t.attendance_rate is not None
-    assert elapsed < 30  # well under the 10 s the demo aims at on a quiet machine
