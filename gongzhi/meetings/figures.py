@@ -28,7 +28,8 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DateField, F, Q, Sum
+from django.db import connection
+from django.db.models import Count, DateField, DateTimeField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -365,7 +366,7 @@ def figures(*, user, node: AreaNode, start, end, today: dt.date | None = None) -
         .annotate(
             made=Count("id"),
             done=Count("id", filter=Q(state=DecisionState.DONE)),
-            on_time=Count("id", filter=Q(state=DecisionState.DONE, done_at__date__lte=F("deadline"))),
+            on_time=Count("id", filter=Q(state=DecisionState.DONE) & _done_by_deadline(start, end)),
             overdue=Count("id", filter=Q(state=DecisionState.OPEN, deadline__lt=today)),
             still_open=Count("id", filter=Q(state=DecisionState.OPEN, deadline__gte=today)),
         )
@@ -386,6 +387,19 @@ def figures(*, user, node: AreaNode, start, end, today: dt.date | None = None) -
     )
     return Figures(node=node, start=start, end=end, today=today, total=_sum(r.counts for r in rows),
                    levels=_levels(rows), bodies=rows, children=_children(user, node, rows))
+
+
+def _done_by_deadline(start: dt.date, end: dt.date) -> Q:
+    """Done on or before the deadline's local day. On PostgreSQL with a time zone of one offset over
+    the span (Asia/Shanghai has had no summer time since 1991): before the local midnight ending the
+    deadline, as UTC (the connection's zone), which spares a time-zone conversion per row."""
+    tz = timezone.get_current_timezone()
+    days = [dt.datetime(year, month, 1, 12) for year in range(start.year - 1, end.year + 1) for month in (1, 4, 7, 10)]
+    offsets = {tz.utcoffset(day) for day in days}
+    if connection.vendor != "postgresql" or len(offsets) != 1:
+        return Q(done_at__date__lte=F("deadline"))
+    (offset,) = offsets
+    return Q(done_at__lt=ExpressionWrapper(F("deadline") + (dt.timedelta(days=1) - offset), output_field=DateTimeField()))
 
 
 def _level(area_kind: str) -> str:

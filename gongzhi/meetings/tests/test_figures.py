@@ -315,3 +315,18 @@ def test_export_is_a_real_workbook_and_is_audited(client, w):
     assert "瓜州路社区大党委" in names and "第A网格党支部" in names
     event = AuditEvent.objects.get(action="meetings.figures.export")
     assert event.actor == w["staff"] and event.after["year"] == YEAR
+
+
+def test_done_on_time_is_counted_by_the_local_day(w):
+    # given two decisions of one meeting with the same deadline: done at 23:30 on the deadline (local
+    # time, 15:30 UTC) and done at 00:30 the day after (16:30 UTC of the deadline)
+    body = factories.body_with_members(w["other"], name="建西东路社区两委", cadence=Cadence.MONTHLY, members=1)
+    Body.objects.filter(pk=body.pk).update(created_at=at(1, 1, year=YEAR - 1))
+    meeting = held(body, at(9, 1), present=2)
+    deadline = dt.date(YEAR, 9, 10)
+    decide(meeting, deadline=deadline, state=DecisionState.DONE, done_at=at(9, 10, hour=23) + dt.timedelta(minutes=30))
+    decide(meeting, deadline=deadline, state=DecisionState.DONE, done_at=at(9, 11, hour=0) + dt.timedelta(minutes=30),
+           number=2)
+    # then one counts as done on time and the other as late
+    row = next(b for b in year_figures(w, "admin", "other").bodies if b.id == body.pk).counts
+    assert (row.done_on_time, row.done_late) == (1, 1)
