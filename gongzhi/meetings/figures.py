@@ -522,7 +522,7 @@ def as_data(result: Figures) -> dict:
 
 # The columns of every table: (key in Counts.as_dict(), label, is a rate).
 COLUMNS = [
-    ("bodies", gettext_lazy("Bodies"), False),
+    ("bodies", gettext_lazy("Number of bodies"), False),
     ("due", gettext_lazy("Meetings due"), False),
     ("held", gettext_lazy("Meetings held"), False),
     ("missed", gettext_lazy("Periods missed"), False),

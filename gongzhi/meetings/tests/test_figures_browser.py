@@ -56,6 +56,8 @@ def test_staff_read_the_figures_on_a_phone_and_drill_down(browser, live_server):
     wait_for(browser, lambda d: d.find_elements(By.ID, "bodies"))
     assert "瓜州路社区大党委" in browser.find_element(By.ID, "bodies").text
     assert "第A网格党支部" not in browser.find_element(By.ID, "bodies").text
+    browser.execute_script("document.getElementById('level-community').scrollIntoView()")
+    assert_png(save_screenshot(browser, "meetings-figures-phone-tables"))
     # a year that is not a year: the error beside the field, the figures of this year
     field = browser.find_element(By.NAME, "year")
     field.clear()
