@@ -17,7 +17,7 @@ Definitions (one place, read by the page, the API, the .xlsx export and the prov
 - **decisions made**: decisions of the held meetings, less withdrawn ones; **done on time**: done
   on or before the deadline (local date); **done late**; **overdue**: still open past the deadline.
 
-Set-based: five aggregate queries whatever the number of bodies (bodies, cadences, held meetings,
+Set-based: six aggregate queries whatever the number of bodies (bodies, cadences, held meetings,
 periods covered, agenda items, decisions), then sums in Python over at most one row per body
 and period. Meetings without a body (a coordination meeting on a case) count at the level of
 their area as their own row."""
@@ -552,8 +552,13 @@ def workbook(result: Figures) -> bytes:
     import io
 
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+
+    def text(value):
+        # A name typed with a control character must not break the download.
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
     book = Workbook()
     bold = Font(bold=True)
@@ -562,7 +567,7 @@ def workbook(result: Figures) -> bytes:
     def sheet(ws, title: str, lead: list[tuple[str, int]], rows: list[tuple[list, Counts, bool]]) -> None:
         ws.title = title[:31]
         width = len(lead) + len(COLUMNS)
-        ws.append([title_of(result)])
+        ws.append([text(title_of(result))])
         ws.cell(row=1, column=1).font = Font(bold=True, size=13)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
         ws.append([label for label, _w in lead] + [str(label) for _k, label, _p in COLUMNS])
@@ -573,7 +578,7 @@ def workbook(result: Figures) -> bytes:
         ws.freeze_panes = ws.cell(row=3, column=len(lead) + 1)
         for values, counts, is_total in rows:
             data = counts.as_dict()
-            out = list(values)
+            out = [text(v) for v in values]
             for key, _label, is_rate in COLUMNS:
                 value = data[key]
                 out.append(float(value) if is_rate and value is not None else value)

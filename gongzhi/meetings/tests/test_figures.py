@@ -330,3 +330,12 @@ def test_done_on_time_is_counted_by_the_local_day(w):
     # then one counts as done on time and the other as late
     row = next(b for b in year_figures(w, "admin", "other").bodies if b.id == body.pk).counts
     assert (row.done_on_time, row.done_late) == (1, 1)
+
+
+def test_export_survives_a_name_with_a_control_character(client, w):
+    Body.objects.filter(pk=w["council"].pk).update(name="瓜州路社区\x07大党委")
+    client.force_login(w["staff"])
+    response = client.get(f"/meetings/figures/export/?node_id={w['community'].pk}&year={YEAR}")
+    assert response.status_code == 200
+    names = [r[2].value for r in load_workbook(io.BytesIO(response.content)).worksheets[1].iter_rows(min_row=3)]
+    assert "瓜州路社区大党委" in names
