@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.components import Component, Export, FigureProvider
+from gongzhi.core.navigation import NavItem
 from gongzhi.core.periodic import Periodic
 
 
@@ -24,7 +25,9 @@ class MeetingsConfig(AppConfig):
         urls="gongzhi.meetings.urls",
         # Each page's entry is added with the page (bodies: "meetings:bodies" order 40; "my meetings":
         # "meetings:mine" order 41; figures: "meetings:figures" order 61).
-        navigation=(),
+        navigation=(
+            NavItem(_("Meeting figures"), "meetings:figures", permission="meetings.view_figures", order=61),
+        ),
         settings={
             # How long before a meeting its notice goes out, and how long a sign-in code lives after the start.
             "MEETINGS_NOTICE_HOURS": 48,
@@ -91,6 +94,7 @@ class MeetingsConfig(AppConfig):
         exports=(
             # m-session
             Export("meetings.minutes", "meetings:minutes-pdf", _("Minutes (PDF)")),
+            Export("meetings.figures", "meetings:figures-export", _("Meeting figures")),
         ),
         figures=(FigureProvider("meetings.summary", _("Meetings and decisions"), "gongzhi.meetings.figures:summary"),),
         extensions={
