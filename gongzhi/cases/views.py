@@ -150,6 +150,8 @@ def detail(request, pk: int, revealed: bool = False):
         raise Http404 from exc
     possible = workflow.offered(request.user, case)
     staff = can(request.user, "cases.view_internal")
+    my_calls = selectors.whistle_inbox(user=request.user).filter(case=case) \
+        if can(request.user, "cases.department_work") and not request.user.is_superuser else []
     context = {
         "case": case,
         "text_shown": revealed or selectors.sees_text_numbers(user=request.user, case=case),
@@ -159,14 +161,15 @@ def detail(request, pk: int, revealed: bool = False):
         "calls": selectors.whistle_calls(case=case),
         "supervisions": selectors.supervisions(user=request.user, case=case),
         "requester": selectors.requester_display(user=request.user, case=case),
-        "actions": possible,
+        # A department answers each call on its own (报到, its part): those two are offered in the
+        # call's box, with the call they answer, not as bare actions of the case.
+        "actions": [a for a in possible if a not in CALL_ACTIONS],
         "results": Result.choices,
         "ratings": Rating.choices,
         "departments": routing.Department.objects.filter(
             district__path=routing.prefix(case.location_path, 1), is_active=True
         ),
-        "my_calls": selectors.whistle_inbox(user=request.user).filter(case=case)
-        if can(request.user, "cases.department_work") and not request.user.is_superuser else [],
+        "my_calls": my_calls,
         "dispute": getattr(case, "dispute", None) if case.kind == "dispute" else None,
         "party_roles": PartyRole.choices,
         "mediator_kinds": [(k.value, k.label) for k in selectors.NAMED_MEDIATOR_KINDS],
@@ -279,10 +282,8 @@ def act(request, pk: int, action: str):
             departments = list(routing.Department.objects.filter(pk__in=post.getlist("departments")))
             services.case_whistle(actor=user, case=case, departments=departments, reason=post.get("reason", ""),
                                   hours=int(post.get("hours") or 2))
-        elif action in ("acknowledge", "report_part"):
-            call = selectors.whistle_inbox(user=user).filter(case=case, pk=post.get("call") or 0).first()
-            if call is None:
-                raise NotFound()
+        elif action in CALL_ACTIONS:
+            call = _answered_call(user, case, action, post.get("call", ""))
             if action == "acknowledge":
                 services.whistle_acknowledge(actor=user, call=call, note=post.get("note", ""))
             else:
@@ -309,6 +310,24 @@ def act(request, pk: int, action: str):
     if not Case.objects.visible_to(user).filter(pk=pk).exists():
         return redirect("cases:inbox")
     return redirect("cases:detail", pk=pk)
+
+
+# What a called department does on a case: each answers one whistle call.
+CALL_ACTIONS = ("acknowledge", "report_part")
+
+
+def _answered_call(user, case: Case, action: str, call_id: str):
+    """The call a department's 报到 or report answers: the one the form names, or (a form that names
+    none) the department's oldest call on the case still waiting for that answer."""
+    calls = selectors.whistle_inbox(user=user).filter(case=case)
+    if call_id:
+        call = calls.filter(pk=int(call_id)).first() if call_id.isdigit() else None
+    else:
+        waiting = calls.filter(acknowledged_at=None) if action == "acknowledge" else calls
+        call = waiting.first() or calls.first()
+    if call is None:
+        raise NotFound()
+    return call
 
 
 def _held_at(value: str) -> dt.datetime:
