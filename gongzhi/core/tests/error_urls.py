@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from gongzhi.urls import handler403, handler404, handler500, urlpatterns as project_patterns  # noqa: F401
+from gongzhi.urls import handler403, handler404, handler500  # noqa: F401
+from gongzhi.urls import urlpatterns as project_patterns
 
 
 def boom(request):
