@@ -678,11 +678,26 @@ def verify(request: HttpRequest, case_id: int, payload: VerifyIn):
     return _done(request, case)
 
 
-@router.post("/{case_id}/rate", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Rate the result (or record a callback)")
+@router.post("/{case_id}/rate", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Rate the result (the requester; callback=true records a callback)")
 def rate(request: HttpRequest, case_id: int, payload: RateIn):
     case = services.case_rate(
         actor=request.auth, case=_case(request, case_id), rating=payload.rating, solved=payload.solved,
         comment=payload.comment, callback=payload.callback,
+    )
+    return _done(request, case)
+
+
+class CallbackIn(Schema):
+    rating: str
+    solved: bool
+    comment: str = ""
+
+
+@router.post("/{case_id}/callback", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Record a callback (回访): the rating the requester gave staff")
+def callback(request: HttpRequest, case_id: int, payload: CallbackIn):
+    case = services.record_callback(
+        actor=request.auth, case=_case(request, case_id), rating=payload.rating, solved=payload.solved,
+        comment=payload.comment,
     )
     return _done(request, case)
 

@@ -18,7 +18,7 @@ from django.db.models.fields.json import KT
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.selectors import users_visible
+from gongzhi.accounts.selectors import phone_for, users_visible
 from gongzhi.areas.models import AreaKind, AreaNode, Department
 from gongzhi.core import permissions as core_permissions
 from gongzhi.core import pii, scope
@@ -40,6 +40,7 @@ from .models import (
     Level,
     MediatorKind,
     Rating,
+    RatingSource,
     State,
     Supervision,
     WhistleCall,
@@ -124,6 +125,29 @@ def requester_display(*, user, case: Case) -> str:
     if case.requester_id:
         return str(case.requester)
     return pii.mask_name(case.caller_name)
+
+
+def requester_phone(case: Case) -> str:
+    """The number the requester is reached at (plaintext: masked on screen, shown only after an
+    audited reveal): the phone a caller gave, else the requester's account's (or their resident
+    record's) phone."""
+    if case.caller_phone:
+        return case.caller_phone
+    return phone_for(case.requester) if case.requester_id else ""
+
+
+def requester_contact(*, user, case: Case) -> dict | None:
+    """How a handler reaches the requester, as the case page shows it: `None` for those who do not
+    handle the case (the requester, a department called on it …); `anonymous` when the requester
+    asked to stay anonymous to handlers (then no number at all); else the masked phone and whether
+    there is one to reveal (`cases.case.reveal_contact`, one audited click)."""
+    if not can(user, "cases.reveal_requester_contact", case) or case.requester_id == getattr(user, "pk", None):
+        return None
+    if case.anonymous and not can(user, "cases.reveal_anonymous", case):
+        return {"anonymous": True}
+    phone = requester_phone(case)
+    return {"anonymous": False, "name": requester_display(user=user, case=case),
+            "phone_masked": pii.mask_phone(phone) if phone else "", "has_phone": bool(phone)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,6 +288,7 @@ def figures(
     - response rate: cases (not rejected, not merged) whose first contact came within the response
       limit, over all those cases;
     - resolution rate: rated requests the requester called solved, over rated requests;
+    - ratings recorded on a callback (回访) are counted apart (`counts["rated_by_callback"]`);
     - satisfaction rate: the rating weights (satisfied 1, basically 0.8, not 0 by default) averaged
       over rated requests. Requests merged into a master rate on their own record and count here;
     - composite: the weighted sum (10/45/45 by default), None while a part has no data;
@@ -288,6 +313,8 @@ def figures(
         responded_in_time=Count("pk", filter=master & Q(responded_at__lte=F("response_due"))),
         responded=Count("pk", filter=master & Q(responded_at__isnull=False)),
         rated=Count("pk", filter=rated),
+        # of which recorded by staff on a callback (回访), not given by the requester themselves
+        rated_by_callback=Count("pk", filter=rated & Q(rating_source=RatingSource.CALLBACK)),
         solved=Count("pk", filter=rated & Q(rating_solved=True)),
         satisfied=Count("pk", filter=Q(rating=Rating.SATISFIED)),
         basic=Count("pk", filter=Q(rating=Rating.BASIC)),

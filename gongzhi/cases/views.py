@@ -143,7 +143,7 @@ def new(request):
 
 
 @login_required
-def detail(request, pk: int, revealed: bool = False):
+def detail(request, pk: int, revealed: bool = False, phone: str = ""):
     try:
         case = selectors.case_get(user=request.user, pk=pk)
     except NotFound as exc:
@@ -161,6 +161,8 @@ def detail(request, pk: int, revealed: bool = False):
         "calls": selectors.whistle_calls(case=case),
         "supervisions": selectors.supervisions(user=request.user, case=case),
         "requester": selectors.requester_display(user=request.user, case=case),
+        "contact": selectors.requester_contact(user=request.user, case=case),
+        "revealed_phone": phone,
         # A department answers each call on its own (报到, its part): those two are offered in the
         # call's box, with the call they answer, not as bare actions of the case.
         "actions": [a for a in possible if a not in CALL_ACTIONS],
@@ -233,6 +235,10 @@ def act(request, pk: int, action: str):
             # the text as typed, once, on this answer (audited); the case page masks it again
             services.case_reveal_text(actor=user, case=case, reason=post.get("reason", ""))
             return detail(request, pk, revealed=True)
+        if action == "reveal_contact":
+            # the requester's number, once, on this answer (audited); the page masks it again
+            number = services.case_reveal_contact(actor=user, case=case, reason=post.get("reason", ""))
+            return detail(request, pk, phone=number)
         if action == "accept":
             services.case_accept(actor=user, case=case, note=post.get("note", ""))
         elif action == "reject":
@@ -275,7 +281,11 @@ def act(request, pk: int, action: str):
         elif action == "rate":
             solved = {"yes": True, "no": False}.get(post.get("solved", ""))
             services.case_rate(actor=user, case=case, rating=post.get("rating", ""), solved=solved,
-                               comment=post.get("comment", ""), callback=can(user, "cases.view_internal"))
+                               comment=post.get("comment", ""))
+        elif action == "callback":
+            solved = {"yes": True, "no": False}.get(post.get("solved", ""))
+            services.record_callback(actor=user, case=case, rating=post.get("rating", ""), solved=solved,
+                                     comment=post.get("comment", ""))
         elif action == "reopen":
             services.case_reopen(actor=user, case=case, note=post.get("note", ""))
         elif action == "whistle":
@@ -407,6 +417,7 @@ COUNT_LABELS = {
     "responded_in_time": gettext_lazy("Responded in time"),
     "responded": gettext_lazy("Responded"),
     "rated": gettext_lazy("Rated"),
+    "rated_by_callback": gettext_lazy("Of which recorded on a callback"),
     "solved": gettext_lazy("Rated as solved"),
     "satisfied": gettext_lazy("Satisfied"),
     "basic": gettext_lazy("Basically satisfied"),
