@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, QuerySet
@@ -23,7 +24,7 @@ from gongzhi.areas.models import AreaKind, AreaNode, Department
 from gongzhi.core import permissions as core_permissions
 from gongzhi.core import pii, scope
 from gongzhi.core.actors import is_system
-from gongzhi.core.errors import NotFound
+from gongzhi.core.errors import InvalidInput, NotFound
 from gongzhi.core.permissions import can
 from gongzhi.party.selectors import members_visible
 from gongzhi.residents.selectors import people_visible
@@ -64,6 +65,28 @@ def case_get(*, user, pk: int) -> Case:
     )
     if case is None:
         raise NotFound()
+    return case
+
+
+REFERENCE = re.compile(r"^GZ(\d{8})(\d{7})$")
+
+
+def case_by_number(*, user, value: str, field: str = "master") -> Case:
+    """The case people name by its reference (GZ202612040000123, as pages and exports print it) —
+    or by its internal number — if `user` sees it. A number that names no case the user sees is a
+    problem of the field (InvalidInput on `field`), said the same whether the case exists or not."""
+    text = (value or "").strip().upper()
+    match = REFERENCE.match(text)
+    if not (match or text.isdigit()):
+        message = _("Give the case's number as printed on it, e.g. GZ202612040000123.")
+        raise InvalidInput(message, fields={field: [message]})
+    try:
+        case = case_get(user=user, pk=int(match.group(2)) if match else int(text))
+    except (NotFound, OverflowError, ValueError):
+        case = None
+    if case is None or (match and case.reference != text):
+        message = _("No case %(number)s in your area.") % {"number": text}
+        raise InvalidInput(message, fields={field: [message]})
     return case
 
 

@@ -22,7 +22,7 @@ from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.areas.selectors import area_node_get, area_roots_for
 from gongzhi.core import downloads
 from gongzhi.core import selectors as core_selectors
-from gongzhi.core.errors import DomainError, InvalidInput, NotFound
+from gongzhi.core.errors import DomainError, InvalidInput, NotFound, check_period
 from gongzhi.core.permissions import can
 from gongzhi.residents.selectors import person_get
 
@@ -38,6 +38,7 @@ from .models import (
     Rating,
     Result,
 )
+from .services.intake import text_problems
 
 BOX_LABELS = {
     "triage": gettext_lazy("To accept and dispatch"),
@@ -47,6 +48,14 @@ BOX_LABELS = {
     "overdue": gettext_lazy("Overdue"),
     "verify": gettext_lazy("To verify"),
 }
+# The status dot of an open case (selectors.light), as its tooltip and the legend under the title say.
+LIGHT_LABELS = {
+    "green": gettext_lazy("On time"),
+    "yellow": gettext_lazy("Yellow light: the deadline is near"),
+    "red": gettext_lazy("Red light: overdue"),
+}
+
+
 def _boxes(user) -> list[str]:
     return selectors.boxes_for(user)
 
@@ -115,7 +124,10 @@ def new(request):
             if staff and post.get("person", "").isdigit():
                 person = person_get(user=user, pk=int(post["person"]))
             if category is None and not recognise:
-                raise InvalidInput(_("Choose a matter."), fields={"category": [_("Choose a matter.")]})
+                # every problem of the form at once, each beside its field
+                problems = {"category": [_("Choose a matter.")],
+                            **text_problems(post.get("title", ""), post.get("description", ""))}
+                raise InvalidInput(_("Choose a matter."), fields=problems)
             case = services.case_submit(
                 actor=user,
                 channel=post.get("channel") or Channel.ONLINE,
@@ -157,6 +169,8 @@ def detail(request, pk: int, revealed: bool = False, phone: str = ""):
         "text_shown": revealed or selectors.sees_text_numbers(user=request.user, case=case),
         "may_reveal_text": can(request.user, "cases.reveal_text_numbers", case),
         "light": selectors.light(case),
+        "light_label": LIGHT_LABELS.get(selectors.light(case), ""),
+        "light_legend": list(LIGHT_LABELS.items()),
         "timeline": selectors.timeline(user=request.user, case=case),
         "calls": selectors.whistle_calls(case=case),
         "supervisions": selectors.supervisions(user=request.user, case=case),
@@ -244,7 +258,7 @@ def act(request, pk: int, action: str):
         elif action == "reject":
             services.case_reject(actor=user, case=case, reason=post.get("reason", ""))
         elif action == "merge":
-            master = selectors.case_get(user=user, pk=int(post.get("master") or 0))
+            master = selectors.case_by_number(user=user, value=post.get("master", ""))
             services.case_merge(actor=user, case=case, master=master, note=post.get("note", ""))
         elif action == "recategorise":
             category = Category.objects.filter(pk=post.get("category") or 0).first() \
@@ -393,6 +407,7 @@ def _figures_params(request):
     except ValueError:
         start, end = today.replace(day=1), today
     category = Category.objects.filter(code=request.GET.get("category") or "").first()
+    check_period(start, end)  # InvalidInput on "end": the page says so beside the field
     return roots, node, start, end, category
 
 
@@ -437,6 +452,8 @@ def figures(request):
         data = _compute(request, node, start, end, category)
     except NotFound as exc:
         raise Http404 from exc
+    except InvalidInput as exc:
+        return _figures_refused(request, exc)
     rows = [(label, _pct(data[key])) for key, label in FIGURE_ROWS]
     levels = [(Level(level).label, v["count"], _pct(v["share"])) for level, v in data["closed_by_level"].items()]
     if request.GET.get("format") == "xlsx":
@@ -459,6 +476,23 @@ def figures(request):
         key: _pct(outcomes[key]) for key in ("first_guess_right", "within_three", "auto_routed_kept")
     }
     return render(request, "cases/figures.html", context)
+
+
+def _figures_refused(request, exc: InvalidInput):
+    """The figures page with the period as typed and the problem beside its field, no figures."""
+    roots = area_roots_for(user=request.user)
+    node_id = request.GET.get("node") or ""
+    context = {
+        "roots": roots, "node": AreaNode.objects.visible_to(request.user).filter(pk=node_id).first()
+        if node_id.isdigit() else None,
+        "start": request.GET.get("start", ""), "end": request.GET.get("end", ""), "errors": exc.fields,
+        "category": Category.objects.filter(code=request.GET.get("category") or "").first(),
+        "categories": Category.objects.filter(is_active=True).order_by("parent_id", "order"),
+        "nodes": AreaNode.objects.visible_to(request.user).filter(
+            kind__in=[AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY, AreaKind.GRID]).order_by("path")[:500],
+        "refused": True,
+    }
+    return render(request, "cases/figures.html", context, status=400)
 
 
 def _xlsx(node, start, end, category, rows, levels, data) -> HttpResponse:

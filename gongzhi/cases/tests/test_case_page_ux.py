@@ -181,3 +181,53 @@ def test_only_handlers_may_reveal_the_requesters_phone(w):
     with pytest.raises((Forbidden, NotFound)):
         services.case_reveal_contact(actor=w.worker_b, case=case)
     assert services.case_reveal_contact(actor=w.worker_a, case=case) == "13800001111"
+
+
+# Errors people understand
+
+
+def test_a_five_thousand_character_title_is_refused_not_cut(client, w):
+    as_user(client, w.resident)
+    from gongzhi.cases.models import Case, Category
+
+    drain = Category.objects.get(code="blocked-drain")
+    long_title = "楼道漏水" * 1250
+    response = client.post("/cases/new/", {"channel": "online", "category": drain.pk, "title": long_title,
+                                           "description": "三楼楼道天花板一直滴水", "location": w.building_a.pk})
+    html = response.content.decode()
+    assert response.status_code == 400 and not Case.objects.exists()
+    assert "标题最多 200 个字，现在有 5000 个字" in html
+    assert "三楼楼道天花板一直滴水" in html  # what was typed stays
+
+
+def test_every_problem_of_the_filing_form_shows_at_once(client, w):
+    as_user(client, w.resident)
+    response = client.post("/cases/new/", {"channel": "online", "category": "", "title": "", "description": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert html.count('class="error"') >= 3
+
+
+def test_a_figures_period_that_ends_before_it_starts_is_refused(client, w):
+    as_user(client, w.cstaff)
+    response = client.get("/cases/figures/", {"node": w.community.pk, "start": "2026-12-01", "end": "2026-11-01"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="end-error"' in html and 'value="2026-11-01"' in html and 'id="callback-count"' not in html
+
+
+def test_merge_accepts_the_case_reference(client, w):
+    master, duplicate = submit(w), submit(w, actor=w.resident_2)
+    as_user(client, w.cstaff)
+    client.post(f"/cases/{duplicate.pk}/act/merge/", {"master": master.reference.lower()})
+    duplicate.refresh_from_db()
+    assert duplicate.state == State.MERGED and duplicate.master == master
+
+
+def test_merge_with_an_unknown_reference_says_so(client, w):
+    duplicate = submit(w)
+    as_user(client, w.cstaff)
+    response = client.post(f"/cases/{duplicate.pk}/act/merge/", {"master": "GZ202001010999999"}, follow=True)
+    duplicate.refresh_from_db()
+    assert duplicate.state == State.SUBMITTED
+    assert "没有编号为 GZ202001010999999 的诉求" in response.content.decode()
