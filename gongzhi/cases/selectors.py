@@ -90,6 +90,21 @@ def case_by_number(*, user, value: str, field: str = "master") -> Case:
     return case
 
 
+def answers_display(case: Case) -> list[tuple[str, str]]:
+    """The answers to the intake questions as people read them: (the question, the answer by its
+    name), in the order the matter's rules (as filed) ask them; never the questions' codes."""
+    questions = (case.rule.rules or {}).get("questions", []) if case.rule_id else []
+    shown = []
+    for q in questions:
+        value = (case.answers or {}).get(q["code"])
+        if value in (None, "", []):
+            continue
+        names = {v["key"]: v.get("name", v["key"]) for v in q.get("values") or []}
+        values = value if isinstance(value, list) else [value]
+        shown.append((q["label"], "、".join(str(names.get(v, v)) for v in values)))
+    return shown
+
+
 def sees_internal(user) -> bool:
     """Whether `user` sees internal events (and their attachments): everyone but residents."""
     return can(user, "cases.view_internal")

@@ -169,6 +169,7 @@ def detail(request, pk: int, revealed: bool = False, phone: str = ""):
         "text_shown": revealed or selectors.sees_text_numbers(user=request.user, case=case),
         "may_reveal_text": can(request.user, "cases.reveal_text_numbers", case),
         "light": selectors.light(case),
+        "answers": selectors.answers_display(case),
         "light_label": LIGHT_LABELS.get(selectors.light(case), ""),
         "light_legend": list(LIGHT_LABELS.items()),
         "timeline": selectors.timeline(user=request.user, case=case),
