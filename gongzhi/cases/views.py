@@ -155,7 +155,7 @@ def new(request):
 
 
 @login_required
-def detail(request, pk: int, revealed: bool = False, phone: str = ""):
+def detail(request, pk: int, revealed: bool = False, phone: str = "", failed: dict | None = None):
     try:
         case = selectors.case_get(user=request.user, pk=pk)
     except NotFound as exc:
@@ -178,6 +178,7 @@ def detail(request, pk: int, revealed: bool = False, phone: str = ""):
         "requester": selectors.requester_display(user=request.user, case=case),
         "contact": selectors.requester_contact(user=request.user, case=case),
         "revealed_phone": phone,
+        "failed": failed,
         # A department answers each call on its own (报到, its part): those two are offered in the
         # call's box, with the call they answer, not as bare actions of the case.
         "actions": [a for a in possible if a not in CALL_ACTIONS],
@@ -330,7 +331,9 @@ def act(request, pk: int, action: str):
         raise Http404 from exc
     except (DomainError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", None) or _("The request is invalid."))
-        return redirect("cases:detail", pk=pk)
+        # the case page again, the dialog open with what was typed and each problem beside its box
+        failed = {"action": action, "values": post, "errors": getattr(exc, "fields", {}) or {}}
+        return detail(request, pk, failed=failed)
     messages.success(request, _("Done: %(action)s") % {"action": _action_label(action)})
     if not Case.objects.visible_to(user).filter(pk=pk).exists():
         return redirect("cases:inbox")

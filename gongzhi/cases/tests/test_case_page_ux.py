@@ -30,7 +30,8 @@ def resolved(w, **extra):
 
 
 def form_of(html: str, action: str) -> str:
-    marker = f"/act/{action}/"
+    marker = f"/act/{action}/\""
+    html = html[html.index("<main"):]  # not the language switch's "next" of this very address
     assert marker in html, f"no {action} form"
     start = html.index(marker)
     return html[start:html.index("</form>", start)]
@@ -231,3 +232,18 @@ def test_merge_with_an_unknown_reference_says_so(client, w):
     duplicate.refresh_from_db()
     assert duplicate.state == State.SUBMITTED
     assert "没有编号为 GZ202001010999999 的诉求" in response.content.decode()
+
+
+def test_a_refused_action_keeps_what_was_typed_and_says_what_is_wrong_beside_it(client, w):
+    # given a grid worker resolving a case they hold
+    case = in_progress(w)
+    as_user(client, w.worker_a)
+    # when they send the resolve dialog without a valid result
+    response = client.post(f"/cases/{case.pk}/act/resolve/", {"result": "", "feedback": "单车已全部清走，通道恢复"})
+    html = response.content.decode()
+    # then the case page comes back with that dialog open, their words still in it, the problem beside the result
+    case.refresh_from_db()
+    assert case.state == State.IN_PROGRESS
+    dialog = form_of(html, "resolve")
+    assert "单车已全部清走，通道恢复</textarea>" in dialog
+    assert 'class="error"' in dialog
