@@ -687,6 +687,20 @@ def rate(request: HttpRequest, case_id: int, payload: RateIn):
     return _done(request, case)
 
 
+class RevealIn(Schema):
+    reason: str = ""
+
+
+class ContactOut(Schema):
+    phone: str
+
+
+@router.post("/{case_id}/requester-contact", response={200: ContactOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="The requester's phone, in full, for a handler (logged; refused when the requester asked to stay anonymous)")
+def requester_contact(request: HttpRequest, case_id: int, payload: RevealIn):
+    phone = services.case_reveal_contact(actor=request.auth, case=_case(request, case_id), reason=payload.reason)
+    return {"phone": phone}
+
+
 class CallbackIn(Schema):
     rating: str
     solved: bool

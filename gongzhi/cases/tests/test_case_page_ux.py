@@ -247,3 +247,16 @@ def test_a_refused_action_keeps_what_was_typed_and_says_what_is_wrong_beside_it(
     dialog = form_of(html, "resolve")
     assert "单车已全部清走，通道恢复</textarea>" in dialog
     assert 'class="error"' in dialog
+
+
+def test_the_api_reveals_the_requesters_phone_to_the_handler_only(client, w):
+    case = submit(w, actor=w.cstaff, channel="hotline", caller_name="李桂兰", caller_phone="13912345678")
+    services.case_accept(actor=w.cstaff, case=case)
+    case = services.case_dispatch(actor=w.cstaff, case=case)
+    as_user(client, w.worker_b)
+    assert client.post(f"/api/cases/{case.pk}/requester-contact", {}, content_type="application/json").status_code == 404
+    as_user(client, w.worker_a)
+    response = client.post(f"/api/cases/{case.pk}/requester-contact", {"reason": "回电"},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json() == {"phone": "13912345678"}
+    assert AuditEvent.objects.filter(action="cases.case.reveal_contact", actor=w.worker_a).count() == 1
