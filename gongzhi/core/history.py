@@ -29,7 +29,7 @@ from typing import Any
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from . import components
 
@@ -53,18 +53,18 @@ DESCRIBE = {
 }
 # What a bare verb reads as, for the actions no app describes.
 VERBS = {
-    "create": gettext_lazy("created"),
-    "bulk_create": gettext_lazy("created in bulk"),
-    "save": gettext_lazy("saved"),
-    "update": gettext_lazy("changed"),
-    "edit": gettext_lazy("changed"),
-    "delete": gettext_lazy("deleted"),
-    "remove": gettext_lazy("removed"),
-    "add": gettext_lazy("added"),
-    "reveal": gettext_lazy("looked at the full personal data of"),
-    "export": gettext_lazy("exported"),
-    "activate": gettext_lazy("switched on"),
-    "deactivate": gettext_lazy("switched off"),
+    "create": pgettext_lazy("history", "created"),
+    "bulk_create": pgettext_lazy("history", "created in bulk"),
+    "save": pgettext_lazy("history", "saved"),
+    "update": pgettext_lazy("history", "changed"),
+    "edit": pgettext_lazy("history", "changed"),
+    "delete": pgettext_lazy("history", "deleted"),
+    "remove": pgettext_lazy("history", "removed"),
+    "add": pgettext_lazy("history", "added"),
+    "reveal": pgettext_lazy("history", "looked at the full personal data of"),
+    "export": pgettext_lazy("history", "exported"),
+    "activate": pgettext_lazy("history", "switched on"),
+    "deactivate": pgettext_lazy("history", "switched off"),
 }
 # Keys no reader needs, whatever the model: bookkeeping, search copies, tree paths.
 HIDDEN = {"updated_at", "created_at", "path", "area_path", "location_path", "name_initials", "name_pinyin"}
@@ -184,10 +184,9 @@ class _Reader:
     def value(self, key: str, value: Any) -> str:
         if value is None or value == "" or value == []:
             return "—"
-        if key in self.fields_extra:
-            formatter = self.fields_extra[key][1]
-            return str(formatter(value)) if formatter is not None else str(value)
-        model_field = self._field(key)
+        if key in self.fields_extra and self.fields_extra[key][1] is not None:
+            return str(self.fields_extra[key][1](value))
+        model_field = self._field(key) if key not in self.fields_extra else None
         if isinstance(value, list):
             return "、".join(self.value(key, v) for v in value)
         if isinstance(value, bool):
