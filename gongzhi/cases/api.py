@@ -317,7 +317,9 @@ class NoteIn(Schema):
 
 
 class MergeIn(Schema):
-    master_id: int
+    # the case that handles the matter: its internal id, or its reference as printed (GZ…)
+    master_id: int | None = None
+    master_reference: str = ""
     note: str = ""
 
 
@@ -593,8 +595,12 @@ def similar(request: HttpRequest, case_id: int):
 
 @router.post("/{case_id}/merge", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Merge a duplicate into a master case")
 def merge(request: HttpRequest, case_id: int, payload: MergeIn):
+    if payload.master_id is not None:
+        master = _case(request, payload.master_id)
+    else:
+        master = selectors.case_by_number(user=request.auth, value=payload.master_reference, field="master_reference")
     case = services.case_merge(
-        actor=request.auth, case=_case(request, case_id), master=_case(request, payload.master_id), note=payload.note
+        actor=request.auth, case=_case(request, case_id), master=master, note=payload.note
     )
     return _done(request, case)
 

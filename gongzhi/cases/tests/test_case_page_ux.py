@@ -260,3 +260,15 @@ def test_the_api_reveals_the_requesters_phone_to_the_handler_only(client, w):
                            content_type="application/json")
     assert response.status_code == 200 and response.json() == {"phone": "13912345678"}
     assert AuditEvent.objects.filter(action="cases.case.reveal_contact", actor=w.worker_a).count() == 1
+
+
+def test_the_api_merges_by_reference_too(client, w):
+    master, duplicate = submit(w), submit(w, actor=w.resident_2)
+    as_user(client, w.cstaff)
+    url = f"/api/cases/{duplicate.pk}/merge"
+    refused = client.post(url, {"master_reference": "GZ1"}, content_type="application/json")
+    assert refused.status_code == 400 and "master_reference" in refused.json()["fields"]
+    response = client.post(url, {"master_reference": master.reference}, content_type="application/json")
+    assert response.status_code == 200
+    duplicate.refresh_from_db()
+    assert duplicate.master == master
