@@ -251,6 +251,12 @@ X_FRAME_OPTIONS = "DENY"
 from csp.constants import NONE, SELF  # noqa: E402
 
 MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
+# 403, 404 and 500 as the site's own pages, in the shell, with DEBUG on too (gongzhi.core.errorpages);
+# SHOW_TECHNICAL_ERRORS=1 keeps Django's debug pages for a developer (tracebacks are logged either way).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "gongzhi.core.errorpages.ErrorPageMiddleware")
+SHOW_TECHNICAL_ERRORS = env_bool("SHOW_TECHNICAL_ERRORS", False)
+CSRF_FAILURE_VIEW = "gongzhi.core.errorpages.csrf_failure"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -13,6 +13,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
+# The site's own error pages (gongzhi.core.errorpages; its middleware covers DEBUG as well).
+handler403 = "gongzhi.core.errorpages.forbidden"
+handler404 = "gongzhi.core.errorpages.not_found"
+handler500 = "gongzhi.core.errorpages.server_error"
 # No media route, not even with DEBUG: everything in MEDIA_ROOT is personal or case data (case
 # attachments and camera snapshots, visit photos, import reports and pending imports), served only
 # by scoped views (cases:attachment, residents:visit-photo, residents:import-report,

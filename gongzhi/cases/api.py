@@ -339,7 +339,9 @@ class NoteIn(Schema):
 
 
 class MergeIn(Schema):
-    master_id: int
+    # the case that handles the matter: its internal id, or its reference as printed (GZ…)
+    master_id: int | None = None
+    master_reference: str = ""
     note: str = ""
 
 
@@ -638,8 +640,12 @@ def similar(request: HttpRequest, case_id: int):
 
 @router.post("/{case_id}/merge", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Merge a duplicate into a master case")
 def merge(request: HttpRequest, case_id: int, payload: MergeIn):
+    if payload.master_id is not None:
+        master = _case(request, payload.master_id)
+    else:
+        master = selectors.case_by_number(user=request.auth, value=payload.master_reference, field="master_reference")
     case = services.case_merge(
-        actor=request.auth, case=_case(request, case_id), master=_case(request, payload.master_id), note=payload.note
+        actor=request.auth, case=_case(request, case_id), master=master, note=payload.note
     )
     return _done(request, case)
 
@@ -725,11 +731,40 @@ def verify(request: HttpRequest, case_id: int, payload: VerifyIn):
     return _done(request, case)
 
 
-@router.post("/{case_id}/rate", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Rate the result (or record a callback)")
+@router.post("/{case_id}/rate", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Rate the result (the requester; callback=true records a callback)")
 def rate(request: HttpRequest, case_id: int, payload: RateIn):
     case = services.case_rate(
         actor=request.auth, case=_case(request, case_id), rating=payload.rating, solved=payload.solved,
         comment=payload.comment, callback=payload.callback,
+    )
+    return _done(request, case)
+
+
+class RevealIn(Schema):
+    reason: str = ""
+
+
+class ContactOut(Schema):
+    phone: str
+
+
+@router.post("/{case_id}/requester-contact", response={200: ContactOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="The requester's phone, in full, for a handler (logged; refused when the requester asked to stay anonymous)")
+def requester_contact(request: HttpRequest, case_id: int, payload: RevealIn):
+    phone = services.case_reveal_contact(actor=request.auth, case=_case(request, case_id), reason=payload.reason)
+    return {"phone": phone}
+
+
+class CallbackIn(Schema):
+    rating: str
+    solved: bool
+    comment: str = ""
+
+
+@router.post("/{case_id}/callback", response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Record a callback (回访): the rating the requester gave staff")
+def callback(request: HttpRequest, case_id: int, payload: CallbackIn):
+    case = services.record_callback(
+        actor=request.auth, case=_case(request, case_id), rating=payload.rating, solved=payload.solved,
+        comment=payload.comment,
     )
     return _done(request, case)
 

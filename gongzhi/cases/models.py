@@ -237,6 +237,13 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Not satisfied")
 
 
+class RatingSource(models.TextChoices):
+    """Who gave a rating: the requester on the case page, or staff who called them back (回访) and
+    recorded what they said. The figures count the two apart."""
+
+    REQUESTER = "requester", _("The requester's own rating")
+    CALLBACK = "callback", _("Recorded on a callback")
+
 
 def held_under(paths: list[str]) -> Q:
     """Cases held in these subtrees (`core.scope.path_q`'s rule on the holder's path copied onto the
@@ -390,6 +397,9 @@ class Case(models.Model):
     rating_solved = models.BooleanField(_("solved in the requester's view"), null=True, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    rating_source = models.CharField(
+        _("rating given by"), max_length=10, choices=RatingSource.choices, blank=True, default="", db_default=""
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # What triage suggested at intake: {"model_version", "top3": [{"label", "probability"}],
     # "explanation": [{"term", "weight"}], "requested": the matter the requester chose ("" if none)};

@@ -7,7 +7,8 @@ Relations (asked only with a case, and never for a superuser or the system):
   department-level cases of their department;
 - `above`: bound strictly above the holder (approves an extension);
 - `may_verify`: the dispatching level (not the handler) or an inspector of the place;
-- `may_rate`: the requester, or staff of the place recording a callback (回访);
+- `is_requester`: the user filed the request (only they rate it on the case page);
+- `may_call_back`: staff of the place, recording a callback (回访);
 - `called`: the user's department was called on the case (吹哨报到).
 """
 
@@ -64,10 +65,12 @@ def may_verify(user, case) -> bool:
     return scope.covers_path(user, dispatcher) and user.pk != case.assignee_id
 
 
-def may_rate(user, case) -> bool:
-    if user.role == RESIDENT:
-        return case.requester_id == user.pk
-    # A callback (回访) recorded by staff of the case's place.
+def is_requester(user, case) -> bool:
+    return case.requester_id is not None and case.requester_id == user.pk
+
+
+def may_call_back(user, case) -> bool:
+    """A callback (回访) is recorded by staff of the case's place."""
     return scope.covers_path(user, case.location_path)
 
 
@@ -104,7 +107,7 @@ def _held(verb: str) -> str:
 
 
 _VERIFY = _("Only the dispatching level or an inspector verifies this case.")
-_RATE = _("Only the requester, or staff on a callback, may rate.")
+_RATE = _("Only the requester rates a request; staff record a callback instead.")
 
 RULES = {
     # Navigation and pages
@@ -152,13 +155,20 @@ RULES = {
     # who must call back (the holder and the staff above it) reveal them, and each reveal is audited.
     "cases.reveal_text_numbers": Rule(roles=HANDLERS, relation=holds,
                                       message=_("Only those who handle the case may reveal the numbers in its text.")),
+    # How to reach the requester (their phone, masked on the page): the handlers who must call them,
+    # one audited click each; never when the requester asked to stay anonymous to handlers.
+    "cases.reveal_requester_contact": Rule(
+        roles=HANDLERS, relation=holds,
+        message=_("Only those who handle the case may see how to reach the requester.")),
     "cases.request_extension": Rule(roles=HANDLERS, relation=holds, message=_HELD),
     "cases.approve_extension": Rule(roles=SUPERIORS, relation=above,
                                     message=_("Only the level above the handler decides on an extension.")),
     "cases.resolve": Rule(roles=HANDLERS, relation=holds, message=_held("resolve")),
     "cases.verify_pass": Rule(roles=SUPERIORS | {INSPECTOR}, relation=may_verify, message=_VERIFY),
     "cases.verify_fail": Rule(roles=SUPERIORS | {INSPECTOR}, relation=may_verify, message=_VERIFY),
-    "cases.rate": Rule(roles=TRIAGE | {RESIDENT}, relation=may_rate, message=_RATE),
+    "cases.rate": Rule(roles=NOT_RESIDENTS | {RESIDENT}, relation=is_requester, message=_RATE),
+    "cases.record_callback": Rule(roles=TRIAGE, relation=may_call_back,
+                                  message=_("Only staff of the place where the matter is record a callback.")),
     "cases.reopen": Rule(roles=HANDLERS, relation=holds, message=_HELD),
     "cases.auto_close": Rule(system_only=True),
     # Disputes (矛盾纠纷): parties, mediation sessions and the stages, by whoever holds the case.

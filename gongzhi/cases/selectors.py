@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, QuerySet
@@ -18,12 +19,12 @@ from django.db.models.fields.json import KT
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.selectors import users_visible
+from gongzhi.accounts.selectors import phone_for, users_visible
 from gongzhi.areas.models import AreaKind, AreaNode, Department
 from gongzhi.core import permissions as core_permissions
 from gongzhi.core import pii, scope
 from gongzhi.core.actors import is_system
-from gongzhi.core.errors import NotFound
+from gongzhi.core.errors import InvalidInput, NotFound
 from gongzhi.core.permissions import can
 from gongzhi.party.selectors import members_visible
 from gongzhi.residents.selectors import people_visible
@@ -40,6 +41,7 @@ from .models import (
     Level,
     MediatorKind,
     Rating,
+    RatingSource,
     State,
     Supervision,
     WhistleCall,
@@ -64,6 +66,43 @@ def case_get(*, user, pk: int) -> Case:
     if case is None:
         raise NotFound()
     return case
+
+
+REFERENCE = re.compile(r"^GZ(\d{8})(\d{7})$")
+
+
+def case_by_number(*, user, value: str, field: str = "master") -> Case:
+    """The case people name by its reference (GZ202612040000123, as pages and exports print it) —
+    or by its internal number — if `user` sees it. A number that names no case the user sees is a
+    problem of the field (InvalidInput on `field`), said the same whether the case exists or not."""
+    text = (value or "").strip().upper()
+    match = REFERENCE.match(text)
+    if not (match or text.isdigit()):
+        message = _("Give the case's number as printed on it, e.g. GZ202612040000123.")
+        raise InvalidInput(message, fields={field: [message]})
+    try:
+        case = case_get(user=user, pk=int(match.group(2)) if match else int(text))
+    except (NotFound, OverflowError, ValueError):
+        case = None
+    if case is None or (match and case.reference != text):
+        message = _("No case %(number)s in your area.") % {"number": text}
+        raise InvalidInput(message, fields={field: [message]})
+    return case
+
+
+def answers_display(case: Case) -> list[tuple[str, str]]:
+    """The answers to the intake questions as people read them: (the question, the answer by its
+    name), in the order the matter's rules (as filed) ask them; never the questions' codes."""
+    questions = (case.rule.rules or {}).get("questions", []) if case.rule_id else []
+    shown = []
+    for q in questions:
+        value = (case.answers or {}).get(q["code"])
+        if value in (None, "", []):
+            continue
+        names = {v["key"]: v.get("name", v["key"]) for v in q.get("values") or []}
+        values = value if isinstance(value, list) else [value]
+        shown.append((q["label"], "、".join(str(names.get(v, v)) for v in values)))
+    return shown
 
 
 def sees_internal(user) -> bool:
@@ -124,6 +163,29 @@ def requester_display(*, user, case: Case) -> str:
     if case.requester_id:
         return str(case.requester)
     return pii.mask_name(case.caller_name)
+
+
+def requester_phone(case: Case) -> str:
+    """The number the requester is reached at (plaintext: masked on screen, shown only after an
+    audited reveal): the phone a caller gave, else the requester's account's (or their resident
+    record's) phone."""
+    if case.caller_phone:
+        return case.caller_phone
+    return phone_for(case.requester) if case.requester_id else ""
+
+
+def requester_contact(*, user, case: Case) -> dict | None:
+    """How a handler reaches the requester, as the case page shows it: `None` for those who do not
+    handle the case (the requester, a department called on it …); `anonymous` when the requester
+    asked to stay anonymous to handlers (then no number at all); else the masked phone and whether
+    there is one to reveal (`cases.case.reveal_contact`, one audited click)."""
+    if not can(user, "cases.reveal_requester_contact", case) or case.requester_id == getattr(user, "pk", None):
+        return None
+    if case.anonymous and not can(user, "cases.reveal_anonymous", case):
+        return {"anonymous": True}
+    phone = requester_phone(case)
+    return {"anonymous": False, "name": requester_display(user=user, case=case),
+            "phone_masked": pii.mask_phone(phone) if phone else "", "has_phone": bool(phone)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,6 +326,7 @@ def figures(
     - response rate: cases (not rejected, not merged) whose first contact came within the response
       limit, over all those cases;
     - resolution rate: rated requests the requester called solved, over rated requests;
+    - ratings recorded on a callback (回访) are counted apart (`counts["rated_by_callback"]`);
     - satisfaction rate: the rating weights (satisfied 1, basically 0.8, not 0 by default) averaged
       over rated requests. Requests merged into a master rate on their own record and count here;
     - composite: the weighted sum (10/45/45 by default), None while a part has no data;
@@ -288,6 +351,8 @@ def figures(
         responded_in_time=Count("pk", filter=master & Q(responded_at__lte=F("response_due"))),
         responded=Count("pk", filter=master & Q(responded_at__isnull=False)),
         rated=Count("pk", filter=rated),
+        # of which recorded by staff on a callback (回访), not given by the requester themselves
+        rated_by_callback=Count("pk", filter=rated & Q(rating_source=RatingSource.CALLBACK)),
         solved=Count("pk", filter=rated & Q(rating_solved=True)),
         satisfied=Count("pk", filter=Q(rating=Rating.SATISFIED)),
         basic=Count("pk", filter=Q(rating=Rating.BASIC)),

@@ -23,7 +23,7 @@ from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.areas.selectors import area_node_get, area_roots_for
 from gongzhi.core import downloads
 from gongzhi.core import selectors as core_selectors
-from gongzhi.core.errors import DomainError, InvalidInput, NotFound
+from gongzhi.core.errors import DomainError, InvalidInput, NotFound, check_period
 from gongzhi.core.permissions import can
 from gongzhi.residents.selectors import person_get
 
@@ -39,6 +39,7 @@ from .models import (
     Rating,
     Result,
 )
+from .services.intake import text_problems
 
 BOX_LABELS = {
     "triage": gettext_lazy("To accept and dispatch"),
@@ -48,6 +49,14 @@ BOX_LABELS = {
     "overdue": gettext_lazy("Overdue"),
     "verify": gettext_lazy("To verify"),
 }
+# The status dot of an open case (selectors.light), as its tooltip and the legend under the title say.
+LIGHT_LABELS = {
+    "green": gettext_lazy("On time"),
+    "yellow": gettext_lazy("Yellow light: the deadline is near"),
+    "red": gettext_lazy("Red light: overdue"),
+}
+
+
 def _boxes(user) -> list[str]:
     return selectors.boxes_for(user)
 
@@ -118,7 +127,10 @@ def new(request):
             if staff and post.get("person", "").isdigit():
                 person = person_get(user=user, pk=int(post["person"]))
             if category is None and not recognise:
-                raise InvalidInput(_("Choose a matter."), fields={"category": [_("Choose a matter.")]})
+                # every problem of the form at once, each beside its field
+                problems = {"category": [_("Choose a matter.")],
+                            **text_problems(post.get("title", ""), post.get("description", ""))}
+                raise InvalidInput(_("Choose a matter."), fields=problems)
             case = services.case_submit(
                 actor=user,
                 channel=post.get("channel") or Channel.ONLINE,
@@ -150,30 +162,39 @@ def new(request):
 
 
 @login_required
-def detail(request, pk: int, revealed: bool = False):
+def detail(request, pk: int, revealed: bool = False, phone: str = "", failed: dict | None = None):
     try:
         case = selectors.case_get(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404 from exc
     possible = workflow.offered(request.user, case)
     staff = can(request.user, "cases.view_internal")
+    my_calls = selectors.whistle_inbox(user=request.user).filter(case=case) \
+        if can(request.user, "cases.department_work") and not request.user.is_superuser else []
     context = {
         "case": case,
         "text_shown": revealed or selectors.sees_text_numbers(user=request.user, case=case),
         "may_reveal_text": can(request.user, "cases.reveal_text_numbers", case),
         "light": selectors.light(case),
+        "answers": selectors.answers_display(case),
+        "light_label": LIGHT_LABELS.get(selectors.light(case), ""),
+        "light_legend": list(LIGHT_LABELS.items()),
         "timeline": selectors.timeline(user=request.user, case=case),
         "calls": selectors.whistle_calls(case=case),
         "supervisions": selectors.supervisions(user=request.user, case=case),
         "requester": selectors.requester_display(user=request.user, case=case),
-        "actions": possible,
+        "contact": selectors.requester_contact(user=request.user, case=case),
+        "revealed_phone": phone,
+        "failed": failed,
+        # A department answers each call on its own (报到, its part): those two are offered in the
+        # call's box, with the call they answer, not as bare actions of the case.
+        "actions": [a for a in possible if a not in CALL_ACTIONS],
         "results": Result.choices,
         "ratings": Rating.choices,
         "departments": routing.Department.objects.filter(
             district__path=routing.prefix(case.location_path, 1), is_active=True
         ),
-        "my_calls": selectors.whistle_inbox(user=request.user).filter(case=case)
-        if can(request.user, "cases.department_work") and not request.user.is_superuser else [],
+        "my_calls": my_calls,
         "dispute": getattr(case, "dispute", None) if case.kind == "dispute" else None,
         "party_roles": PartyRole.choices,
         "mediator_kinds": [(k.value, k.label) for k in selectors.NAMED_MEDIATOR_KINDS],
@@ -237,12 +258,16 @@ def act(request, pk: int, action: str):
             # the text as typed, once, on this answer (audited); the case page masks it again
             services.case_reveal_text(actor=user, case=case, reason=post.get("reason", ""))
             return detail(request, pk, revealed=True)
+        if action == "reveal_contact":
+            # the requester's number, once, on this answer (audited); the page masks it again
+            number = services.case_reveal_contact(actor=user, case=case, reason=post.get("reason", ""))
+            return detail(request, pk, phone=number)
         if action == "accept":
             services.case_accept(actor=user, case=case, note=post.get("note", ""))
         elif action == "reject":
             services.case_reject(actor=user, case=case, reason=post.get("reason", ""))
         elif action == "merge":
-            master = selectors.case_get(user=user, pk=int(post.get("master") or 0))
+            master = selectors.case_by_number(user=user, value=post.get("master", ""))
             services.case_merge(actor=user, case=case, master=master, note=post.get("note", ""))
         elif action == "recategorise":
             category = Category.objects.filter(pk=post.get("category") or 0).first() \
@@ -279,17 +304,19 @@ def act(request, pk: int, action: str):
         elif action == "rate":
             solved = {"yes": True, "no": False}.get(post.get("solved", ""))
             services.case_rate(actor=user, case=case, rating=post.get("rating", ""), solved=solved,
-                               comment=post.get("comment", ""), callback=can(user, "cases.view_internal"))
+                               comment=post.get("comment", ""))
+        elif action == "callback":
+            solved = {"yes": True, "no": False}.get(post.get("solved", ""))
+            services.record_callback(actor=user, case=case, rating=post.get("rating", ""), solved=solved,
+                                     comment=post.get("comment", ""))
         elif action == "reopen":
             services.case_reopen(actor=user, case=case, note=post.get("note", ""))
         elif action == "whistle":
             departments = list(routing.Department.objects.filter(pk__in=post.getlist("departments")))
             services.case_whistle(actor=user, case=case, departments=departments, reason=post.get("reason", ""),
                                   hours=int(post.get("hours") or 2))
-        elif action in ("acknowledge", "report_part"):
-            call = selectors.whistle_inbox(user=user).filter(case=case, pk=post.get("call") or 0).first()
-            if call is None:
-                raise NotFound()
+        elif action in CALL_ACTIONS:
+            call = _answered_call(user, case, action, post.get("call", ""))
             if action == "acknowledge":
                 services.whistle_acknowledge(actor=user, call=call, note=post.get("note", ""))
             else:
@@ -311,11 +338,31 @@ def act(request, pk: int, action: str):
         raise Http404 from exc
     except (DomainError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", None) or _("The request is invalid."))
-        return redirect("cases:detail", pk=pk)
+        # the case page again, the dialog open with what was typed and each problem beside its box
+        failed = {"action": action, "values": post, "errors": getattr(exc, "fields", {}) or {}}
+        return detail(request, pk, failed=failed)
     messages.success(request, _("Done: %(action)s") % {"action": _action_label(action)})
     if not Case.objects.visible_to(user).filter(pk=pk).exists():
         return redirect("cases:inbox")
     return redirect("cases:detail", pk=pk)
+
+
+# What a called department does on a case: each answers one whistle call.
+CALL_ACTIONS = ("acknowledge", "report_part")
+
+
+def _answered_call(user, case: Case, action: str, call_id: str):
+    """The call a department's 报到 or report answers: the one the form names, or (a form that names
+    none) the department's oldest call on the case still waiting for that answer."""
+    calls = selectors.whistle_inbox(user=user).filter(case=case)
+    if call_id:
+        call = calls.filter(pk=int(call_id)).first() if call_id.isdigit() else None
+    else:
+        waiting = calls.filter(acknowledged_at=None) if action == "acknowledge" else calls
+        call = waiting.first() or calls.first()
+    if call is None:
+        raise NotFound()
+    return call
 
 
 def _held_at(value: str) -> dt.datetime:
@@ -371,6 +418,7 @@ def _figures_params(request):
     except ValueError:
         start, end = today.replace(day=1), today
     category = Category.objects.filter(code=request.GET.get("category") or "").first()
+    check_period(start, end)  # InvalidInput on "end": the page says so beside the field
     return roots, node, start, end, category
 
 
@@ -395,6 +443,7 @@ COUNT_LABELS = {
     "responded_in_time": gettext_lazy("Responded in time"),
     "responded": gettext_lazy("Responded"),
     "rated": gettext_lazy("Rated"),
+    "rated_by_callback": gettext_lazy("Of which recorded on a callback"),
     "solved": gettext_lazy("Rated as solved"),
     "satisfied": gettext_lazy("Satisfied"),
     "basic": gettext_lazy("Basically satisfied"),
@@ -414,6 +463,8 @@ def figures(request):
         data = _compute(request, node, start, end, category)
     except NotFound as exc:
         raise Http404 from exc
+    except InvalidInput as exc:
+        return _figures_refused(request, exc)
     rows = [(label, _pct(data[key])) for key, label in FIGURE_ROWS]
     levels = [(Level(level).label, v["count"], _pct(v["share"])) for level, v in data["closed_by_level"].items()]
     if request.GET.get("format") == "xlsx":
@@ -436,6 +487,23 @@ def figures(request):
         key: _pct(outcomes[key]) for key in ("first_guess_right", "within_three", "auto_routed_kept")
     }
     return render(request, "cases/figures.html", context)
+
+
+def _figures_refused(request, exc: InvalidInput):
+    """The figures page with the period as typed and the problem beside its field, no figures."""
+    roots = area_roots_for(user=request.user)
+    node_id = request.GET.get("node") or ""
+    context = {
+        "roots": roots, "node": AreaNode.objects.visible_to(request.user).filter(pk=node_id).first()
+        if node_id.isdigit() else None,
+        "start": request.GET.get("start", ""), "end": request.GET.get("end", ""), "errors": exc.fields,
+        "category": Category.objects.filter(code=request.GET.get("category") or "").first(),
+        "categories": Category.objects.filter(is_active=True).order_by("parent_id", "order"),
+        "nodes": AreaNode.objects.visible_to(request.user).filter(
+            kind__in=[AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY, AreaKind.GRID]).order_by("path")[:500],
+        "refused": True,
+    }
+    return render(request, "cases/figures.html", context, status=400)
 
 
 def _xlsx(node, start, end, category, rows, levels, data) -> HttpResponse:

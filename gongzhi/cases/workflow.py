@@ -44,6 +44,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("verify_pass", _("Verification passed"), (S.VERIFYING,), (S.AWAITING_RATING,)),
     Transition("verify_fail", _("Verification failed"), (S.VERIFYING,), (S.IN_PROGRESS,)),
     Transition("rate", _("Rate"), (S.AWAITING_RATING,), (S.CLOSED, S.REOPENED)),
+    # Staff call the requester back (回访) and record the rating they give on the phone or at the door.
+    Transition("callback", _("Record a callback"), (S.AWAITING_RATING,), (S.CLOSED, S.REOPENED),
+               permission="cases.record_callback"),
     Transition("reopen", _("Take up again"), (S.REOPENED,), (S.IN_PROGRESS,)),
     Transition("auto_close", _("Closed without a rating"), (S.AWAITING_RATING,), (S.CLOSED,)),
 )
@@ -100,5 +103,5 @@ def offered(user, case) -> list[str]:
     request merged into another is rated on its own record once its master has a result."""
     if case.master_id:
         ready = case.master.state in (S.AWAITING_RATING, S.CLOSED) and not case.rated_at
-        return ["rate"] if ready and can(user, permission("rate"), case) else []
+        return [a for a in ("rate", "callback") if ready and can(user, permission(a), case)]
     return [t.action for t in CASE_WORKFLOW.offered(user, case)]

@@ -16,7 +16,7 @@ def can_see_history(user) -> bool:
 def history_for(*, user, obj: Model) -> QuerySet:
     if not can_see_history(user):
         raise Forbidden()
-    return AuditEvent.objects.for_object(obj).select_related("actor").order_by("-created_at", "-id")
+    return AuditEvent.objects.for_object(obj).select_related("actor", "content_type").order_by("-created_at", "-id")
 
 
 def scoped_object(*, user, app_label: str, model: str, object_id: str) -> Model:

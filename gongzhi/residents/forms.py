@@ -4,17 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import validation
 from .models import Household, Relation, ResidenceType, TagKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class SecretInput(forms.TextInput):
-    """A text input that never renders its value back into the page (ID numbers, phones): a form
-    shown again after an error asks for them again rather than echoing them."""
-
-    def format_value(self, value):
-        return None
+class KeptInput(forms.TextInput):
+    """The box of an ID number or phone: a form shown again after an error keeps what was typed,
+    so the person corrects the one wrong digit instead of typing everything again (the number
+    came from this user in this request; nothing stored is ever put into it)."""
 
 
 class PersonForm(forms.Form):
@@ -22,10 +21,10 @@ class PersonForm(forms.Form):
     id_number = forms.CharField(
         label=_("ID number"), max_length=20, required=False,
         help_text=_("18 characters; the date of birth and gender are read from it."),
-        widget=SecretInput(attrs={"autocomplete": "off"}),
+        widget=KeptInput(attrs={"autocomplete": "off"}),
     )
     phone = forms.CharField(
-        label=_("Phone"), max_length=20, required=False, widget=SecretInput(attrs={"inputmode": "tel", "autocomplete": "off"})
+        label=_("Phone"), max_length=20, required=False, widget=KeptInput(attrs={"inputmode": "tel", "autocomplete": "off"})
     )
     gender = forms.ChoiceField(
         label=_("Gender"), required=False, choices=[("", "—"), ("male", _("Male")), ("female", _("Female"))]
@@ -39,15 +38,56 @@ class PersonForm(forms.Form):
     moved_in_on = forms.DateField(label=_("Moved in"), required=False, widget=DATE)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    # Each field checked on its own, so every problem shows beside its box at once (the service
+    # checks the same again and writes).
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number", "")
+        if not value:
+            return value
+        try:
+            self._id = validation.clean_id_number(value, quote=False)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return self._id[0]
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "")
+        try:
+            return validation.clean_phone(value, quote=False)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def _not_future(self, name):
+        value = self.cleaned_data.get(name)
+        try:
+            return validation.check_not_future(value, label=str(self.fields[name].label))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_birth_date(self):
+        return self._not_future("birth_date")
+
+    def clean_moved_in_on(self):
+        return self._not_future("moved_in_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        identity = getattr(self, "_id", None)
+        if identity and cleaned.get("birth_date") and cleaned["birth_date"] != identity[1]:
+            self.add_error("birth_date", _("The date of birth does not match the ID number."))
+        if identity and cleaned.get("gender") and cleaned["gender"] != identity[2]:
+            self.add_error("gender", _("The gender does not match the ID number."))
+        return cleaned
+
 
 class PersonEditForm(PersonForm):
     id_number = forms.CharField(
         label=_("New ID number"), max_length=20, required=False,
-        help_text=_("Leave empty to keep the current one."), widget=SecretInput(attrs={"autocomplete": "off"}),
+        help_text=_("Leave empty to keep the current one."), widget=KeptInput(attrs={"autocomplete": "off"}),
     )
     phone = forms.CharField(
         label=_("New phone"), max_length=20, required=False, help_text=_("Leave empty to keep the current one."),
-        widget=SecretInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        widget=KeptInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
 
 

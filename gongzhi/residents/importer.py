@@ -235,7 +235,9 @@ def _check_row(number: int, values: tuple, columns: dict[str, int], id_index, to
     id_cell = raw.get("id_number")
     gender = _choice(row, "gender", text.get("gender", ""), False)
     try:
-        birth = validation.clean_date(raw.get("birth_date"), label=xlsx.HEADER_OF["birth_date"])
+        birth = validation.check_not_future(
+            validation.clean_date(raw.get("birth_date"), label=xlsx.HEADER_OF["birth_date"]),
+            label=xlsx.HEADER_OF["birth_date"])
     except ValueError as exc:
         row.errors.append(str(exc))
         birth = None
@@ -283,7 +285,8 @@ def _check_row(number: int, values: tuple, columns: dict[str, int], id_index, to
     except ValueError as exc:
         row.errors.append(str(exc))
     if row.moved_in_on and row.moved_in_on > today:
-        row.errors.append(_("%(column)s cannot lie in the future.") % {"column": xlsx.HEADER_OF["moved_in_on"]})
+        row.errors.append(_("%(label)s cannot lie in the future (%(date)s is after today).")
+                          % {"label": xlsx.HEADER_OF["moved_in_on"], "date": row.moved_in_on.isoformat()})
     return row
 
 

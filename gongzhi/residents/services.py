@@ -115,6 +115,15 @@ def _field_error(field: str, message: str) -> InvalidInput:
     return InvalidInput(message, fields={field: [message]})
 
 
+def _not_future(field: str, value) -> None:
+    """A date of birth or move-in after today is refused on its field (forms, API, import alike)."""
+    label = str(Person._meta.get_field(field).verbose_name)
+    try:
+        validation.check_not_future(value, label=label[:1].upper() + label[1:])
+    except ValueError as exc:
+        raise _field_error(field, str(exc)) from None
+
+
 def _apply_identity(person: Person, *, name, id_number, phone, gender, birth_date) -> None:
     """Validate and set name, ID number (with derived birth date and gender), phone and the
     hashes and masked copies. Raises InvalidInput naming the field (masked values only)."""
@@ -138,6 +147,7 @@ def _apply_identity(person: Person, *, name, id_number, phone, gender, birth_dat
         person.birth_date, person.gender = born, id_gender
     else:
         person.id_number = person.id_number_hash = person.id_number_masked = ""
+        _not_future("birth_date", birth_date)
         person.birth_date = birth_date
         person.gender = gender or Gender.UNKNOWN
     try:
@@ -230,6 +240,7 @@ def person_create(
     person.relation = _choice(relation, Relation, "relation")
     person.occupation, person.employer, person.notes = occupation.strip(), employer.strip(), notes.strip()
     person.is_party_member = bool(is_party_member)
+    _not_future("moved_in_on", moved_in_on)
     person.moved_in_on = moved_in_on or timezone.localdate()
     previous = _moved_out_record(person.id_number_hash)
     if previous is not None:  # the registry keeps one person across moves: this is a move-in
@@ -308,6 +319,7 @@ def person_move_in(
     entry.employer = (values.get("employer") or "").strip()
     entry.notes = (values.get("notes") or "").strip()
     entry.is_party_member = bool(values.get("is_party_member", False))
+    _not_future("moved_in_on", values.get("moved_in_on"))
     entry.moved_in_on = values.get("moved_in_on") or timezone.localdate()
     return _move_in(actor, previous, entry, household, values.get("tags", ()))
 
@@ -344,6 +356,7 @@ def person_update(*, actor: Actor, person: Person, **values) -> Person:
     if "is_party_member" in values:
         person.is_party_member = bool(values["is_party_member"])
     if "moved_in_on" in values:
+        _not_future("moved_in_on", values["moved_in_on"])
         person.moved_in_on = values["moved_in_on"]
     _check_unique_id(person, actor)
     _full_clean(person)

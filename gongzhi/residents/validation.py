@@ -29,37 +29,60 @@ def _place_known(prefix: str) -> bool:
     return bool(info.get("county"))
 
 
-def clean_id_number(value: str) -> tuple[str, datetime.date, str]:
+def clean_id_number(value: str, *, quote: bool = True) -> tuple[str, datetime.date, str]:
     """A resident ID (居民身份证) number checked with python-stdnum rules: length, digits, check
-    digit, date of birth and region. Returns (number, date of birth, gender)."""
+    digit, date of birth and region. Returns (number, date of birth, gender).
+
+    `quote=False` words the message for a form that shows it beside the box holding the number as
+    typed (no masked copy of the number in it); the import and the services quote it masked."""
     from stdnum.cn import ric
 
     number = pii.normalise_id_number(value)
     masked = pii.mask_id_number(number)
+
+    def problem(quoted: str, plain: str) -> ValueError:
+        return ValueError(quoted % {"masked": masked} if quote else plain)
+
     if len(number) != 18 or not _ID_BODY.match(number):
-        raise ValueError(_("The ID number %(masked)s must have 18 characters: 17 digits and a digit or X.") % {"masked": masked})
+        raise problem(_("The ID number %(masked)s must have 18 characters: 17 digits and a digit or X."),
+                      _("An ID number has 18 characters: 17 digits and a digit or X (this one has %(n)s).")
+                      % {"n": len(number)})
     if number[-1] != ric.calc_check_digit(number):
-        raise ValueError(_("The ID number %(masked)s has a wrong check digit.") % {"masked": masked})
+        raise problem(_("The ID number %(masked)s has a wrong check digit."),
+                      _("The last character (the check digit) does not fit the other 17: check each digit."))
     try:
         born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValueError(_("The ID number %(masked)s contains an impossible date of birth.") % {"masked": masked}) from None
+        raise problem(_("The ID number %(masked)s contains an impossible date of birth."),
+                      _("Characters 7 to 14 (the date of birth) are not a real date.")) from None
     if born > datetime.date.today() or born.year < 1880:
-        raise ValueError(_("The ID number %(masked)s contains an impossible date of birth.") % {"masked": masked})
+        raise problem(_("The ID number %(masked)s contains an impossible date of birth."),
+                      _("Characters 7 to 14 (the date of birth) are not a real date."))
     if not _place_known(number[:6]):
-        raise ValueError(_("The ID number %(masked)s begins with an unknown region code.") % {"masked": masked})
+        raise problem(_("The ID number %(masked)s begins with an unknown region code."),
+                      _("The first six digits are not a known region code."))
     gender = Gender.MALE if int(number[16]) % 2 == 1 else Gender.FEMALE
     return number, born, gender
 
 
-def clean_phone(value: str) -> str:
+def check_not_future(value: datetime.date | None, *, label: str) -> datetime.date | None:
+    """A date of birth or move-in: not after today (ValueError naming the field otherwise)."""
+    if value is not None and value > datetime.date.today():
+        raise ValueError(_("%(label)s cannot lie in the future (%(date)s is after today).")
+                         % {"label": label, "date": value.isoformat()})
+    return value
+
+
+def clean_phone(value: str, *, quote: bool = True) -> str:
     """A mainland mobile (11 digits, 1[3-9]…) or a landline with area code (`pii.is_phone`, the
-    product's one phone rule); "" stays ""."""
+    product's one phone rule); "" stays "". `quote=False`: the message for a form's own box."""
     if value is None or str(value).strip() == "":
         return ""
     number = pii.normalise_phone(value)
     if pii.is_phone(number):
         return number
+    if not quote:
+        raise ValueError(_("Not a valid mobile (11 digits beginning with 1) or landline with area code."))
     raise ValueError(
         _("The phone number %(masked)s is not a valid mobile (11 digits) or landline with area code.")
         % {"masked": pii.mask_phone(number) or "*"}
@@ -93,8 +116,10 @@ def clean_date(value, *, label: str) -> datetime.date | None:
             parsed = datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-        if parsed.year < 1880 or parsed > datetime.date.today() + datetime.timedelta(days=366):
-            break
+        if parsed.year < 1880:
+            raise ValueError(_("%(label)s: %(value)s lies before 1880.") % {"label": label, "value": text[:20]})
+        if parsed > datetime.date.today() + datetime.timedelta(days=366):
+            raise ValueError(_("%(label)s: %(value)s lies in the future.") % {"label": label, "value": text[:20]})
         return parsed
     raise ValueError(_("%(label)s: “%(value)s” is not a date (write it as 2024-03-01).") % {"label": label, "value": text[:20]})
 

@@ -47,6 +47,12 @@ def staff_view(func):
     return wrapper
 
 
+# Boxes whose typed value is not shown again when the SERVICE refused it: the form itself checks
+# their format (a typo stays in the box to be corrected); what the service refuses is a valid number
+# that belongs to someone else's record, which the page must not echo.
+_NOT_ECHOED = ("id_number", "phone")
+
+
 def _apply_errors(form, exc: DomainError) -> None:
     placed = False
     for field, errors in exc.fields.items():
@@ -54,6 +60,9 @@ def _apply_errors(form, exc: DomainError) -> None:
             if field in form.fields:
                 form.add_error(field, message)
                 placed = True
+                if field in _NOT_ECHOED and form.is_bound:
+                    form.data = form.data.copy()
+                    form.data[field] = ""
     if not placed:
         form.add_error(None, exc.message)
 

@@ -32,7 +32,7 @@ from .intake import (
     case_submit,
     suggestions_available,
 )
-from .reveal import case_reveal_text
+from .reveal import case_reveal_contact, case_reveal_text
 from .transitions import (
     case_accept,
     case_add_note,
@@ -51,14 +51,15 @@ from .transitions import (
     case_resolve,
     case_return,
     case_verify,
+    record_callback,
 )
 from .whistle import case_whistle, whistle_acknowledge, whistle_report
 
 __all__ = [
     "CATEGORY_FIELDS", "RESIDENT_CHANNELS", "RULE_FIELDS", "STAFF_CHANNELS", "TRIAGE_ACTOR",
     "case_accept", "case_add_note", "case_auto_close", "case_claim", "case_decide_extension", "case_dispatch",
-    "case_escalate", "case_from_visit", "case_merge", "case_rate", "case_recategorise", "case_record_contact",
-    "case_reject", "case_reopen", "case_request_extension", "case_reveal_text", "case_resolve", "case_return", "case_submit",
+    "case_escalate", "case_from_visit", "case_merge", "case_rate", "record_callback", "case_recategorise", "case_record_contact",
+    "case_reject", "case_reopen", "case_request_extension", "case_reveal_text", "case_reveal_contact", "case_resolve", "case_return", "case_submit",
     "case_verify", "case_whistle", "category_save", "check_attachments", "current_revision", "dispute_add_party",
     "dispute_escalate", "dispute_record_session", "require_catalogue_admin", "rules_of",
     "sniff", "suggestions_available", "validate_category", "validate_questions",

@@ -178,6 +178,9 @@ def case_submit(
         # the same answer as for an unknown id: no confirmation that an account outside scope exists
         message = _("No resident's account has this id.")
         raise InvalidInput(message, fields={"requester_id": [message]})
+    problems = text_problems(title, description)
+    if problems:
+        raise InvalidInput(next(iter(problems.values()))[0], fields=problems)
     suggestion = _suggest(title, description)
     requested = category
     if category is None:
@@ -193,7 +196,7 @@ def case_submit(
     kind = kind or rules["kind"]
     if kind not in Kind.values:
         raise InvalidInput(_("Unknown kind of request."), fields={"kind": [_("Choose a valid kind.")]})
-    title = required_text(title, "title", _("Give the request a short title."))[:200]
+    title = required_text(title, "title", _("Give the request a short title."))
     description = required_text(description, "description", _("Describe the matter."))
     location, lat, lon = _location(location=location, latitude=latitude, longitude=longitude)
     if not own and not scope.covers_path(actor, location.path):
@@ -263,6 +266,25 @@ def case_submit(
 # dispatcher when the suggestion is sure
 
 TRIAGE_ACTOR = SystemActor(label="triage")
+
+
+TITLE_MAX = Case._meta.get_field("title").max_length
+
+
+def text_problems(title: str, description: str) -> dict[str, list[str]]:
+    """What is wrong with a request's title and description, every problem at once (a form shows
+    each beside its field): missing, or a title longer than the column (never cut silently)."""
+    problems: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        problems["title"] = [_("Give the request a short title.")]
+    elif len(title) > TITLE_MAX:
+        problems["title"] = [
+            _("The title may have at most %(max)s characters; this one has %(n)s. Put the details in the "
+              "description.") % {"max": TITLE_MAX, "n": len(title)}]
+    if not (description or "").strip():
+        problems["description"] = [_("Describe the matter.")]
+    return problems
 
 
 def _suggest(title: str, description: str):

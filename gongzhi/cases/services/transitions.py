@@ -28,7 +28,19 @@ from gongzhi.core.permissions import require
 from gongzhi.core.workflow import apply_transition
 
 from .. import conf, routing
-from ..models import TERMINAL_STATES, Case, CaseEvent, Category, Dispute, Kind, Level, Rating, Result, State
+from ..models import (
+    TERMINAL_STATES,
+    Case,
+    CaseEvent,
+    Category,
+    Dispute,
+    Kind,
+    Level,
+    Rating,
+    RatingSource,
+    Result,
+    State,
+)
 from ..workflow import CASE_WORKFLOW
 from . import notify
 from .attachments import check_attachments
@@ -415,11 +427,26 @@ def case_verify(*, actor: Actor, case: Case, passed: bool, note: str = "") -> Ca
 
 @transaction.atomic
 def case_rate(
-    *, actor: Actor, case: Case, rating: str, solved: bool, comment: str = "", callback: bool = False
+    *, actor: Actor, case: Case, rating: str, solved: bool | None, comment: str = "", callback: bool = False
 ) -> Case:
-    """The requester's rating (or a staff callback's record of it). Not satisfied → the case is
-    reopened once; otherwise, or the second time, it closes. A merged request rates its master's
-    result on its own record."""
+    """The requester's own rating. Not satisfied → the case is reopened once; otherwise, or the
+    second time, it closes. A merged request rates its master's result on its own record.
+    `callback=True` is `record_callback` (kept for callers of the older signature)."""
+    if callback:
+        return record_callback(actor=actor, case=case, rating=rating, solved=solved, comment=comment)
+    return _rate(actor, case, "rate", rating=rating, solved=solved, comment=comment, source=RatingSource.REQUESTER)
+
+
+@transaction.atomic
+def record_callback(*, actor: Actor, case: Case, rating: str, solved: bool | None, comment: str = "") -> Case:
+    """Staff of the place called the requester back (回访) and record the rating they gave: the same
+    outcome as the requester's own rating (close, or reopen once), stored as given on a callback
+    and audited as "cases.case.callback"."""
+    return _rate(actor, case, "callback", rating=rating, solved=solved, comment=comment, source=RatingSource.CALLBACK)
+
+
+def _rate(actor: Actor, case: Case, action: str, *, rating: str, solved: bool | None, comment: str,
+          source: str) -> Case:
     case = lock(actor, case)
     if rating not in Rating.values:
         message = _("Choose satisfied, basically satisfied or not satisfied.")
@@ -428,8 +455,8 @@ def case_rate(
         message = _("Say whether the matter was solved.")
         raise InvalidInput(message, fields={"solved": [message]})
     if case.master_id:
-        return _rate_merged(actor, case, rating=rating, solved=solved, comment=comment, callback=callback)
-    check(actor, case, "rate")
+        return _rate_merged(actor, case, action, rating=rating, solved=solved, comment=comment, source=source)
+    check(actor, case, action)
     reopen = rating == Rating.UNSATISFIED and not case.reopened
     now = timezone.now()
 
@@ -437,13 +464,13 @@ def case_rate(
         if reopen:
             row.reopened = True
             return ["reopened"]
-        row.rating, row.rating_solved, row.rating_comment, row.rated_at, row.closed_at = (
-            rating, bool(solved), comment, now, now,
+        row.rating, row.rating_solved, row.rating_comment, row.rated_at, row.closed_at, row.rating_source = (
+            rating, bool(solved), comment, now, now, source,
         )
-        return ["rating", "rating_solved", "rating_comment", "rated_at", "closed_at"]
+        return ["rating", "rating_solved", "rating_comment", "rated_at", "closed_at", "rating_source"]
 
-    case = _move(actor, case, "rate", update=update, choice=State.REOPENED if reopen else State.CLOSED, note=comment,
-                 params={"rating": rating, "solved": solved, "callback": callback})
+    case = _move(actor, case, action, update=update, choice=State.REOPENED if reopen else State.CLOSED, note=comment,
+                 params={"rating": rating, "solved": solved, "callback": source == RatingSource.CALLBACK})
     if reopen:
         notify.notify_later(lambda: notify.handler(case),
                             _("Requester not satisfied, case reopened: %(title)s") % {"title": case.title}, comment,
@@ -453,18 +480,20 @@ def case_rate(
     return case
 
 
-def _rate_merged(actor: Actor, case: Case, *, rating: str, solved: bool, comment: str, callback: bool) -> Case:
+def _rate_merged(actor: Actor, case: Case, action: str, *, rating: str, solved: bool, comment: str,
+                 source: str) -> Case:
     """A merged request keeps its state (merged) and rates its master's result on its own record."""
     master = case.master
     if master.state not in (State.AWAITING_RATING, State.CLOSED) or case.rated_at:
         raise Conflict(_("There is no result to rate yet, or it was rated already."), code="invalid_transition")
-    require(actor, CASE_WORKFLOW.permission("rate"), case)
+    require(actor, CASE_WORKFLOW.permission(action), case)
     now = timezone.now()
-    case.rating, case.rating_solved, case.rating_comment, case.rated_at = rating, bool(solved), comment, now
-    case.save(update_fields=fields("rating", "rating_solved", "rating_comment", "rated_at"))
-    params = {"rating": rating, "solved": solved, "callback": callback, "master": master.pk}
-    event(case, actor, "rate", from_state=case.state, note=comment, params=params)
-    audit_case(actor, case, "rate", {}, params, note=comment)
+    case.rating, case.rating_solved, case.rating_comment, case.rated_at, case.rating_source = (
+        rating, bool(solved), comment, now, source)
+    case.save(update_fields=fields("rating", "rating_solved", "rating_comment", "rated_at", "rating_source"))
+    params = {"rating": rating, "solved": solved, "callback": source == RatingSource.CALLBACK, "master": master.pk}
+    event(case, actor, action, from_state=case.state, note=comment, params=params)
+    audit_case(actor, case, action, {}, params, note=comment)
     return case
 
 

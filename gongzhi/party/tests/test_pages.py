@@ -22,11 +22,11 @@ def test_organisation_page_shows_members_masked_and_history_for_staff(client, pt
     assert "第A网格第一党小组" in page and "张甲" in page
     assert "138****5678" in page
     assert "13812345678" not in page
-    # the history of the organisation is shown to staff
-    assert "party.organization.create" in page
+    # the history of the organisation is shown to staff, as sentences (no raw action codes)
+    assert "创建了党组织" in page and "party.organization.create" not in page
     # the member's own history page shows the change, still masked
     history = client.get(f"/history/party/partymember/{pt['member_a'].pk}/").content.decode()
-    assert "party.member.update" in history and "13812345678" not in history
+    assert "修改了党员" in history and "party.member.update" not in history and "13812345678" not in history
 
 
 def test_organisation_page_hides_history_from_party_members(client, pt):
@@ -68,7 +68,7 @@ def test_alliance_pages(client, pt, users):
     page = client.get("/party/alliances/").content.decode()
     assert "瓜州路社区大党委" in page and "西站派出所" in page and "刘所长" in page
     detail = client.get(f"/party/alliances/{alliance.pk}/").content.decode()
-    assert "party.alliance.create" in detail
+    assert "创建了联盟" in detail and "party.alliance.create" not in detail
     org_page = client.get(f"/party/{pt['committee'].pk}/").content.decode()
     assert "瓜州路社区大党委" in org_page
     client.force_login(users["other_community"])
