@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.components import Component, FigureProvider
+from gongzhi.core.navigation import NavItem
 from gongzhi.core.periodic import Periodic
 
 
@@ -24,13 +25,19 @@ class MeetingsConfig(AppConfig):
         urls="gongzhi.meetings.urls",
         # Each page's entry is added with the page (bodies: "meetings:bodies" order 40; "my meetings":
         # "meetings:mine" order 41; figures: "meetings:figures" order 61).
-        navigation=(),
+        navigation=(
+            # m-decisions: "my meetings" and "my decisions" for every member.
+            NavItem(_("My meetings"), "meetings:mine", permission="meetings.view_mine", order=41),
+        ),
         settings={
             # How long before a meeting its notice goes out, and how long a sign-in code lives after the start.
             "MEETINGS_NOTICE_HOURS": 48,
             "MEETINGS_SIGNIN_MINUTES_AFTER_START": 120,
             # How many periods ahead the planner keeps planned.
             "MEETINGS_PLAN_PERIODS_AHEAD": 1,
+            # m-decisions: progress photos on a decision (checked by their first bytes).
+            "MEETINGS_PHOTO_MAX_BYTES": 10 * 1024 * 1024,
+            "MEETINGS_PHOTOS_PER_UPDATE": 9,
         },
         audit_actions=(
             "meetings.body.create",
