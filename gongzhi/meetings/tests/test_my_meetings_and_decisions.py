@@ -13,7 +13,6 @@ from gongzhi.accounts.tests.factories import user
 from gongzhi.areas.tests.factories import DepartmentFactory, UnitFactory, tree
 from gongzhi.core.workflow import apply_transition
 from gongzhi.meetings.models import Attendance, MeetingState
-from gongzhi.meetings.services import decisions
 from gongzhi.meetings.tests import factories
 from gongzhi.meetings.workflow import MEETING_WORKFLOW
 
