@@ -186,6 +186,8 @@ def case_panel(*, user, case) -> dict | None:
         return None
     for meeting in meetings:
         meeting.url = meeting_url(meeting.pk)
+        meeting.may_decide = meeting.state in (MeetingState.IN_SESSION, MeetingState.HELD) and can(
+            user, "meetings.record_decision", meeting)
     return {
         "title": gettext("Meetings and decisions"),
         "template": "meetings/decision_case_panel.html",

@@ -132,6 +132,10 @@ def test_the_case_page_shows_the_panel_to_staff_and_the_button_only_to_coordinat
     client.force_login(w.inspector)  # sees the case and the meeting (street), may not call one
     page = client.get(url).content.decode()
     assert 'id="meetings-panel"' in page and "物业公司本周内更换3号楼暖气阀门" in page and call_url not in page
+    record_url = reverse("meetings:decision-create", kwargs={"meeting_id": meeting.pk})
+    assert record_url not in page
+    client.force_login(w.cstaff)  # the convener records the meeting's decisions from the panel
+    assert record_url in client.get(url).content.decode()
     client.force_login(w.resident)  # now invited: sees the meeting on the case
     page = client.get(url).content.decode()
     assert 'id="meetings-panel"' in page and meeting.title in page and call_url not in page

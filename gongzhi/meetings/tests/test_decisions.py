@@ -246,3 +246,13 @@ def test_the_quick_entry_posts_back_to_the_chairs_screen(place, client):
     evil = client.post(url, {"text": "再议", "deadline": deadline(5).isoformat(), "owner_names": "物业公司",
                              "next": "//evil.example/"})
     assert evil["Location"] == url
+
+
+def test_the_quick_entry_renders_for_the_chairs_screen(place, rf):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/meetings/chair/")
+    request.user = place["chair"]
+    html = render_to_string("meetings/_quick_decision.html", {"meeting": place["meeting"]}, request=request)
+    action = reverse("meetings:decision-create", kwargs={"meeting_id": place["meeting"].pk})
+    assert f'action="{action}"' in html and 'name="owner_names"' in html and 'value="/meetings/chair/"' in html

@@ -15,7 +15,15 @@ from gongzhi.accounts.roles import Role
 from gongzhi.accounts.tests.factories import user
 from gongzhi.areas.tests.factories import UnitFactory
 from gongzhi.cases.tests.factories import submit, world
-from gongzhi.core.tests.browser import DESKTOP, PHONE, assert_png, login, save_screenshot, set_viewport, submit_and_wait
+from gongzhi.core.tests.browser import (
+    DESKTOP,
+    PHONE,
+    assert_png,
+    login,
+    save_screenshot,
+    set_viewport,
+    submit_and_wait,
+)
 from gongzhi.meetings.models import Decision, DecisionUpdate
 from gongzhi.meetings.tests import factories
 
