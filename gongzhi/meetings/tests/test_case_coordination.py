@@ -177,3 +177,23 @@ def test_the_api_calls_one_and_answers_404_outside(client):
     client.force_login(w.cstaff)
     answer = client.post(url, body, content_type="application/json")
     assert answer.status_code == 201 and answer.json()["case_id"] == case.pk
+
+
+def test_a_body_that_studies_a_case_on_its_agenda_puts_its_decision_on_the_case():
+    w = world()
+    case = submit(w, **HEATING)
+    body = factories.body_with_members(w.community, name="瓜州路社区大党委")
+    meeting = factories.held(factories.meeting(body, title="十二月大党委会议",
+                                               agenda=[{"title": "3号楼供暖问题", "case": case}]))
+    item = meeting.agenda.get()
+    decision = decisions.decision_record(actor=w.cstaff, meeting=meeting, text="请热力公司本周内完成管网排查",
+                                         deadline=timezone.localdate() + dt.timedelta(days=7), owners=["兰州热力公司"],
+                                         agenda_item=item)
+    assert decision.case_id == case.pk
+    note = CaseEvent.objects.get(case=case, params__meeting_decision=decision.pk)
+    assert "十二月大党委会议" in note.note and "请热力公司本周内完成管网排查" in note.note
+    other = submit(w, title="楼道灯不亮", description="2单元楼道灯坏了一周")
+    with pytest.raises(InvalidInput) as bad:  # a case the meeting did not take up
+        decisions.decision_record(actor=w.cstaff, meeting=meeting, text="修灯", owners=["物业"], case=other,
+                                  deadline=timezone.localdate() + dt.timedelta(days=7))
+    assert "case" in bad.value.fields

@@ -135,3 +135,20 @@ def test_everyone_signed_in_has_the_entry_and_anonymous_users_are_sent_to_sign_i
     assert reverse("meetings:mine") in client.get(reverse("home")).content.decode()
     client.logout()
     assert client.get(reverse("meetings:mine")).status_code == 302
+
+
+def test_the_decision_page_and_the_api_offer_the_same_actions(client):
+    nodes = tree()
+    chair, owner = user(Role.RESIDENT), user(Role.GRID_WORKER, nodes=[nodes["grid_a"]])
+    staff = user(Role.COMMUNITY_STAFF, nodes=[nodes["community"]])
+    meeting = factories.held(factories.meeting(factories.body_with_members(nodes["community"], chair=chair)))
+    decision = factories.decision(meeting, owners=[owner])
+    paths = {"complete": "decision-complete", "withdraw": "decision-withdraw", "reopen": "decision-reopen",
+             "report": "decision-report"}
+    for who in (chair, owner, staff):
+        client.force_login(who)
+        actions = client.get(f"/api/meetings/decisions/{decision.pk}").json()["actions"]
+        html = client.get(reverse("meetings:decision", kwargs={"decision_id": decision.pk})).content.decode()
+        shown = [a for a, name in paths.items() if reverse(f"meetings:{name}", kwargs={"decision_id": decision.pk}) in html]
+        assert sorted(shown) == sorted(actions), who
+    assert sorted(actions) == ["complete", "report", "withdraw"]

@@ -236,6 +236,7 @@ def decision_create(request, meeting_id: int):
         "picked": [],
         "errors": {},
         "today": timezone.localdate().isoformat(),
+        "not_yet": meeting.state not in service.DECIDING_STATES,
     }
     if request.method == "POST":
         post = request.POST
