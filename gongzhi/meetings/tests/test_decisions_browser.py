@@ -76,6 +76,7 @@ def test_a_coordination_meeting_decides_and_the_owner_reports_back(browser, live
     browser.execute_script("document.getElementById('deadline').value = arguments[0]", deadline)
     browser.find_element(By.CSS_SELECTOR, f"input[name=owner][value='unit:{unit.pk}']").click()
     browser.find_element(By.NAME, "owner_names").send_keys("兰州热力公司")
+    assert_png(save_screenshot(browser, "meetings-decisions-2b-record-phone"))
     submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#decision-form button[type=submit]"))
     decision = Decision.objects.get(meeting=meeting)
     assert "瓜州物业公司" in browser.page_source
@@ -106,5 +107,9 @@ def test_a_coordination_meeting_decides_and_the_owner_reports_back(browser, live
     set_viewport(browser, *DESKTOP)
     browser.refresh()
     assert_png(save_screenshot(browser, "meetings-decisions-5-decision-desktop"))
+    # and the convener's "my meetings" lists the coordination meeting they chair
+    sign_in(browser, live_server, w.cstaff)
     browser.get(f"{live_server.url}/meetings/mine/")
+    assert meeting.title in browser.page_source
+    assert browser.find_elements(By.CSS_SELECTOR, f"a[href$='/decisions/record/{meeting.pk}/']")
     assert_png(save_screenshot(browser, "meetings-decisions-6-my-meetings-desktop"))

@@ -61,6 +61,8 @@ def mine(request):
     for meeting in page:
         meeting.url = selectors.meeting_url(meeting.pk)
         meeting.signin = selectors.signin_url(meeting)
+        meeting.may_decide = meeting.state in service.DECIDING_STATES and can(
+            request.user, "meetings.record_decision", meeting)
     open_count = selectors.my_decisions(user=request.user).count()
     return render(request, "meetings/my_meetings.html", {"page": page, "open_decisions": open_count})
 
