@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.areas.selectors import area_node_get, area_roots_for
-from gongzhi.core import downloads
+from gongzhi.core import components, downloads
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound, check_period
 from gongzhi.core.permissions import can
@@ -216,6 +216,9 @@ def detail(request, pk: int, revealed: bool = False, phone: str = "", failed: di
             "parent").order_by("parent__order", "order")
     if core_selectors.can_see_history(request.user):
         context["events"] = core_selectors.history_for(user=request.user, obj=case)[:50]
+    # Panels of the apps above (meetings on the case …), each {"title", "template", "context"}.
+    context["panels"] = [p for provide in components.extensions("cases.case.panels")
+                         if (p := provide(user=request.user, case=case))]
     return render(request, "cases/detail.html", context)
 
 

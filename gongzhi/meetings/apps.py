@@ -27,6 +27,8 @@ class MeetingsConfig(AppConfig):
         # "meetings:mine" order 41; figures: "meetings:figures" order 61).
         navigation=(
             NavItem(_("Meeting figures"), "meetings:figures", permission="meetings.view_figures", order=61),
+            # m-decisions: "my meetings" and "my decisions" for every member.
+            NavItem(_("My meetings"), "meetings:mine", permission="meetings.view_mine", order=41),
         ),
         settings={
             # How long before a meeting its notice goes out, and how long a sign-in code lives after the start.
@@ -37,6 +39,9 @@ class MeetingsConfig(AppConfig):
             # m-session: files attached to the minutes (photos, PDF, Word/Excel).
             "MEETINGS_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
             "MEETINGS_ATTACHMENTS_PER_UPLOAD": 5,
+            # m-decisions: progress photos on a decision (checked by their first bytes).
+            "MEETINGS_PHOTO_MAX_BYTES": 10 * 1024 * 1024,
+            "MEETINGS_PHOTOS_PER_UPDATE": 9,
         },
         audit_actions=(
             "meetings.body.create",

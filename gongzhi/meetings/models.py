@@ -147,8 +147,9 @@ class MeetingQuerySet(ScopedQuerySet):
 
 class DecisionQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> models.QuerySet:
-        """Decisions of meetings in the user's area scope, and decisions the user (or the user's unit
-        or department) owns."""
+        """Decisions of meetings in the user's area scope, decisions of meetings the user was invited
+        to (the body's officers and members follow what they decided), and decisions the user (or the
+        user's unit or department) owns."""
         paths = scope.scope_paths(user)
         if paths is None:
             return self
@@ -159,7 +160,9 @@ class DecisionQuerySet(ScopedQuerySet):
             owner |= models.Q(unit_id=user.unit_id)
         if getattr(user, "department_id", None):
             owner |= models.Q(department_id=user.department_id)
-        mine = models.Q(pk__in=DecisionOwner.objects.filter(owner).values("decision_id"))
+        mine = models.Q(pk__in=DecisionOwner.objects.filter(owner).values("decision_id")) | models.Q(
+            meeting_id__in=Attendance.objects.filter(user=user).values("meeting_id")
+        )
         return self.filter(_scope_or(user, paths, "meeting__area", mine))
 
 

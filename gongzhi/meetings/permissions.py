@@ -105,7 +105,10 @@ def reports_on(user, decision: Any) -> bool:
 
 
 def case_in_scope(user, case: Any) -> bool:
-    return getattr(user, "role", None) in COORDINATOR_ROLES and scope.covers_path(user, case.current_node.path)
+    """A coordinator whose area covers where the case is held or where it is located."""
+    return getattr(user, "role", None) in COORDINATOR_ROLES and (
+        scope.covers_path(user, case.area_path) or scope.covers_path(user, case.location_path)
+    )
 
 
 def in_scope(user, obj: Any) -> bool:

@@ -138,7 +138,7 @@ def meeting_create(
             raise InvalidInput(message, fields={"body": [message]})
     else:
         permissions.require(actor, "meetings.call_coordination", case)
-        area = area or case.current_node
+        area = area or case.area
         quorum = QuorumRule.NONE
     if starts_at is None:
         raise InvalidInput(_("Give the date and time."), fields={"starts_at": [_("This field is required.")]})

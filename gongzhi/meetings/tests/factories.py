@@ -15,13 +15,12 @@ from gongzhi.meetings.models import (
     BodyMember,
     Cadence,
     Decision,
-    DecisionOwner,
     Meeting,
     MeetingKind,
     MemberRole,
     Minutes,
 )
-from gongzhi.meetings.services import bodies, meetings
+from gongzhi.meetings.services import bodies, decisions, meetings
 
 ACTOR = SystemActor(label="test")
 _serial = itertools.count(1)
@@ -64,14 +63,31 @@ def minutes(meeting: Meeting, *, text: str = "会议议定了三件事。", vers
     return Minutes.objects.create(meeting=meeting, version=version, text=text)
 
 
+def held(meeting: Meeting) -> Meeting:
+    """The meeting recorded as held (decisions are taken at a meeting in session or held)."""
+    from gongzhi.core.workflow import apply_transition
+    from gongzhi.meetings.models import MeetingState
+    from gongzhi.meetings.workflow import MEETING_WORKFLOW
+
+    if meeting.state in (MeetingState.PLANNED, MeetingState.NOTIFIED):
+        meeting = apply_transition(MEETING_WORKFLOW, actor=ACTOR, obj=meeting, action="record")
+    return meeting
+
+
 def decision(meeting: Meeting, *, text: str = "三天内清理楼道堆物", deadline: dt.date | None = None, owners=(),
-             case=None, number: int = 1) -> Decision:
-    # Until the decisions service exists, a plain row with its owners (user / unit / department / name).
-    d = Decision.objects.create(meeting=meeting, text=text, number=number, case=case,
-                                deadline=deadline or timezone.localdate() + dt.timedelta(days=14))
-    for owner in owners:
-        DecisionOwner.objects.create(decision=d, **owner)
-    return d
+             case=None, number: int | None = None, agenda_item=None, actor=None) -> Decision:
+    """A decision through the service (the meeting is first recorded as held when still planned).
+    `owners` are users, units, departments or names, or dicts {"user"|"unit"|"department"|"name": …};
+    without owners, the residents' committee. `number` is given by the service (kept for old callers)."""
+    meeting = held(meeting)
+    resolved = []
+    for owner in owners or ({"name": "社区居委会"},):
+        if isinstance(owner, dict):
+            owner = next(v for k, v in owner.items() if k in ("user", "unit", "department", "name") and v)
+        resolved.append(owner)
+    return decisions.decision_record(actor=actor or ACTOR, meeting=meeting, text=text, owners=resolved, case=case,
+                                     deadline=deadline or timezone.localdate() + dt.timedelta(days=14),
+                                     agenda_item=agenda_item)
 
 
 # --- m-session -------------------------------------------------------------------------------------
