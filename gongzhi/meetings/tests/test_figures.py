@@ -59,8 +59,9 @@ def held(body, when, *, period=None, present=0, agenda=2, kind=MeetingKind.REGUL
 
 
 def decide(meeting, *, deadline, state=DecisionState.OPEN, done_at=None, number=1) -> Decision:
-    d = factories.decision(meeting, deadline=deadline, number=number)
-    Decision.objects.filter(pk=d.pk).update(state=state, done_at=done_at)
+    # Recorded through the service (which refuses a deadline already past), then dated back: a year's history.
+    d = factories.decision(meeting, number=number)
+    Decision.objects.filter(pk=d.pk).update(state=state, done_at=done_at, deadline=deadline)
     return d
 
 
