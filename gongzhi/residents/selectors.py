@@ -304,6 +304,29 @@ def address_of(node: AreaNode) -> str:
     return addresses([node]).get(node.pk, node.name)
 
 
+def template_places(*, user) -> dict | None:
+    """A real flat in the user's scope for the import template's example rows, named as people
+    write it (楼栋 “铁建丽苑3号楼”, 单元 “2单元”, 房号 “301室”), or None when the scope has no flat."""
+    steplen = AreaNode.steplen
+    household = (area_nodes_visible(user, AreaNode.objects.filter(kind=AreaKind.HOUSEHOLD, is_active=True))
+                 .order_by("path").first())
+    if household is None:
+        return None
+    chain = {n.kind: n for n in AreaNode.objects.filter(
+        path__in=[household.path[: d * steplen] for d in range(1, household.depth)]).select_related("estate")}
+    building = chain.get(AreaKind.BUILDING)
+    if building is None:
+        return None
+    label = f"{building.estate.name}{building.name}" if building.estate_id else building.name
+    same = area_nodes_visible(user, AreaNode.objects.filter(kind=AreaKind.BUILDING, name=building.name))
+    if building.estate_id:
+        same = same.filter(estate_id=building.estate_id)
+    if same.count() > 1:
+        label = building.code  # the name alone is ambiguous in this scope
+    unit = chain.get(AreaKind.UNIT)
+    return {"building": label, "unit": unit.name if unit else "", "room": household.name}
+
+
 def own_households(*, user) -> list[AreaNode]:
     """The households where `user` is registered as a living resident (their account is linked
     to the person): the places they name first when filing a request."""
