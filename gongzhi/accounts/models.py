@@ -78,7 +78,7 @@ class User(AbstractUser):
     @property
     def role_badge(self) -> str:
         """What the badge beside a user's name says: their own post when one is recorded (社区党委书记,
-        not the role's generic 社区工作者), else their role."""
+        not the role's generic 社区工作人员), else their role."""
         return self.title or str(self.get_role_display())
 
     @property

@@ -279,7 +279,13 @@
         map.marks[b.id] = group;
       });
       mapBox.appendChild(root2);
-      if (input.value) { highlight({ id: input.value, building: root.dataset.placeBuilding }); }
+      var home = map.marks[root.dataset.homeBuilding];
+      if (home) { home.classList.add("is-home"); }
+      if (input.value) {
+        highlight({ id: input.value, building: root.dataset.placeBuilding });
+      } else if (home) {
+        reveal(home); // the resident's own building in sight first
+      }
     }
 
     loadMap(root.dataset.mapNode);
