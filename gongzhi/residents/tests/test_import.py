@@ -329,3 +329,14 @@ def test_the_downloaded_template_imports_as_it_is_with_addresses_people_write(cl
     done = client.post("/residents/import/", {"file": upload, "create_households": "on"})
     assert done.status_code == 302, list(done.context["errors"])
     assert set(Person.objects.filter(household=w["household_a"]).values_list("name", flat=True)) >= {"张三", "李秀兰"}
+
+
+def test_the_export_gives_each_persons_address_as_people_say_it(w):
+    # given 张三 in household A
+    content = services.residents_export(actor=w["community_staff"])
+    sheet = load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("地址")
+    zhang = next(r for r in rows[1:] if r[0] == "张三")
+    # then the 地址 column reads street to flat, not a code
+    assert zhang[column] == "西站街道 瓜州路社区 第A网格 A1号楼1单元101室"
