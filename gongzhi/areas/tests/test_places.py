@@ -127,3 +127,11 @@ def test_the_admin_edits_a_grids_outline(client):
     response = client.post(url, form)
     assert response.status_code == 200
     assert "outline" in response.context["adminform"].form.errors
+
+
+def test_the_area_page_gives_the_address_and_lists_buildings_with_their_estate(client):
+    t = estate_tree()
+    client.force_login(user("community_staff", nodes=[t["community"]]))
+    page = client.get(reverse("areas:node", args=[t["grid"].pk])).content.decode()
+    assert "<td>西站街道 瓜州路社区 第1网格</td>" in page
+    assert "铁建丽苑 3号楼</a>" in page
