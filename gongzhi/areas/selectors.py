@@ -270,11 +270,9 @@ def place_map(*, user, node: AreaNode | None = None) -> dict:
     projects them onto an SVG. Nothing leaves the server for a map service."""
     steplen = AreaNode.steplen
     base = places_visible(user=user)
-    community = None
-    if node is not None and node.depth >= 3:
-        community = base.filter(path=node.path[: 3 * steplen]).first()
-    if community is None:
-        community = base.filter(kind=AreaKind.COMMUNITY).order_by("path").first()
+    # The community frames the map; a grid worker sees only their grid's shapes and buildings in it.
+    start = node if node is not None and node.depth >= 3 else base.filter(depth__gte=3).order_by("path").first()
+    community = AreaNode.objects.filter(path=start.path[: 3 * steplen]).first() if start is not None else None
     if community is None:
         return {"community": None, "grids": [], "estates": [], "buildings": []}
     grids = list(base.filter(kind=AreaKind.GRID, path__startswith=community.path).order_by("path").values(

@@ -135,3 +135,15 @@ def test_the_area_page_gives_the_address_and_lists_buildings_with_their_estate(c
     page = client.get(reverse("areas:node", args=[t["grid"].pk])).content.decode()
     assert "<td>西站街道 瓜州路社区 第1网格</td>" in page
     assert "铁建丽苑 3号楼</a>" in page
+
+
+def test_a_grid_worker_gets_the_map_of_their_community_with_only_their_grid():
+    t = estate_tree()
+    other_grid = child(t["community"], name="第2网格")
+    services.area_node_create(actor=ACTOR, parent=other_grid, kind=AreaKind.BUILDING, code=f"{other_grid.code}001",
+                              name="1号楼", latitude=36.056, longitude=103.766)
+    worker = user("grid_worker", nodes=[t["grid"]])
+    data = selectors.place_map(user=worker)
+    assert data["community"]["name"] == "瓜州路社区"
+    assert [g["name"] for g in data["grids"]] == ["第1网格"]
+    assert {b["grid"] for b in data["buildings"]} == {t["grid"].pk}
