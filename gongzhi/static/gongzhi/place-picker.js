@@ -202,10 +202,14 @@
       map = null;
       var points = [];
       function take(outline) { (outline || []).forEach(function (p) { points.push(p); }); }
-      if (data.community) { take(data.community.outline); }
+      // Framed on the grids the user may pick from (a grid worker: their own grid) and the buildings;
+      // the community's and estates' outlines only when no grid has one. What lies outside is clipped.
       data.grids.forEach(function (g) { take(g.outline); });
-      data.estates.forEach(function (e) { take(e.outline); });
       data.buildings.forEach(function (b) { points.push([b.longitude, b.latitude]); });
+      if (!points.length || !data.grids.some(function (g) { return g.outline && g.outline.length > 2; })) {
+        if (data.community) { take(data.community.outline); }
+        data.estates.forEach(function (e) { take(e.outline); });
+      }
       if (!data.community || points.length < 2) {
         mapBox.appendChild(el("p", { class: "muted small" }, mapBox.dataset.unavailable));
         return;
@@ -230,7 +234,12 @@
         outline.forEach(function (p) { var xy = project(p); x += xy[0]; y += xy[1]; });
         return [x / outline.length, y / outline.length];
       }
-      var root2 = svg("svg", { viewBox: "0 0 " + width + " " + height, class: "place-map-svg", role: "img", "aria-label": mapBox.dataset.label });
+      // A whole community keeps a thumb-sized scale and scrolls sideways on a phone; one grid fits the width
+      // with bigger marks.
+      var wide = spanX > 0.006;
+      var r = wide ? 22 : 44;
+      var root2 = svg("svg", { viewBox: "0 0 " + width + " " + height, class: "place-map-svg " + (wide ? "is-wide" : "is-close"),
+        role: "img", "aria-label": mapBox.dataset.label });
       root2.appendChild(svg("title", {}, data.community.name + " · " + mapBox.dataset.label));
       map = { svg: root2, marks: {}, grids: {}, unproject: unproject };
       if (data.community.outline && data.community.outline.length > 2) {
@@ -258,20 +267,20 @@
         if (!g.outline || g.outline.length < 3) { return; }
         var c = centre(g.outline);
         var top = Math.min.apply(null, g.outline.map(function (p) { return project(p)[1]; }));
-        root2.appendChild(svg("text", { x: c[0].toFixed(1), y: (top + 26).toFixed(1), class: "map-grid-label" }, g.name));
+        root2.appendChild(svg("text", { x: c[0].toFixed(1), y: (top + (wide ? 26 : 52)).toFixed(1), class: "map-grid-label" }, g.name));
       });
       data.estates.forEach(function (e) {
         var bottom = Math.max.apply(null, e.outline.map(function (p) { return project(p)[1]; }));
         var c = centre(e.outline);
-        root2.appendChild(svg("text", { x: c[0].toFixed(1), y: (bottom - 8).toFixed(1), class: "map-estate-label" }, e.name));
+        root2.appendChild(svg("text", { x: c[0].toFixed(1), y: (bottom - (wide ? 8 : 16)).toFixed(1), class: "map-estate-label" }, e.name));
       });
       data.buildings.forEach(function (b) {
         var xy = project([b.longitude, b.latitude]);
         var group = svg("g", { class: "map-building", "data-building": b.id, tabindex: "0", role: "button", "aria-label": b.label });
         group.appendChild(svg("title", {}, b.label));
-        group.appendChild(svg("circle", { cx: xy[0].toFixed(1), cy: xy[1].toFixed(1), r: "31", class: "map-building-hit" }));
-        group.appendChild(svg("circle", { cx: xy[0].toFixed(1), cy: xy[1].toFixed(1), r: "22", class: "map-building-dot" }));
-        group.appendChild(svg("text", { x: xy[0].toFixed(1), y: (xy[1] + 7).toFixed(1), class: "map-building-label" }, b.name.replace(/号楼$/, "")));
+        group.appendChild(svg("circle", { cx: xy[0].toFixed(1), cy: xy[1].toFixed(1), r: String(r * 1.4), class: "map-building-hit" }));
+        group.appendChild(svg("circle", { cx: xy[0].toFixed(1), cy: xy[1].toFixed(1), r: String(r), class: "map-building-dot" }));
+        group.appendChild(svg("text", { x: xy[0].toFixed(1), y: (xy[1] + r * 0.32).toFixed(1), class: "map-building-label" }, b.name.replace(/号楼$/, "")));
         function pick() { pickBuilding(b); }
         group.addEventListener("click", function (event) { event.stopPropagation(); pick(); });
         group.addEventListener("keydown", function (event) { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); pick(); } });
