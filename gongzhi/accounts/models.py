@@ -76,6 +76,12 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     @property
+    def role_badge(self) -> str:
+        """What the badge beside a user's name says: their own post when one is recorded (社区党委书记,
+        not the role's generic 社区工作人员), else their role."""
+        return self.title or str(self.get_role_display())
+
+    @property
     def is_area_staff(self) -> bool:
         return roles.is_area_staff(self)
 

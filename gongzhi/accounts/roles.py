@@ -58,16 +58,18 @@ ROLE_NODE_KINDS = {
     Role.DISTRICT_ADMIN: ("district",),
 }
 
-# What each role does here, in one sentence (the home page says it under the user's name).
+# What each role does here, in one sentence (the home page says it under the user's name, above
+# the tiles of the pages the gate gives them). Only work that has a page today: the programmes that
+# add more (disclosure, unit resources, needs, spot checks) extend these sentences with their pages.
 ROLE_BLURBS = {
     Role.GRID_WORKER: _("Visit the households of your grid, report what you find and handle grid-level matters."),
     Role.COMMUNITY_STAFF: _("Receive residents' matters, dispatch and follow them up, and keep the community's records."),
     Role.STREET_STAFF: _("Handle escalated matters, call in departments and supervise the communities of your street."),
     Role.DEPARTMENT_STAFF: _("Handle the matters sent to your department and report back."),
-    Role.INSPECTOR: _("Spot-check grid work and closed matters in the areas assigned to you."),
-    Role.SUPERVISION: _("Review what the community discloses and ask for corrections."),
-    Role.UNIT_LIAISON: _("Offer your unit's resources and take up community needs."),
-    Role.PARTY_MEMBER: _("Report to your home community, take up needs and record your service."),
+    Role.INSPECTOR: _("Follow how matters are handled, and look at the registry and the figures of the areas assigned to you."),
+    Role.SUPERVISION: _("See your community's areas and party organisations."),
+    Role.UNIT_LIAISON: _("See the party organisations and the messages for your unit."),
+    Role.PARTY_MEMBER: _("See your party organisations and the messages for you."),
     Role.DISTRICT_ADMIN: _("Maintain the district's areas, catalogues, time limits and users."),
     Role.RESIDENT: _("Raise a matter with your community and follow how it is handled."),
 }

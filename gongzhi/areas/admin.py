@@ -16,7 +16,7 @@ class AreaNodeForm(ServiceFormMixin):
 
     class Meta:
         model = AreaNode
-        fields = ["parent", "kind", "code", "name", "estate", "latitude", "longitude", "is_active"]
+        fields = ["parent", "kind", "code", "name", "estate", "latitude", "longitude", "outline", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,7 +48,8 @@ class AreaNodeAdmin(ServiceAdmin):
 
     def service_save(self, *, request, obj, form, change):
         data = form.cleaned_data
-        extra = {"estate": data.get("estate"), "latitude": data.get("latitude"), "longitude": data.get("longitude")}
+        extra = {"estate": data.get("estate"), "latitude": data.get("latitude"), "longitude": data.get("longitude"),
+                 "outline": data.get("outline") or []}
         if not change:
             return services.area_node_create(
                 actor=request.user, parent=data.get("parent"), kind=data["kind"], code=data["code"], name=data["name"], **extra
@@ -164,7 +165,7 @@ _registry_admin(
     Estate,
     lambda *, actor, instance, **v: services.estate_save(actor=actor, estate=instance, **v),
     ["community", "name", "address", "property_company", "owners_committee", "owners_committee_contact_name",
-     "owners_committee_phone"],
+     "owners_committee_phone", "outline"],
     list_display=["name", "community", "property_company", "owners_committee", "owners_committee_contact_name",
                   "owners_committee_phone_masked"],
     search_fields=["name"],

@@ -114,3 +114,33 @@ def reveal_unit_contact(request: HttpRequest, unit_id: int, payload: ContactReve
 def reveal_estate_contact(request: HttpRequest, estate_id: int, payload: ContactRevealIn):
     estate = selectors.estate_get(user=request.auth, pk=estate_id)
     return {"id": estate.pk, **services.contact_reveal(actor=request.auth, instance=estate, reason=payload.reason)}
+
+
+class PlaceOut(Schema):
+    id: int
+    kind: str  # estate, grid, building, unit, household
+    label: str  # what the picker shows: 铁建丽苑 3号楼, 2单元, 301室
+    address: str  # the readable address: 西站街道 瓜州路社区 第1网格 铁建丽苑 3号楼2单元
+    latitude: float | None = None
+    longitude: float | None = None
+    children: int = 0
+
+
+@router.get("/places", response={200: list[PlaceOut], **errors(400, 401, 403, 404, 422)}, url_name="area_places",
+            summary="Places to name a matter by (search, or the next level of the picker)")
+def places(request: HttpRequest, q: str = "", parent: int | None = None, estate: int | None = None):
+    """`q`: estates, buildings and grids by name or pinyin initials (“tjly”, “铁建 3”); `estate`:
+    that estate's buildings; `parent`: the units of a building, the flats of a unit. Scoped: a
+    node or estate outside the user's places is 404."""
+    if estate is not None:
+        return selectors.place_children(user=request.auth, estate_id=estate)
+    if parent is not None:
+        return selectors.place_children(user=request.auth, parent=selectors.place_get(user=request.auth, pk=parent))
+    return selectors.places_search(user=request.auth, q=q[:60])
+
+
+@router.get("/map", response={200: dict, **errors(400, 401, 403, 404, 422)}, url_name="area_map",
+            summary="A community's grids, estates and buildings, for the offline map")
+def place_map(request: HttpRequest, node: int | None = None):
+    found = selectors.place_get(user=request.auth, pk=node) if node is not None else None
+    return selectors.place_map(user=request.auth, node=found)

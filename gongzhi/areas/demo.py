@@ -41,6 +41,11 @@ OTHER_UNITS = [
 ]
 
 BASE_LAT, BASE_LNG = Decimal("36.055000"), Decimal("103.760000")
+# Each grid is a block of the map (longitude × latitude degrees, about 360 m × 330 m); the main
+# community's six grids lie in two rows so that each estate's two grids are neighbours:
+# row 0: grids 1 2 3, row 1: grids 5 6 4 (grids 1/5 瓜州路小区, 2/6 铁建丽苑, 3 西站家园, 4 金港城).
+GRID_W, GRID_H = 0.004, 0.003
+MAIN_LAYOUT = {0: (0, 0), 1: (1, 0), 2: (2, 0), 4: (0, 1), 5: (1, 1), 3: (2, 1)}
 
 
 def load(ctx: DemoContext) -> None:
@@ -83,19 +88,28 @@ def load(ctx: DemoContext) -> None:
     per_grid = [MAIN_HOUSEHOLDS // MAIN_GRIDS + (1 if i < MAIN_HOUSEHOLDS % MAIN_GRIDS else 0) for i in range(MAIN_GRIDS)]
     grids[main.code] = services.area_children_bulk_create(
         actor=actor, parent=main,
-        children=[{"kind": AreaKind.GRID, "code": f"{main.code}{i + 1:03d}", "name": f"第{i + 1}网格"} for i in range(MAIN_GRIDS)],
+        children=[{"kind": AreaKind.GRID, "code": f"{main.code}{i + 1:03d}", "name": f"第{i + 1}网格",
+                   "outline": _block(*MAIN_LAYOUT[i])} for i in range(MAIN_GRIDS)],
     )
+    numbers: dict[str, int] = {}  # buildings are numbered through the estate (铁建丽苑 1–40号楼)
     for index, grid in enumerate(grids[main.code]):
-        b, h = _fill_grid(ctx, grid, per_grid[index], estates[index % len(estates)], index)
+        b, h = _fill_grid(ctx, grid, per_grid[index], estates[index % len(estates)], MAIN_LAYOUT[index], numbers)
         buildings += b
         households += h
-    for community in communities[1:]:
+    _outline(actor, main, [MAIN_LAYOUT[i] for i in range(MAIN_GRIDS)])
+    for estate_index, estate in enumerate(estates):
+        blocks = [MAIN_LAYOUT[i] for i in range(MAIN_GRIDS) if i % len(estates) == estate_index]
+        services.estate_save(actor=actor, estate=estate, outline=_around(blocks, inset=0.0002))
+    for offset, community in enumerate(communities[1:], start=1):
+        blocks = [(3 + offset, 0), (3 + offset, 1)]  # east of the main community, one column each
         grids[community.code] = services.area_children_bulk_create(
             actor=actor, parent=community,
-            children=[{"kind": AreaKind.GRID, "code": f"{community.code}{i + 1:03d}", "name": f"第{i + 1}网格"} for i in range(2)],
+            children=[{"kind": AreaKind.GRID, "code": f"{community.code}{i + 1:03d}", "name": f"第{i + 1}网格",
+                       "outline": _block(*blocks[i])} for i in range(2)],
         )
         for index, grid in enumerate(grids[community.code]):
-            _fill_grid(ctx, grid, 24, None, index + 10)
+            _fill_grid(ctx, grid, 24, None, blocks[index], {})
+        _outline(actor, community, blocks)
     ctx.data.update(
         district=district, street=street, communities=communities, main_community=main, grids=grids,
         buildings=buildings, households=households, units=units, departments=departments, estates=estates,
@@ -103,9 +117,35 @@ def load(ctx: DemoContext) -> None:
     ctx.log(f"areas: {AreaNode.objects.count()} nodes, {len(households)} households in {main.name}")
 
 
-def _fill_grid(ctx: DemoContext, grid: AreaNode, household_count: int, estate, grid_index: int):
+def _corner(column: int, row: int) -> tuple[float, float]:
+    """South-west corner (longitude, latitude) of the map block at `column`, `row` (row 0 north)."""
+    return float(BASE_LNG) + column * GRID_W, float(BASE_LAT) - row * GRID_H
+
+
+def _block(column: int, row: int) -> list[list[float]]:
+    lng, lat = _corner(column, row)
+    return [[round(x, 6), round(y, 6)] for x, y in
+            ((lng, lat), (lng + GRID_W, lat), (lng + GRID_W, lat + GRID_H), (lng, lat + GRID_H))]
+
+
+def _around(blocks: list[tuple[int, int]], *, inset: float = 0.0) -> list[list[float]]:
+    """The rectangle around these blocks (they lie in one rectangle), `inset` degrees inside."""
+    west = min(_corner(c, r)[0] for c, r in blocks) + inset
+    east = max(_corner(c, r)[0] for c, r in blocks) + GRID_W - inset
+    south = min(_corner(c, r)[1] for c, r in blocks) + inset
+    north = max(_corner(c, r)[1] for c, r in blocks) + GRID_H - inset
+    return [[round(x, 6), round(y, 6)] for x, y in ((west, south), (east, south), (east, north), (west, north))]
+
+
+def _outline(actor, community: AreaNode, blocks: list[tuple[int, int]]) -> None:
+    services.area_node_update(actor=actor, node=community, name=community.name, outline=_around(blocks))
+
+
+def _fill_grid(ctx: DemoContext, grid: AreaNode, household_count: int, estate, block: tuple[int, int],
+               numbers: dict[str, int]):
     """Buildings of 2–3 entrance units and 5–7 floors, two flats a floor, until the grid holds
-    exactly `household_count` households."""
+    exactly `household_count` households; on the map in rows of five inside the grid's block,
+    numbered on through their estate."""
     actor = ctx.actor
     plans = []
     remaining = household_count
@@ -116,11 +156,18 @@ def _fill_grid(ctx: DemoContext, grid: AreaNode, household_count: int, estate, g
         plans.append((units, floors, size))
         remaining -= size
     specs = []
-    for number, _ in enumerate(plans, start=1):
+    west, south = _corner(*block)
+    rows = (len(plans) + 4) // 5
+    key = estate.name if estate else grid.code
+    for index, _ in enumerate(plans):
+        numbers[key] = numbers.get(key, 0) + 1
+        column, row = index % 5, index // 5
+        lng = west + GRID_W * (column + 0.5) / 5
+        lat = south + GRID_H * (0.14 + 0.7 * (rows - row - 0.5) / rows)  # room for the names above and below
         specs.append({
-            "kind": AreaKind.BUILDING, "code": f"{grid.code}{number:03d}", "name": f"{number}号楼", "estate": estate,
-            "latitude": BASE_LAT + Decimal(grid_index * 0.002 + number * 0.0003).quantize(Decimal("0.000001")),
-            "longitude": BASE_LNG + Decimal(grid_index * 0.0025 + number * 0.0002).quantize(Decimal("0.000001")),
+            "kind": AreaKind.BUILDING, "code": f"{grid.code}{index + 1:03d}", "name": f"{numbers[key]}号楼",
+            "estate": estate,
+            "latitude": Decimal(str(round(lat, 6))), "longitude": Decimal(str(round(lng, 6))),
         })
     buildings = services.area_children_bulk_create(actor=actor, parent=grid, children=specs)
     households = []

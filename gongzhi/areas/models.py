@@ -49,6 +49,51 @@ LEVEL_ORDER = [k.value for k in AreaKind]
 
 _DIGITS = re.compile(r"^\d+$")
 
+# Kinds whose names run together in an address (铁建丽苑 3号楼2单元301室), after the estate's name.
+_JOINED_KINDS = (AreaKind.BUILDING, AreaKind.UNIT, AreaKind.HOUSEHOLD)
+
+
+def validate_outline(value) -> None:
+    """An outline is a polygon: a list of at least three [longitude, latitude] pairs (or empty)."""
+    if value in (None, "", []):
+        return
+    message = _("An outline is a list of at least three [longitude, latitude] points, e.g. [[103.76, 36.05], …].")
+    if not isinstance(value, list) or len(value) < 3:
+        raise ValidationError(message, code="outline")
+    for point in value:
+        if (
+            not isinstance(point, (list, tuple))
+            or len(point) != 2
+            or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in point)
+        ):
+            raise ValidationError(message, code="outline")
+        lng, lat = point
+        if not (-180 <= lng <= 180 and -90 <= lat <= 90):
+            raise ValidationError(
+                _("The point %(point)s lies outside the earth's longitudes and latitudes.") % {"point": list(point)},
+                code="outline",
+            )
+
+
+def address_text(names: list[tuple[str, str]], *, estate: str = "") -> str:
+    """The address people say, from (kind, name) pairs top-down: the district is left out below
+    the street, the estate's name comes before the building, and building, unit and flat run
+    together — “西站街道 瓜州路社区 第1网格 铁建丽苑 3号楼2单元301室”."""
+    if len(names) > 1 and names[0][0] == AreaKind.DISTRICT:
+        names = names[1:]
+    parts: list[str] = []
+    tail = ""
+    for kind, name in names:
+        if kind in _JOINED_KINDS:
+            if kind == AreaKind.BUILDING and estate and not name.startswith(estate):
+                parts.append(estate)
+            tail += name
+        else:
+            parts.append(name)
+    if tail:
+        parts.append(tail)
+    return " ".join(parts)
+
 
 def code_error(*, kind: str, code: str, parent_code: str | None) -> str | None:
     """Why `code` is not a valid standard code for a node of `kind` under `parent_code`, or None."""
@@ -104,6 +149,13 @@ class AreaNode(MP_Node):
     )
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    outline = models.JSONField(
+        _("outline"),
+        default=list,
+        blank=True,
+        validators=[validate_outline],
+        help_text=_("The area's boundary on the map (grids, communities): a list of [longitude, latitude] points."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = ScopedTreeManager()
@@ -118,8 +170,15 @@ class AreaNode(MP_Node):
 
     @property
     def full_name(self) -> str:
-        names = [a.name for a in type(self).objects.get_ancestors(self)] + [self.name]
-        return " / ".join(names)
+        """The address people say (`address_text`): “西站街道 瓜州路社区 第1网格 铁建丽苑 3号楼2单元”.
+        One query for the ancestors, cached on the node; `areas.selectors.addresses` fills the cache
+        of many nodes in one query."""
+        cached = getattr(self, "_address", None)
+        if cached is None:
+            chain = list(type(self).objects.get_ancestors(self).select_related("estate")) + [self]
+            estate = next((n.estate.name for n in chain if n.kind == AreaKind.BUILDING and n.estate_id), "")
+            cached = self._address = address_text([(n.kind, n.name) for n in chain], estate=estate)
+        return cached
 
 
 class Estate(PersonalCopiesMixin, models.Model):
@@ -152,6 +211,13 @@ class Estate(PersonalCopiesMixin, models.Model):
     owners_committee_phone = EncryptedCharField(_("owners' committee phone"), kind=PHONE, max_length=20)
     owners_committee_phone_masked = models.CharField(
         _("owners' committee phone"), max_length=20, blank=True, editable=False
+    )
+    outline = models.JSONField(
+        _("outline"),
+        default=list,
+        blank=True,
+        validators=[validate_outline],
+        help_text=_("The estate's boundary on the map: a list of [longitude, latitude] points."),
     )
 
     objects = ScopedManager()

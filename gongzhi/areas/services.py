@@ -13,10 +13,19 @@ from gongzhi.core.actors import Actor
 from gongzhi.core.errors import InvalidInput, NotFound, invalid_from_validation_error
 from gongzhi.core.pii import redact
 
-from .models import ALLOWED_PARENTS, AreaKind, AreaNode, Department, Estate, Unit, code_error
+from .models import (
+    ALLOWED_PARENTS,
+    AreaKind,
+    AreaNode,
+    Department,
+    Estate,
+    Unit,
+    code_error,
+    validate_outline,
+)
 from .permissions import Placement
 
-NODE_FIELDS = ["kind", "code", "name", "estate", "latitude", "longitude", "is_active", "path"]
+NODE_FIELDS = ["kind", "code", "name", "estate", "latitude", "longitude", "outline", "is_active", "path"]
 
 
 def _validate_placement(*, kind: str, code: str, parent: AreaNode | None, exclude_pk: int | None = None) -> None:
@@ -63,6 +72,17 @@ def _check_estate(estate: Estate | None, kind: str, parent: AreaNode | None) -> 
         )
 
 
+def _check_outline(outline) -> list:
+    """The outline as stored (a list; empty for none), or InvalidInput naming the field."""
+    if outline in (None, ""):
+        return []
+    try:
+        validate_outline(outline)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], fields={"outline": exc.messages}) from exc
+    return [[float(lng), float(lat)] for lng, lat in outline]
+
+
 @transaction.atomic
 def area_node_create(
     *,
@@ -74,12 +94,15 @@ def area_node_create(
     estate: Estate | None = None,
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
+    outline: list | None = None,
 ) -> AreaNode:
     permissions.require(actor, "areas.manage_node", Placement(kind, parent))
     name = _check_name(name)
     _validate_placement(kind=kind, code=code, parent=parent)
     _check_estate(estate, kind, parent)
-    fields = {"kind": kind, "code": code, "name": name, "estate": estate, "latitude": latitude, "longitude": longitude}
+    outline = _check_outline(outline)
+    fields = {"kind": kind, "code": code, "name": name, "estate": estate, "latitude": latitude, "longitude": longitude,
+              "outline": outline}
     if parent is None:
         node = AreaNode.objects.add_root(create_kwargs=fields)
     else:
@@ -93,8 +116,8 @@ def area_node_create(
 def area_children_bulk_create(*, actor: Actor, parent: AreaNode, children: list[dict]) -> list[AreaNode]:
     """Create many children of one parent in a few queries (imports, demo and benchmark data).
 
-    Each dict holds kind, code, name and optionally estate, latitude, longitude. Everything is
-    validated before anything is written."""
+    Each dict holds kind, code, name and optionally estate, latitude, longitude, outline. Everything
+    is validated before anything is written."""
     if not children:
         return []
     parent = AreaNode.objects.select_for_update().get(pk=parent.pk)
@@ -110,6 +133,10 @@ def area_children_bulk_create(*, actor: Actor, parent: AreaNode, children: list[
             problem = problem or _("The code %(code)s appears twice.") % {"code": code}
             raise InvalidInput(problem, fields={f"children.{index}.code": [problem]})
         seen.add(code)
+        try:
+            _check_outline(spec.get("outline"))
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, fields={f"children.{index}.outline": exc.fields["outline"]}) from exc
     taken = set(AreaNode.objects.filter(code__in=seen).values_list("code", flat=True))
     if taken:
         message = _("These codes are already used: %(codes)s") % {"codes": ", ".join(sorted(taken)[:10])}
@@ -130,6 +157,7 @@ def area_children_bulk_create(*, actor: Actor, parent: AreaNode, children: list[
                 estate=spec.get("estate"),
                 latitude=spec.get("latitude"),
                 longitude=spec.get("longitude"),
+                outline=spec.get("outline") or [],
             )
         )
     AreaNode.objects.bulk_create(nodes, batch_size=1000)
@@ -154,7 +182,9 @@ def area_node_update(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     is_active: bool = True,
+    outline: list | None = None,
 ) -> AreaNode:
+    """Rename, re-estate, move on the map or (de)activate a node; `outline=None` keeps its outline."""
     node = audit.lock(AreaNode, node.pk)
     parent = AreaNode.objects.get_parent(node)
     permissions.require(actor, "areas.manage_node", Placement(node.kind, parent or node))
@@ -162,6 +192,8 @@ def area_node_update(
     node.name = _check_name(name)
     _check_estate(estate, node.kind, parent)
     node.estate, node.latitude, node.longitude, node.is_active = estate, latitude, longitude, is_active
+    if outline is not None:
+        node.outline = outline
     # Coordinates may come as floats (imports, tests); the database rounds them to six places.
     return audit.save(actor=actor, obj=node, action="areas.node.update", fields=NODE_FIELDS, before=before,
                       clean_exclude=["latitude", "longitude"])
@@ -229,7 +261,7 @@ def area_node_delete(*, actor: Actor, node: AreaNode) -> None:
 # What the audit events hold: the masked copies of the phones, never the numbers (the services
 # take and write the encrypted fields; the models keep the masked copies).
 ESTATE_FIELDS = ["community", "name", "address", "property_company", "owners_committee", "owners_committee_contact_name",
-                 "owners_committee_phone_masked"]
+                 "owners_committee_phone_masked", "outline"]
 UNIT_FIELDS = ["name", "kind", "credit_code", "area", "address", "contact_name", "contact_phone_masked", "is_active"]
 DEPARTMENT_FIELDS = ["district", "code", "name", "short_name", "phone_masked", "is_active"]
 # The phones of each registry that a permitted user may reveal (audited).

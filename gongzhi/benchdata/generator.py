@@ -130,14 +130,15 @@ def build_tree(sizes: Sizes, rng: random.Random) -> Tree:
         actor=ACTOR, parent=None, kind=AreaKind.DISTRICT, code=DISTRICT_CODE, name="七里河区"
     )
     tree.district = district
-    sink = Sink(AreaNode, ["path", "depth", "numchild", "kind", "code", "name", "latitude", "longitude", "is_active"])
+    sink = Sink(AreaNode, ["path", "depth", "numchild", "kind", "code", "name", "latitude", "longitude", "is_active",
+                           "outline"])
     get_path = AreaNode._get_path
 
     def add(parent_path: str, depth: int, step: int, kind: str, code: str, name: str, children: int,
             lat=None, lng=None) -> tuple[int, str]:
         pk = sink.new_id()
         path = get_path(parent_path, depth, step)
-        sink.add((pk, path, depth, children, kind, code, name, lat, lng, True))
+        sink.add((pk, path, depth, children, kind, code, name, lat, lng, True, "[]"))
         return pk, path
 
     per_street = _spread(sizes.communities, sizes.streets)

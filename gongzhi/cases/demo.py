@@ -9,6 +9,7 @@ import datetime as dt
 from django.utils import timezone
 
 from gongzhi.accounts.roles import Role
+from gongzhi.areas.models import AreaNode
 from gongzhi.core import audit, scope
 from gongzhi.core.actors import SystemActor
 from gongzhi.core.demo import DemoContext
@@ -54,6 +55,75 @@ DETAILS = {
 }
 
 
+# Where in the building it is, how long it has gone on, what the resident asks: combined with the
+# details above they make requests that read like what residents write (no generated filler text).
+SPOTS = ["", "", "1单元", "2单元", "单元门口", "楼下", "楼道里", "楼后面"]
+SINCE = [
+    "从上周开始就这样了。", "已经好几天了。", "昨天晚上十点多又是这样。", "今天早上七点多看到的。", "周末两天一直这样。",
+    "之前给物业打过电话，一直没人来。", "上个月反映过一次，到现在还没解决。", "这个情况持续快半个月了。", "",
+]
+ASKS = [
+    "麻烦社区尽快派人来看看。", "希望有关部门管一管。", "家里有老人和孩子，实在着急。", "请尽快处理，谢谢！",
+    "希望给个答复。", "能不能帮忙协调一下？", "",
+]
+# What staff write while they handle a matter, per step (several ways, so the timeline reads real).
+CONTACT_NOTES = [
+    "已电话联系居民，约定明天上午上门查看。", "已电话联系居民，了解了具体位置和情况。",
+    "居民电话未接通，已发短信告知正在处理。", "已和居民微信沟通，下午到现场。",
+]
+FEEDBACK = {
+    "shared-bikes": "已联系共享单车运维人员清运，单元门口已清理干净，并划了停放区。",
+    "garbage-collection": "已协调环卫所加派清运车，垃圾已全部拉走，今后每天清运两次。",
+    "neighbour-noise": "已上门与楼上住户沟通，对方表示今后晚上十点后不再制造噪音。",
+    "blocked-drain": "已联系市政养护队疏通下水井，污水已排净，路面已冲洗。",
+    "street-lights": "已报路灯所维修，更换了灯头和线路，路灯已恢复照明。",
+    "property-service": "已约谈物业公司负责人，维修已于当天完成，物业承诺48小时内响应报修。",
+    "stray-animals": "已联系动物收容机构捕捉带走流浪犬，并提醒居民不要随意投喂。",
+    "illegal-construction": "已会同城管执法队现场核查，当事人已自行拆除违建部分。",
+    "heating": "已联系热力公司上门排查，放气并清洗了暖气片，室温已恢复到20度以上。",
+    "elevator": "已督促维保单位检修，更换了门机部件，电梯已恢复正常运行。",
+    "ev-charging": "已与物业商定在车棚加装10个充电口，预计本月底完工，已向居民说明。",
+    "neighbour-dispute": "已组织双方到社区调解室调解，楼上住户同意维修防水层并承担费用。",
+    "minimum-living": "已向居民说明低保申请条件和所需材料，并指导其在社区窗口递交申请。",
+    "job-seeking": "已为居民登记求职意向，推荐了两个岗位，并告知下周的招聘会信息。",
+    "home-care": "已为老人申请居家养老助洁服务，每周上门两次，网格员定期探访。",
+    "school-enrolment": "已告知学区划分和入学报名时间、所需材料，居民表示清楚了。",
+    "market-order": "已会同城管劝离占道摊贩，引导到农贸市场规范经营。",
+    "debris": "已通知住户限期清理，物业已将楼道杂物清运完毕，消防通道畅通。",
+}
+REJECT_REASONS = [
+    "属于业主家中自用设施维修，不在受理范围，已告知居民联系物业有偿维修。",
+    "属于民事合同纠纷，已告知居民可向法院起诉或申请人民调解。",
+    "反映事项不在本社区辖区，已告知居民向所在社区反映。",
+]
+ESCALATE_REASONS = [
+    "涉及多个部门职责，网格和社区协调不了，申请街道协调。", "当事人拒不配合，需要上级协调执法部门。",
+    "需要专项资金维修，社区无法解决，申请上级协调。",
+]
+WHISTLE_REASONS = [
+    "需要城管和住建联合到场处置，请派员今天下午到现场。", "涉及违建和安全隐患，请相关部门四小时内到场。",
+    "问题反复出现，请部门派员联合执法。",
+]
+WHISTLE_REPORTS = [
+    "已派执法人员到场，责令当事人限期整改。", "已到现场核查，本部门职责部分已处理完毕。",
+    "已安排专业人员检修，隐患已排除。",
+]
+VERIFY_NOTES = ["已到现场核查，问题已解决。", "回访居民，处理结果属实。", "现场查看，已整改到位。"]
+REOPEN_FEEDBACK = [
+    "再次上门，问题已彻底解决，居民表示认可。", "重新安排维修，已处理好，并留了网格员电话方便随时联系。",
+]
+
+
+def _place_words(building, rng) -> str:
+    """Where the resident says it is: 铁建丽苑3号楼2单元, 西站家园12号楼楼下 …"""
+    estate = building.estate.name if building.estate_id else ""
+    return f"{estate}{building.name}{rng.choice(SPOTS)}"
+
+
+def _description(building, detail: str, rng) -> str:
+    return f"{_place_words(building, rng)}，{detail}。{rng.choice(SINCE)}{rng.choice(ASKS)}"
+
+
 def _pick_target(rng) -> str:
     roll, total = rng.random(), 0.0
     for share, target in TARGETS:
@@ -72,6 +142,7 @@ def load(ctx: DemoContext) -> None:
     resident = users.get(Role.RESIDENT)
     leaves = list(Category.objects.filter(code__in=TITLES))
     rng, faker = ctx.rng, ctx.faker
+    buildings = list(AreaNode.objects.filter(pk__in=[b.pk for b in buildings]).select_related("estate"))
     now = timezone.now()
     cases: list[Case] = []
     open_masters: list[Case] = []
@@ -85,8 +156,8 @@ def load(ctx: DemoContext) -> None:
         values = {
             "channel": channel, "category": category,
             "title": TITLES[category.code] if rng.random() < 0.5 else detail.split("，")[0][:20],
-            "description": f"{building.name}：{detail}。{faker.sentence()}", "location": building,
-            "answers": _answers(category, rng),
+            "description": _description(building, detail, rng), "location": building,
+            "answers": _answers(category, rng, building),
         }
         if channel in (Channel.ONLINE, Channel.MAILBOX) and resident is not None and rng.random() < 0.3:
             actor = resident
@@ -109,7 +180,8 @@ def _waiting_for_the_grid_worker(ctx: DemoContext, system: SystemActor) -> list[
     yet claimed, so `wangge` opens the demo with work to claim."""
     worker = ctx.data.get("users", {}).get(Role.GRID_WORKER)
     paths = (scope.scope_paths(worker) or []) if worker is not None else []
-    buildings = [b for b in ctx.data["buildings"] if any(b.path.startswith(p) for p in paths)]
+    buildings = [b for b in AreaNode.objects.filter(pk__in=[b.pk for b in ctx.data["buildings"]]).select_related("estate")
+                 if any(b.path.startswith(p) for p in paths)]
     if not buildings:
         return []
     now = timezone.now()
@@ -118,8 +190,8 @@ def _waiting_for_the_grid_worker(ctx: DemoContext, system: SystemActor) -> list[
         category = Category.objects.get(code=code)
         case = services.case_submit(
             actor=system, channel=Channel.PATROL, category=category, title=TITLES[code],
-            description=f"{buildings[0].name}：{DETAILS[code][0]}。", location=buildings[0],
-            answers=_answers(category, ctx.rng),
+            description=f"巡查发现{_place_words(buildings[0], ctx.rng)}，{DETAILS[code][0]}。已拍照，需尽快处理。",
+            location=buildings[0], answers=_answers(category, ctx.rng, buildings[0]),
         )
         case = backdate(case, now - dt.timedelta(hours=hours))
         services.case_accept(actor=system, case=case)
@@ -145,17 +217,21 @@ def backdate(case: Case, filed_at: dt.datetime) -> Case:
     return case
 
 
-def _answers(category: Category, rng) -> dict:
+def _answers(category: Category, rng, building) -> dict:
     answers = {}
     for q in category.revisions.order_by("-version").first().rules.get("questions", []):
         if not q["required"]:
             continue
-        if q["datatype"] == "number":
-            answers[q["code"]] = rng.randint(1, 30)
+        if q["code"] == "temperature":
+            answers[q["code"]] = rng.randint(11, 17)
+        elif q["datatype"] == "number":
+            answers[q["code"]] = rng.randint(1, 8)
         elif q["values"]:
             answers[q["code"]] = rng.choice(q["values"])["key"]
+        elif q["code"] == "estate" and building.estate_id:
+            answers[q["code"]] = building.estate.name
         else:
-            answers[q["code"]] = "示例"
+            answers[q["code"]] = _place_words(building, rng)
     return answers
 
 
@@ -168,7 +244,7 @@ def _advance(case: Case, target: str, rng, actor: SystemActor, created: dt.datet
             s.case_merge(actor=actor, case=case, master=rng.choice(masters))
             return
         if target == "rejected":
-            s.case_reject(actor=actor, case=case, reason="不属于受理范围，已告知居民向物业反映")
+            s.case_reject(actor=actor, case=case, reason=rng.choice(REJECT_REASONS))
             return
         s.case_accept(actor=actor, case=case)
         if target == "accepted":
@@ -180,27 +256,27 @@ def _advance(case: Case, target: str, rng, actor: SystemActor, created: dt.datet
         s.case_claim(actor=actor, case=case)
         contact_at = created + dt.timedelta(hours=rng.choice([0.5, 1, 2, 3, 30]))
         if contact_at < timezone.now():
-            s.case_record_contact(actor=actor, case=case, method="phone", note="已电话联系居民，约定上门时间", at=contact_at)
+            s.case_record_contact(actor=actor, case=case, method="phone", note=rng.choice(CONTACT_NOTES), at=contact_at)
         if rng.random() < 0.15:
-            s.case_escalate(actor=actor, case=case, reason="本级协调不了，申请上级协调")
+            s.case_escalate(actor=actor, case=case, reason=rng.choice(ESCALATE_REASONS))
             s.case_claim(actor=actor, case=case)
         case.refresh_from_db()
         if case.level == "street" and rng.random() < 0.5:
             from .models import Case as CaseModel
 
             departments = list(CaseModel.objects.get(pk=case.pk).location.get_ancestors()[0].departments.all()[:2])
-            calls = s.case_whistle(actor=actor, case=case, departments=departments, reason="联合处置，请派员到场", hours=4)
+            calls = s.case_whistle(actor=actor, case=case, departments=departments, reason=rng.choice(WHISTLE_REASONS), hours=4)
             for call in calls:
-                s.whistle_report(actor=actor, call=call, report="已派员到场处置本部门事项")
+                s.whistle_report(actor=actor, call=call, report=rng.choice(WHISTLE_REPORTS))
         if target == "in_progress":
             return
         s.case_resolve(actor=actor, case=case, result=rng.choice([Result.SOLVED] * 4 + [Result.PARTLY, Result.EXPLAINED]),
-                       feedback="已到现场处理完毕，并向居民反馈处理结果。")
+                       feedback=FEEDBACK.get(case.category.code, "已到现场处理完毕，并向居民反馈了处理结果。"))
         case.refresh_from_db()
         if case.state == State.VERIFYING:
             if target == "verifying":
                 return
-            s.case_verify(actor=actor, case=case, passed=True, note="现场核查属实")
+            s.case_verify(actor=actor, case=case, passed=True, note=rng.choice(VERIFY_NOTES))
         if target == "awaiting_rating":
             return
         rating = rng.choices([Rating.SATISFIED, Rating.BASIC, Rating.UNSATISFIED], weights=[70, 20, 10])[0]
@@ -208,7 +284,7 @@ def _advance(case: Case, target: str, rng, actor: SystemActor, created: dt.datet
         case.refresh_from_db()
         if case.state == State.REOPENED:
             s.case_reopen(actor=actor, case=case)
-            s.case_resolve(actor=actor, case=case, result=Result.SOLVED, feedback="再次上门，问题已解决。")
+            s.case_resolve(actor=actor, case=case, result=Result.SOLVED, feedback=rng.choice(REOPEN_FEEDBACK))
             case.refresh_from_db()
             if case.state == State.VERIFYING:
                 s.case_verify(actor=actor, case=case, passed=True)

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.selectors import phone_for, users_visible
+from gongzhi.areas import selectors as area_selectors
 from gongzhi.areas.models import AreaKind, AreaNode, Department
 from gongzhi.core import permissions as core_permissions
 from gongzhi.core import pii, scope
@@ -426,9 +427,11 @@ def hot_issues(*, user, node: AreaNode, since: dt.datetime, min_count: int = 3, 
         .filter(count__gte=min_count)
         .order_by("-count", "category__code")[:limit]
     )
+    rows = list(rows)
+    places = area_selectors.addresses(AreaNode.objects.filter(pk__in={r["location_id"] for r in rows}))
     return [
         {"category": r["category__code"], "category_name": r["category__name"], "location_id": r["location_id"],
-         "location_name": r["location__name"], "count": r["count"], "open": r["open"]}
+         "location_name": places.get(r["location_id"], r["location__name"]), "count": r["count"], "open": r["open"]}
         for r in rows
     ]
 

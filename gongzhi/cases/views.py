@@ -14,18 +14,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import AreaKind, AreaNode
-from gongzhi.areas.selectors import area_node_get, area_roots_for
+from gongzhi.areas.selectors import (
+    PLACE_KINDS,
+    address_of,
+    area_node_get,
+    area_roots_for,
+    building_of,
+    place_get,
+)
 from gongzhi.core import components, downloads
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound, check_period
-from gongzhi.core.permissions import can
-from gongzhi.residents.selectors import person_get
+from gongzhi.core.permissions import can, page_requires
+from gongzhi.residents.selectors import own_households, person_get
 
 from . import routing, selectors, services, workflow
 from .models import (
@@ -90,14 +98,18 @@ def mine(request):
     return render(request, "cases/mine.html", {"page": page})
 
 
-def _location_choices(user):
-    buildings = AreaNode.objects.filter(kind__in=[AreaKind.BUILDING], is_active=True)
-    if can(user, "cases.view_internal"):
-        buildings = buildings.visible_to(user)
-    return buildings.order_by("path")
+def _place(user, value) -> AreaNode | None:
+    """The place picked on the form (a grid, building, entrance unit or flat the user may name)."""
+    if not str(value or "").isdigit():
+        return None
+    try:
+        node = place_get(user=user, pk=int(value))
+    except NotFound:
+        return None
+    return node if node.kind in PLACE_KINDS else None
 
 
-@login_required
+@page_requires("cases.file")
 def new(request):
     user = request.user
     leaves = Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent").order_by(
@@ -106,9 +118,15 @@ def new(request):
     staff = can(user, "cases.view_internal")
     channels = [(c.value, c.label) for c in Channel if c.value in services.STAFF_CHANNELS] if staff else [
         (Channel.ONLINE.value, Channel.ONLINE.label)]
-    context = {"leaves": leaves, "locations": _location_choices(user)[:2000], "channels": channels, "staff": staff,
+    own = own_households(user=user)
+    place = _place(user, request.POST.get("location")) if request.method == "POST" else None
+    context = {"channels": channels, "staff": staff, "leaves": leaves,
                "values": request.POST, "errors": {}, "lookup": request.GET.get("phone", ""),
                "triage_available": services.suggestions_available(),
+               "own_places": [{"id": h.pk, "address": address_of(h), "building": building_of(h)} for h in own],
+               "place": {"id": place.pk, "address": address_of(place), "building": building_of(place)} if place else None,
+               "map_node": place.pk if place else (own[0].pk if own else ""),
+               "places_url": reverse("api:area_places"), "map_url": reverse("api:area_map"),
                # names this submission: sent again (a retry after an error, a double click) it files once
                "submit_token": request.POST.get("submit_token") or uuid.uuid4().hex}
     if staff and context["lookup"]:
@@ -118,9 +136,7 @@ def new(request):
         # "auto": the requester leaves the matter to triage (offered while a triage model is active)
         recognise = post.get("category") == "auto" and context["triage_available"]
         category = None if recognise else leaves.filter(pk=post.get("category") or 0).first()
-        location = None
-        if post.get("location"):
-            location = _location_choices(user).filter(pk=post["location"]).first() if post["location"].isdigit() else None
+        location = place
         answers = {k[len("answer_"):]: v for k, v in post.items() if k.startswith("answer_") and v}
         person = None
         try:

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .calendar_data import holiday_name
 from .models import AuditEvent, CalendarDay, CalendarYear
 from .selectors import can_see_history
 
@@ -65,7 +66,7 @@ def _adopt(obj, saved) -> None:
 @admin.register(CalendarDay)
 class CalendarDayAdmin(CalendarAdminMixin, admin.ModelAdmin):
     form = CalendarDayForm
-    list_display = ("date", "weekday", "kind", "name")
+    list_display = ("date", "weekday", "kind", "shown_name")
     list_filter = ("kind",)
     search_fields = ("name",)
     date_hierarchy = "date"
@@ -74,6 +75,16 @@ class CalendarDayAdmin(CalendarAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("weekday"), ordering="date")
     def weekday(self, obj):
         return date_format(obj.date, "l")
+
+    @admin.display(description=_("name"), ordering="name")
+    def shown_name(self, obj):
+        return holiday_name(obj.name)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and holiday_name(obj.name) != obj.name:
+            obj.name = holiday_name(obj.name)  # shown (and saved, when saved) in Chinese
+        return form
 
     def save_model(self, request, obj, form, change):
         saved = services.calendar_day_save(

@@ -10,6 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+# The package names its holidays in English; people here call them by their Chinese names (the
+# names the State Council's notices use). Rows seeded before this mapping keep the English name in
+# the database: `holiday_name` shows them in Chinese too.
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def holiday_name(name: str) -> str:
+    """A holiday's name as people say it (春节, not “Spring Festival”)."""
+    return HOLIDAY_NAMES.get(name, name)
+
 
 def package_source() -> str:
     import chinese_calendar
@@ -26,10 +45,10 @@ def package_days() -> tuple[dict[dt.date, tuple[str, str]], set[int]]:
     for day, name in chinese_calendar.holidays.items():
         years.add(day.year)
         if day.weekday() < 5 or name:
-            rows[day] = ("holiday", str(name or ""))
+            rows[day] = ("holiday", holiday_name(str(name or "")))
     for day, name in chinese_calendar.workdays.items():
         if day.weekday() >= 5:
-            rows[day] = ("workday", str(name or ""))
+            rows[day] = ("workday", holiday_name(str(name or "")))
     return rows, years
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEventImmutable(Exception):
@@ -55,7 +56,7 @@ class AuditEvent(models.Model):
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("object type"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_id = models.CharField(pgettext_lazy("record", "object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     area_path = models.CharField(_("area path"), max_length=255, blank=True, db_index=True)
     before = models.JSONField(_("before"), null=True, blank=True)
@@ -117,7 +118,9 @@ class CalendarDay(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.get_kind_display()} {self.name}"
+        from .calendar_data import holiday_name
+
+        return f"{self.date} {self.get_kind_display()} {holiday_name(self.name)}"
 
 
 class Notification(models.Model):
@@ -134,7 +137,7 @@ class Notification(models.Model):
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("object type"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_id = models.CharField(pgettext_lazy("record", "object id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("sent"), null=True, blank=True)

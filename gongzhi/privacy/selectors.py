@@ -8,7 +8,7 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from gongzhi.cases.models import Case
 from gongzhi.core import components
@@ -70,7 +70,7 @@ def person_data(*, user, person: Person) -> dict[str, dict]:
     """Sheet title → {"headers", "rows"}: everything the registry holds about the person."""
     household = person.household
     details = [
-        (_("Name"), person.name), (_("Gender"), person.get_gender_display()), (_("Date of birth"), person.birth_date),
+        (pgettext("person", "Name"), person.name), (_("Gender"), person.get_gender_display()), (_("Date of birth"), person.birth_date),
         (_("ID number"), person.id_number), (_("Phone"), person.phone),
         (_("Residence type"), person.get_residence_type_display()), (_("Relation to head"), person.get_relation_display()),
         (_("Occupation"), person.occupation), (_("Employer"), person.employer),
@@ -90,8 +90,8 @@ def person_data(*, user, person: Person) -> dict[str, dict]:
     log = [[e.created_at, e.actor_label, e.action, ", ".join((e.after or {}).get("fields", []) or []), e.note]
            for e in access_log(person=person)]
     return {
-        _("Person"): {"headers": [_("Field"), _("Value")], "rows": [[k, v] for k, v in details]},
-        _("Moves"): {"headers": [_("Kind"), _("Date"), _("From"), _("To"), _("Outside place"), _("Note")], "rows": moves},
+        _("Person"): {"headers": [_("Field"), pgettext("field", "Value")], "rows": [[k, v] for k, v in details]},
+        _("Moves"): {"headers": [_("Kind"), _("Date"), pgettext("move", "From"), pgettext("move", "To"), _("Outside place"), _("Note")], "rows": moves},
         _("Tags"): {"headers": [_("Tag"), _("From"), _("Until"), _("Note")], "rows": tags},
         _("Visits"): {"headers": [_("Time"), _("Household"), _("Visitor"), _("What was found")], "rows": visits},
         _("Cases"): {"headers": [_("Reference"), _("Filed"), _("Matter"), _("Title"), _("State"), _("Closed")],

@@ -106,6 +106,20 @@ def _members(ctx: DemoContext, household: AreaNode, size: int, used: set[str], t
     return people
 
 
+def _link_demo_resident(ctx: DemoContext) -> None:
+    """The demo resident (`jumin`) lives at 铁建丽苑 3号楼2单元: their account is linked to the
+    head of the first household there, so the site offers their own home first when they file."""
+    user = ctx.data.get("users", {}).get(Role.RESIDENT)
+    building = next((b for b in ctx.data.get("buildings", []) if b.estate_id and b.estate.name == "铁建丽苑"
+                     and b.name == "3号楼"), None)
+    if user is None or building is None:
+        return
+    unit = AreaNode.objects.get_children(building).filter(name="2单元").first() or building
+    person = Person.objects.filter(household__path__startswith=unit.path).order_by("household__path", "pk").first()
+    if person is not None:
+        services.person_link_account(actor=ctx.actor, person=person, user=user)
+
+
 def load(ctx: DemoContext) -> None:
     actor = ctx.actor
     today = timezone.localdate()
@@ -130,6 +144,7 @@ def load(ctx: DemoContext) -> None:
         for household in light:
             specs += _members(ctx, household, ctx.rng.randint(1, 3), used, today)
     services.people_bulk_create(actor=actor, people=specs, note="demo")
+    _link_demo_resident(ctx)
 
     # Door visits by the two demo grid workers, over the last 90 days, in their grids.
     users = ctx.data.get("users", {})

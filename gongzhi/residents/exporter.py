@@ -9,6 +9,8 @@ import io
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
+from gongzhi.areas import selectors as area_selectors
+
 from . import selectors, xlsx
 from .models import PersonStatus
 
@@ -16,7 +18,7 @@ from .models import PersonStatus
 def export_people(queryset: QuerySet, *, reveal: bool = False, batch: int = 2000) -> tuple[bytes, int]:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("居民信息")
-    ws.append(xlsx.HEADERS + ["状态"])
+    ws.append(xlsx.HEADERS + ["状态", "地址"])  # 地址: the address people say (the import reads only the template's columns)
     qs = queryset.select_related("household").order_by("household__path", "id")
     if not reveal:
         qs = qs.defer("id_number", "phone")
@@ -27,6 +29,7 @@ def export_people(queryset: QuerySet, *, reveal: bool = False, batch: int = 2000
         people = list(qs.filter(pk__in=ordered[start : start + batch]))
         nodes = {p.household_id: p.household for p in people}
         places = _places(nodes.values())
+        addresses = area_selectors.addresses(nodes.values())
         tags = selectors.current_tags_by_person([p.pk for p in people])
         for person in people:
             building, unit, room = places.get(person.household_id, ("", "", ""))
@@ -49,6 +52,7 @@ def export_people(queryset: QuerySet, *, reveal: bool = False, batch: int = 2000
                     person.moved_in_on.isoformat() if person.moved_in_on else "",
                     person.notes,
                     str(status_labels.get(person.status, person.status)),
+                    addresses.get(person.household_id, ""),
                 ]
             )
             count += 1

@@ -130,13 +130,17 @@ class _Places:
     def __init__(self, actor: Actor):
         self.actor = actor
         buildings = selectors.area_nodes_visible(actor, AreaNode.objects.filter(kind=AreaKind.BUILDING)).values_list(
-            "pk", "path", "code", "name"
+            "pk", "path", "code", "name", "estate__name"
         )
         self.building_by_code: dict[str, tuple] = {}
         self.building_by_name: dict[str, list[tuple]] = {}
-        for row in buildings:
-            self.building_by_code[row[2]] = row
-            for key in {row[3].strip().lower(), _norm(AreaKind.BUILDING, row[3])}:
+        for pk, path, code, name, estate in buildings:
+            row = (pk, path, code, name)
+            self.building_by_code[code] = row
+            keys = {name.strip().lower(), _norm(AreaKind.BUILDING, name)}
+            if estate:  # as people write it: 铁建丽苑3号楼, 铁建丽苑 3号楼
+                keys |= {re.sub(r"\s+", "", estate).lower() + key for key in keys}
+            for key in keys:
                 self.building_by_name.setdefault(key, []).append(row)
         self.children: dict[str, dict[str, tuple]] = {}  # parent path → key → (pk, path, code, name, kind)
         self.child_codes: dict[str, set[str]] = {}
@@ -146,7 +150,8 @@ class _Places:
     def building(self, key: str) -> tuple[tuple | None, str | None]:
         if key in self.building_by_code:
             return self.building_by_code[key], None
-        found = self.building_by_name.get(key.strip().lower()) or self.building_by_name.get(_norm(AreaKind.BUILDING, key))
+        found = (self.building_by_name.get(key.strip().lower()) or self.building_by_name.get(_norm(AreaKind.BUILDING, key))
+                 or self.building_by_name.get(re.sub(r"\s+", "", key).lower()))
         if not found:
             return None, _("Building “%(b)s” is unknown in your area.") % {"b": key[:30]}
         if len({row[0] for row in found}) > 1:

@@ -78,7 +78,7 @@ class PersonStatus(models.TextChoices):
 class TagKind(models.TextChoices):
     SUBSISTENCE = "subsistence", _("Subsistence allowance")  # 低保
     EXTREME_POVERTY = "extreme_poverty", _("Extreme poverty support")  # 特困
-    DISABLED = "disabled", _("Disabled")  # 残疾
+    DISABLED = "disabled", pgettext_lazy("person tag", "Disabled")  # 残疾 (Django says 禁用 for “Disabled”)
     ELDERLY_ALONE = "elderly_alone", _("Elderly living alone")  # 独居老人
     EMPTY_NEST = "empty_nest", _("Empty-nest elderly")  # 空巢老人
     LEFT_BEHIND_CHILD = "left_behind_child", _("Left-behind child")  # 留守儿童

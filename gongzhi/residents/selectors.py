@@ -13,6 +13,7 @@ from django.db.models import Count, DateTimeField, Exists, IntegerField, Max, Ou
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from gongzhi.areas import selectors as area_selectors
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core import permissions, pii, scope
 from gongzhi.core.errors import NotFound
@@ -294,29 +295,45 @@ def import_job_get(*, user, pk: int) -> ImportJob:
 
 
 def addresses(nodes) -> dict[int, str]:
-    """Address text (楼栋 单元 房号) of household nodes, from their ancestors in one query."""
-    nodes = list(nodes)
-    steplen = AreaNode.steplen
-    wanted: set[str] = set()
-    for node in nodes:
-        for depth in range(1, node.depth):
-            wanted.add(node.path[: depth * steplen])
-    names = {}
-    for start in range(0, len(wanted), 900):
-        chunk = list(wanted)[start : start + 900]
-        for path, _kind, name in AreaNode.objects.filter(path__in=chunk, kind__in=_ADDRESS_KINDS).values_list(
-            "path", "kind", "name"
-        ):
-            names[path] = name
-    result = {}
-    for node in nodes:
-        parts = [names[node.path[: d * steplen]] for d in range(1, node.depth) if node.path[: d * steplen] in names]
-        result[node.pk] = " ".join([*parts, node.name])
-    return result
+    """Address text of household nodes inside a community (铁建丽苑 3号楼2单元301室): the one
+    address function of the area tree (`areas.selectors.addresses`), in its short form."""
+    return area_selectors.addresses(nodes, short=True)
 
 
 def address_of(node: AreaNode) -> str:
     return addresses([node]).get(node.pk, node.name)
+
+
+def template_places(*, user) -> dict | None:
+    """A real flat in the user's scope for the import template's example rows, named as people
+    write it (楼栋 “铁建丽苑3号楼”, 单元 “2单元”, 房号 “301室”), or None when the scope has no flat."""
+    steplen = AreaNode.steplen
+    household = (area_nodes_visible(user, AreaNode.objects.filter(kind=AreaKind.HOUSEHOLD, is_active=True))
+                 .order_by("path").first())
+    if household is None:
+        return None
+    chain = {n.kind: n for n in AreaNode.objects.filter(
+        path__in=[household.path[: d * steplen] for d in range(1, household.depth)]).select_related("estate")}
+    building = chain.get(AreaKind.BUILDING)
+    if building is None:
+        return None
+    label = f"{building.estate.name}{building.name}" if building.estate_id else building.name
+    same = area_nodes_visible(user, AreaNode.objects.filter(kind=AreaKind.BUILDING, name=building.name))
+    if building.estate_id:
+        same = same.filter(estate_id=building.estate_id)
+    if same.count() > 1:
+        label = building.code  # the name alone is ambiguous in this scope
+    unit = chain.get(AreaKind.UNIT)
+    return {"building": label, "unit": unit.name if unit else "", "room": household.name}
+
+
+def own_households(*, user) -> list[AreaNode]:
+    """The households where `user` is registered as a living resident (their account is linked
+    to the person): the places they name first when filing a request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    ids = Person.objects.filter(user=user, status=PersonStatus.LIVING).values_list("household_id", flat=True)
+    return list(AreaNode.objects.filter(pk__in=list(ids), is_active=True).order_by("path"))
 
 
 def ancestor_of_kind(node: AreaNode, kind: str) -> AreaNode | None:

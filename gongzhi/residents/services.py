@@ -811,3 +811,17 @@ def person_link_party_member(*, actor: Actor, person: Person, party_member=None)
     person.save(update_fields=["party_member", "is_party_member", "updated_at"])
     _record_change(actor, "residents.person.party_link", person, before)
     return person
+
+
+@transaction.atomic
+def person_link_account(*, actor: Actor, person: Person, user=None) -> Person:
+    """Link a resident to the user account they sign in with (or unlink: None), so the site knows
+    their household (the place they name first when filing a request). Audited."""
+    _require(actor, "residents.edit")
+    person = _person_in_scope(actor, person)
+    before = _snapshot(person)
+    person.user = user
+    person.updated_at = timezone.now()
+    person.save(update_fields=["user", "updated_at"])
+    _record_change(actor, "residents.person.update", person, before, always=False)
+    return person

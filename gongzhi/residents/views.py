@@ -488,7 +488,7 @@ def import_page(request):
 @login_required
 def import_template(request):
     _require(request, "residents.import")
-    response = HttpResponse(xlsx.template_bytes(), content_type=XLSX)
+    response = HttpResponse(xlsx.template_bytes(selectors.template_places(user=request.user)), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="residents-template.xlsx"'
     return response
 

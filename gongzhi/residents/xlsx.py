@@ -92,9 +92,10 @@ LOOKUP = {
 }
 
 
-def template_bytes() -> bytes:
-    """The empty template: headers (required ones marked), drop-down lists, one example row, and
-    a sheet explaining the columns."""
+def template_bytes(place: dict | None = None) -> bytes:
+    """The template: headers (required ones marked), drop-down lists, example rows, and a sheet
+    explaining the columns. `place` (building, unit, room as people write them: 铁建丽苑3号楼,
+    2单元, 301室) is a real flat of the downloader's area, so the example rows import as they are."""
     wb = Workbook()
     ws = wb.active
     ws.title = "居民信息"
@@ -106,7 +107,14 @@ def template_bytes() -> bytes:
         if required:
             cell.fill = required_fill
         ws.column_dimensions[cell.column_letter].width = 20 if index in (3, 12) else 12
-    ws.append(["张三", "男", "", "1980-05-01", "", "户籍", "户主", "1号楼", "1单元", "101", "", "", "否", "", "", "示例行，导入前请删除"])
+    where = [place["building"], place["unit"], place["room"]] if place else ["1号楼", "1单元", "101"]
+    if place:  # a real flat, where people may already live: a tenant couple moving in
+        ws.append(["张三", "男", "", "1980-05-01", "", "流动", "租户", *where, "个体经营", "", "否", "", "2025-03-01",
+                   "示例行，导入前请删除"])
+        ws.append(["李秀兰", "女", "", "1982-11-23", "", "流动", "其他", *where, "教师", "", "否", "", "2025-03-01",
+                   "示例行，导入前请删除"])
+    else:
+        ws.append(["张三", "男", "", "1980-05-01", "", "户籍", "户主", *where, "", "", "否", "", "", "示例行，导入前请删除"])
     ws.freeze_panes = "A2"
     for key, values in (
         ("gender", GENDER_LABELS), ("residence_type", RESIDENCE_LABELS), ("relation", RELATION_LABELS),
@@ -127,9 +135,9 @@ def template_bytes() -> bytes:
         "联系电话": "11位手机号或带区号的固定电话",
         "人口类型": "户籍 / 常住 / 流动",
         "与户主关系": "、".join(RELATION_LABELS.values()),
-        "楼栋": "楼栋编码或名称（如 1号楼），须在您的管辖范围内",
-        "单元": "单元编码或名称（如 1单元）；楼栋下直接分户时留空",
-        "房号": "房号编码或名称（如 101）；已知单元下的新房号会自动建档",
+        "楼栋": "小区和楼栋名称（如 铁建丽苑3号楼），或楼栋名称、楼栋编码；须在您的管辖范围内",
+        "单元": "单元名称（如 2单元）；楼栋下直接分户时留空",
+        "房号": "房号（如 301室 或 301）；已知单元下的新房号会自动建档",
         "是否党员": "是 / 否",
         "特殊人群": "可多个，用“、”分隔：" + "、".join(TAG_LABELS.values()),
         "迁入日期": "如 2020-01-01",

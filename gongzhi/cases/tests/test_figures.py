@@ -115,7 +115,7 @@ def test_hot_issues_are_the_matters_reported_again_and_again_at_one_place(w):
     hot = selectors.hot_issues(user=w.cstaff, node=w.community, since=since, min_count=3)
     # c1–c4 and the merged c6 are 共享单车 at building A1; the rejected c5 does not count
     assert hot == [{"category": "shared-bikes", "category_name": "共享单车乱停乱放", "location_id": w.building_a.pk,
-                    "location_name": w.building_a.name, "count": 5, "open": 1}]
+                    "location_name": "西站街道 瓜州路社区 第A网格 A1号楼", "count": 5, "open": 1}]
     assert selectors.hot_issues(user=w.cstaff, node=w.grid_b, since=since) == []
 
 

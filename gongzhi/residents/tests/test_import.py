@@ -306,3 +306,37 @@ def test_large_uploads_are_imported_in_the_background(client, w, monkeypatch, dj
     state = client.get(f"/api/residents/imports/{broken.json()['id']}").json()
     assert state["status"] == "failed" and state["message"]
     assert Person.objects.count() == 32
+
+
+def test_the_downloaded_template_imports_as_it_is_with_addresses_people_write(client, w):
+    # given a community's estate: building A1 belongs to 铁建丽苑
+    from gongzhi.areas import services as area_services
+    from gongzhi.areas.tests.factories import ACTOR
+
+    estate = area_services.estate_save(actor=ACTOR, community=w["community"], name="铁建丽苑")
+    building = w["building_a"]
+    area_services.area_node_update(actor=ACTOR, node=building, name=building.name, estate=estate)
+    client.force_login(w["community_staff"])
+    # when the staff member downloads the template
+    response = client.get("/residents/import/template.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    examples = [row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+    # then its example rows name a real flat the way people write it, never by code
+    assert [(r[7], r[8], r[9]) for r in examples] == [("铁建丽苑A1号楼", "1单元", "101室")] * 2
+    assert not any(str(cell).isdigit() and len(str(cell)) > 10 for row in examples for cell in row if cell)
+    # and uploaded unchanged, it imports without a single error
+    upload = SimpleUploadedFile("template.xlsx", response.content)
+    done = client.post("/residents/import/", {"file": upload, "create_households": "on"})
+    assert done.status_code == 302, list(done.context["errors"])
+    assert set(Person.objects.filter(household=w["household_a"]).values_list("name", flat=True)) >= {"张三", "李秀兰"}
+
+
+def test_the_export_gives_each_persons_address_as_people_say_it(w):
+    # given 张三 in household A
+    content = services.residents_export(actor=w["community_staff"])
+    sheet = load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("地址")
+    zhang = next(r for r in rows[1:] if r[0] == "张三")
+    # then the 地址 column reads street to flat, not a code
+    assert zhang[column] == "西站街道 瓜州路社区 第A网格 A1号楼1单元101室"

@@ -1,0 +1,35 @@
+"""The home page promises only work that has a page: the sentence under the user's name and the
+tiles (from the navigation the gate allows) — never “监督居务公开”, “发布本单位资源”, “认领需求” or
+“抽查网格工作” while those pages do not exist."""
+
+import pytest
+
+from gongzhi.accounts.roles import Role
+from gongzhi.accounts.tests.factories import user
+from gongzhi.areas.tests.factories import UnitFactory, tree
+from gongzhi.core.navigation import items_for
+
+pytestmark = pytest.mark.django_db
+
+PROMISES = ("监督居务公开", "发布本单位资源", "认领需求", "认领社区需求", "抽查网格工作", "抽查")
+
+
+def account(role, nodes):
+    if role == Role.UNIT_LIAISON:
+        return user(role, unit=UnitFactory(area=nodes["community"]))
+    if role in (Role.SUPERVISION, Role.INSPECTOR):
+        return user(role, nodes=[nodes["community"]])
+    return user(role)
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISION, Role.UNIT_LIAISON, Role.PARTY_MEMBER, Role.INSPECTOR])
+def test_the_home_page_promises_nothing_without_a_page(client, role):
+    nodes = tree()
+    someone = account(role, nodes)
+    client.force_login(someone)
+    page = client.get("/").content.decode()
+    assert not [p for p in PROMISES if p in page]
+    # and every task tile on it is a page the gate lets them open
+    for item in items_for(someone):
+        assert f'href="{item["url"]}"' in page
+        assert client.get(item["url"]).status_code in (200, 302)
