@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ def _texts(status: int) -> tuple[str, str]:
         403: (_("You may not open this page"),
               _("Your role does not give you access to this page or action. If you need it for your work, "
                 "ask your administrator.")),
-        404: (_("Page not found"),
+        404: (pgettext("error page", "Page not found"),
               _("The page does not exist, was moved, or lies outside your area. Check the address, or "
                 "go back to the home page.")),
         500: (_("Something went wrong on our side"),
