@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.components import Component, FigureProvider
+from gongzhi.core.navigation import NavItem
 from gongzhi.core.periodic import Periodic
 
 
@@ -24,7 +25,9 @@ class MeetingsConfig(AppConfig):
         urls="gongzhi.meetings.urls",
         # Each page's entry is added with the page (bodies: "meetings:bodies" order 40; "my meetings":
         # "meetings:mine" order 41; figures: "meetings:figures" order 61).
-        navigation=(),
+        navigation=(
+            NavItem(_("Bodies and meetings"), "meetings:bodies", permission="meetings.view_bodies", order=40),
+        ),
         settings={
             # How long before a meeting its notice goes out, and how long a sign-in code lives after the start.
             "MEETINGS_NOTICE_HOURS": 48,
