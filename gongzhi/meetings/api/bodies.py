@@ -9,7 +9,7 @@ import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from gongzhi.accounts.models import User
@@ -321,7 +321,7 @@ def create_body(request: HttpRequest, payload: BodyIn):
         party_organization=_visible(PartyOrganization, user, payload.party_organization_id, "party_organization_id"),
         estate=_visible(Estate, user, payload.estate_id, "estate_id"), description=payload.description,
     )
-    return 201, body
+    return Status(201, body)
 
 
 @router.get("/bodies/{body_id}", response={200: BodyDetailOut, **READ}, summary="One body")
@@ -367,10 +367,11 @@ def add_member(request: HttpRequest, body_id: int, payload: MemberIn):
     if account is None and party_member is not None and party_member.user_id:
         account = party_member.user
     member = services.member_add(
-        actor=user, body=body, capacity=payload.capacity, name=payload.name, title=payload.title, user=account,
+        actor=user, body=body, capacity=payload.capacity, user=account, title=payload.title,
+        name=payload.name or (party_member.name if party_member else ""),
         party_member=party_member, unit=_visible(Unit, user, payload.unit_id, "unit_id"), phone=payload.phone,
     )
-    return 201, member
+    return Status(201, member)
 
 
 @router.get("/body-members/{member_id}", response={200: MemberOut, **READ}, summary="One member of a body")
@@ -454,8 +455,8 @@ def party_life(request: HttpRequest, body_id: int):
              summary="Add the branch's own item (the X of 4+X) to a theme party day")
 def add_theme_day_item(request: HttpRequest, meeting_id: int, payload: ThemeItemIn):
     meeting = Meeting.objects.visible_or_404(request.auth, pk=meeting_id)
-    return 201, services.theme_day_add_item(actor=request.auth, meeting=meeting, title=payload.title,
-                                            notes=payload.notes)
+    item = services.theme_day_add_item(actor=request.auth, meeting=meeting, title=payload.title, notes=payload.notes)
+    return Status(201, item)
 
 
 @router.get("/bodies/{body_id}/attendance", response={200: BodyAttendanceOut, **READ},

@@ -232,7 +232,7 @@ def body_list(request):
                                           search=search)[:300])
     areas = AreaNode.objects.visible_to(request.user).filter(kind__in=BODY_AREA_KINDS).order_by("path")[:500]
     districts = [d for d in selectors.districts_for(user=request.user) if can(request.user, "meetings.manage_theme_day", d)]
-    return render(request, "meetings/bodies.html", {
+    return render(request, "meetings/body_list.html", {
         "bodies": items, "kinds": BodyKind.choices, "kind": kind, "areas": areas, "area_id": area_id, "mine": mine,
         "q": search, "can_create": can(request.user, "meetings.manage_body"), "theme_districts": districts,
         "year": timezone.localdate().year,
@@ -378,7 +378,8 @@ def member_add(request, body_id: int):
         account = data.get("username") or (party_member.user if party_member and party_member.user_id else None)
         try:
             member = body_services.member_add(
-                actor=request.user, body=body, capacity=data["capacity"], name=data.get("name", ""),
+                actor=request.user, body=body, capacity=data["capacity"],
+                name=data.get("name") or (party_member.name if party_member else ""),
                 title=data.get("title", ""), user=account, party_member=party_member, unit=data.get("unit"),
                 phone=data.get("phone", ""),
             )
