@@ -79,7 +79,7 @@ def test_the_navigation_offers_the_bodies_to_staff(client, world):
 
 def test_the_body_page_shows_members_masked_meetings_and_open_decisions(client, world):
     council = world["council"]
-    soon = factories.meeting(council, title="四季度居民议事会", starts_at=timezone.now() + dt.timedelta(days=2))
+    factories.meeting(council, title="四季度居民议事会", starts_at=timezone.now() + dt.timedelta(days=2))
     past = factories.meeting(council, title="三季度居民议事会", starts_at=timezone.now() - dt.timedelta(days=40))
     Meeting.objects.filter(pk=past.pk).update(state=MeetingState.HELD)
     factories.decision(past, text="物业公司十日内修复5号楼单元门禁", owners=[{"name": "兰州某物业公司"}])
