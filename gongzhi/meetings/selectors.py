@@ -144,15 +144,17 @@ def theme_day_contents_for(*, body: Body) -> QuerySet:
     return theme_day_contents(district=district, active_only=True)
 
 
-def _periods_due(cadence: str, year: int, today: _dt.date) -> list[tuple[_dt.date, _dt.date]]:
-    """The periods of `year` that have begun by `today`."""
+def _periods_due(cadence: str, year: int, today: _dt.date, since: _dt.date | None = None) -> list[tuple[_dt.date, _dt.date]]:
+    """The periods of `year` that have begun by `today` (and had not ended before `since`, the day
+    the body was set up)."""
     periods = []
     day = _dt.date(year, 1, 1)
     while day.year == year and day <= today:
         period = period_of(cadence, day)
         if period is None:
             break
-        periods.append(period)
+        if since is None or period[1] >= since:
+            periods.append(period)
         day = period[1] + _dt.timedelta(days=1)
     return periods
 
@@ -168,7 +170,7 @@ def party_life(*, user, body: Body, today: _dt.date | None = None) -> list[dict]
     rows = []
     for kind in kinds:
         cadence = cadences[kind]
-        periods = _periods_due(cadence.cadence, today.year, today)
+        periods = _periods_due(cadence.cadence, today.year, today, since=_timezone.localdate(body.created_at))
         current = period_of(cadence.cadence, today)
         own = [m for m in meetings if m.kind == kind]
         held_periods = {m.period_start for m in own if m.state == MeetingState.HELD}
@@ -232,8 +234,8 @@ def member_attendance_rates(*, user, body: Body, year: int) -> dict:
     members = []
     for m in body_members(body=body, include_left=True):
         r = per_member.get(m.pk)
-        if r is None and m.left_on is not None:
-            continue
+        if r is None and (m.left_on is not None or m.capacity == MemberRole.OBSERVER):
+            continue  # observers (列席) are not expected; former members only with a record
         expected, present, excused = (r["expected"], r["present"], r["excused"]) if r else (0, 0, 0)
         members.append({
             "member_id": m.pk, "name": m.name, "capacity": m.capacity, "capacity_label": str(m.get_capacity_display()),

@@ -80,11 +80,22 @@ def planned_title(body: Body, kind: str, cadence: str, start: dt.date) -> str:
         }
 
 
-def default_start(period: tuple[dt.date, dt.date], today: dt.date) -> dt.datetime:
+# A branch owes up to five meetings a month: each kind gets its own working day of the period
+# (committee first, the theme day last) rather than all of them at the same hour.
+KIND_DAY_OFFSET = {
+    MeetingKind.BRANCH_COMMITTEE: 0, MeetingKind.GROUP_MEETING: 1, MeetingKind.BRANCH_ASSEMBLY: 2,
+    MeetingKind.PARTY_LECTURE: 3, MeetingKind.THEME_DAY: 4,
+}
+
+
+def default_start(period: tuple[dt.date, dt.date], today: dt.date, kind: str = MeetingKind.REGULAR) -> dt.datetime:
     """09:30 local on the period's first working day — or, for a period already under way, on the
-    first working day after today — and never after the period's last day."""
+    first working day after today — then one working day further for each kind before it in
+    `KIND_DAY_OFFSET`, and never after the period's last day."""
     start, end = period
     day = calendar.next_working_day(today + dt.timedelta(days=1) if start <= today else start, include=True)
+    for _i in range(KIND_DAY_OFFSET.get(kind, 0)):
+        day = calendar.next_working_day(day)
     if day > end:
         day = end
     return timezone.make_aware(dt.datetime.combine(day, DEFAULT_TIME))
@@ -130,7 +141,7 @@ def _plan_one(*, actor: Actor, cadence: BodyCadence, period: tuple[dt.date, dt.d
             meeting_create(
                 actor=actor, body=body, kind=cadence.kind, period=period,
                 title=planned_title(body, cadence.kind, cadence.cadence, period[0]),
-                starts_at=default_start(period, today), agenda=agenda,
+                starts_at=default_start(period, today, cadence.kind), agenda=agenda,
             )
     except IntegrityError:
         # Another planner got there first: the constraint keeps one meeting per period.

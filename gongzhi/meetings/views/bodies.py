@@ -35,6 +35,12 @@ from ..services import schedule
 
 BODY_AREA_KINDS = (AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY, AreaKind.GRID)
 DATE = forms.DateInput(attrs={"type": "date"})
+WEEKDAYS = [
+    pgettext_lazy("weekday, one character", "Mon"), pgettext_lazy("weekday, one character", "Tue"),
+    pgettext_lazy("weekday, one character", "Wed"), pgettext_lazy("weekday, one character", "Thu"),
+    pgettext_lazy("weekday, one character", "Fri"), pgettext_lazy("weekday, one character", "Sat"),
+    pgettext_lazy("weekday, one character", "Sun"),
+]
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -287,7 +293,7 @@ def body_context(request, body, **extra) -> dict:
         "party_life": selectors.party_life(user=user, body=body, today=today), "is_party": is_party,
         "upcoming": upcoming, "past": past, "decisions": decisions,
         "calendar": selectors.month_calendar(meetings=month_meetings, year=cal_year, month=cal_month),
-        "cal_month": dt.date(cal_year, cal_month, 1), "prev_month": _shift(cal_year, cal_month, -1),
+        "cal_month": dt.date(cal_year, cal_month, 1), "weekdays": WEEKDAYS, "prev_month": _shift(cal_year, cal_month, -1),
         "next_month": _shift(cal_year, cal_month, 1),
         "attendance": selectors.member_attendance_rates(user=user, body=body, year=year), "year": year,
         "years": list(range(today.year, today.year - 5, -1)),
