@@ -86,6 +86,15 @@ def test_a_branch_page_on_a_phone_and_a_desktop(browser, live_server):
     set_viewport(browser, PHONE[0], 4200)
     assert_png(save_screenshot(browser, "meetings-body-phone"))
 
+    # the forms fit the phone too: a new member, moving a meeting, the district's fixed contents
+    set_viewport(browser, *PHONE)
+    for url, name in ((f"/meetings/bodies/{branch.pk}/members/new/", "member"),
+                      (f"/meetings/schedule/{theme_day.pk}/move/", "move"), ("/meetings/bodies/new/", "new")):
+        browser.get(f"{live_server.url}{url}")
+        assert browser.find_element(By.CSS_SELECTOR, "form.form")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0] + 1, url
+        assert_png(save_screenshot(browser, f"meetings-body-{name}-phone"))
+
     set_viewport(browser, DESKTOP[0], 2600)
     browser.get(f"{live_server.url}/meetings/bodies/{branch.pk}/")
     assert_png(save_screenshot(browser, "meetings-body-desktop"))

@@ -151,7 +151,7 @@ class MemberForm(forms.Form):
     unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none(), required=False)
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False,
                            help_text=gettext_lazy("Required for a person without an account; otherwise taken from the account, the registry or the unit."))
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=100, required=False)
+    title = forms.CharField(label=pgettext_lazy("held by a person", "Title"), max_length=100, required=False)
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20, required=False,
                             widget=PhoneInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
 
@@ -176,7 +176,7 @@ class MemberForm(forms.Form):
 class MemberEditForm(forms.Form):
     capacity = forms.ChoiceField(label=gettext_lazy("Role"), choices=MemberRole.choices)
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=100, required=False)
+    title = forms.CharField(label=pgettext_lazy("held by a person", "Title"), max_length=100, required=False)
     phone = forms.CharField(label=gettext_lazy("New phone"), max_length=20, required=False,
                             help_text=gettext_lazy("Leave empty to keep the current one."),
                             widget=PhoneInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
