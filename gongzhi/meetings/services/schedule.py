@@ -24,6 +24,7 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core import audit, calendar, components
 from gongzhi.core import permissions as core_permissions
 from gongzhi.core.actors import Actor
-from gongzhi.core.errors import InvalidInput
+from gongzhi.core.errors import DomainError, InvalidInput
 from gongzhi.core.notifications import notify
 from gongzhi.core.workflow import apply_transition
 
@@ -146,6 +147,10 @@ def _plan_one(*, actor: Actor, cadence: BodyCadence, period: tuple[dt.date, dt.d
     except IntegrityError:
         # Another planner got there first: the constraint keeps one meeting per period.
         return False
+    except DomainError:
+        # One body's bad data (a fixed content too long for an agenda item …) does not stop the others.
+        logger.exception("meetings planner: body %s, %s, %s not planned", body.pk, cadence.kind, period[0])
+        return False
     return True
 
 
@@ -171,7 +176,7 @@ def body_url(body: Body) -> str:
 
 def _flag_missed(*, actor: Actor, meeting_pk: int) -> bool:
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("body__area").filter(pk=meeting_pk).first()
+        meeting = Meeting.objects.select_for_update(of=("self",)).select_related("body__area").filter(pk=meeting_pk).first()
         if meeting is None or meeting.missed_flagged_at is not None:
             return False
         period = Meeting.objects.filter(body_id=meeting.body_id, kind=meeting.kind, period_start=meeting.period_start)
@@ -203,9 +208,13 @@ def flag_missed(*, actor: Actor, today: dt.date | None = None) -> int:
     """Flag every period of a body that ended before `today` without a meeting held (once each)."""
     core_permissions.require(actor, "meetings.plan_periods")
     today = today or timezone.localdate()
+    same_period = Meeting.objects.filter(body_id=OuterRef("body_id"), kind=OuterRef("kind"),
+                                         period_start=OuterRef("period_start"))
     candidates = (
         Meeting.objects.filter(body__isnull=False, period_end__lt=today, missed_flagged_at__isnull=True)
         .exclude(state=MeetingState.HELD)
+        # periods already settled (held, or flagged) stay out, however many cancelled meetings they hold
+        .exclude(Exists(same_period.filter(Q(state=MeetingState.HELD) | Q(missed_flagged_at__isnull=False))))
         .order_by("body_id", "kind", "period_start", "state")  # "cancelled" sorts before "planned"…
         .values_list("pk", "body_id", "kind", "period_start", "state")
     )
