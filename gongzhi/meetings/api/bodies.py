@@ -63,7 +63,7 @@ class BodyOut(Schema):
         return obj.members.filter(left_on__isnull=True).count()
 
 
-class CadenceOut(Schema):
+class BodyCadenceOut(Schema):
     kind: str
     kind_label: str
     cadence: str
@@ -71,7 +71,7 @@ class CadenceOut(Schema):
 
 
 class BodyDetailOut(BodyOut):
-    cadences: list[CadenceOut]
+    cadences: list[BodyCadenceOut]
 
     @staticmethod
     def resolve_cadences(obj) -> list[dict]:
@@ -97,7 +97,7 @@ class BodyPatch(Schema):
     is_active: bool | None = None
 
 
-class MemberOut(Schema):
+class BodyMemberOut(Schema):
     id: int
     body_id: int
     capacity: str
@@ -116,7 +116,7 @@ class MemberOut(Schema):
         return str(obj.get_capacity_display())
 
 
-class MemberIn(Schema):
+class BodyMemberIn(Schema):
     capacity: str = MemberRole.MEMBER
     name: str = ""
     title: str = ""
@@ -126,27 +126,27 @@ class MemberIn(Schema):
     phone: str = ""
 
 
-class MemberPatch(Schema):
+class BodyMemberPatch(Schema):
     capacity: str | None = None
     name: str | None = None
     title: str | None = None
     phone: str | None = None
 
 
-class ReasonIn(Schema):
+class ScheduleReasonIn(Schema):
     reason: str = ""
 
 
-class PhoneOut(Schema):
+class RevealedPhoneOut(Schema):
     phone: str
 
 
-class CadenceIn(Schema):
+class BodyCadenceIn(Schema):
     kind: str = MeetingKind.REGULAR
     cadence: str
 
 
-class MeetingOut(Schema):
+class ScheduledMeetingOut(Schema):
     id: int
     body_id: int | None = None
     kind: str
@@ -173,12 +173,12 @@ class MeetingOut(Schema):
         return obj.missed_flagged_at is not None
 
 
-class MoveIn(Schema):
+class MeetingMoveIn(Schema):
     starts_at: datetime.datetime | None = None
     reason: str = ""
 
 
-class PartyLifeRow(Schema):
+class PartyLifeCadenceOut(Schema):
     kind: str
     kind_label: str
     cadence: str
@@ -193,19 +193,19 @@ class PartyLifeRow(Schema):
     missed: int
 
 
-class AgendaItemOut(Schema):
+class ThemeDayItemOut(Schema):
     id: int
     position: int
     title: str
     is_fixed_content: bool
 
 
-class ThemeDayOut(Schema):
+class ThemeDayMeetingOut(Schema):
     id: int
     title: str
     starts_at: datetime.datetime
     state: str
-    agenda: list[AgendaItemOut]
+    agenda: list[ThemeDayItemOut]
 
     @staticmethod
     def resolve_agenda(obj) -> list:
@@ -214,17 +214,17 @@ class ThemeDayOut(Schema):
 
 class PartyLifeOut(Schema):
     body_id: int
-    cadences: list[PartyLifeRow]
+    cadences: list[PartyLifeCadenceOut]
     fixed_contents: list[str]
-    theme_days: list[ThemeDayOut]
+    theme_days: list[ThemeDayMeetingOut]
 
 
-class ThemeItemIn(Schema):
+class ThemeDayItemIn(Schema):
     title: str
     notes: str = ""
 
 
-class MemberRate(Schema):
+class MemberAttendanceOut(Schema):
     member_id: int
     name: str
     capacity: str
@@ -245,10 +245,10 @@ class BodyAttendanceOut(Schema):
     excused: int
     absent: int
     rate: float | None = Field(None, description="present / expected over the held meetings of the year; excused counted apart")
-    members: list[MemberRate]
+    members: list[MemberAttendanceOut]
 
 
-class BranchRate(Schema):
+class BranchAttendanceOut(Schema):
     body_id: int
     name: str
     kind: str
@@ -262,13 +262,13 @@ class BranchRate(Schema):
     rate: float | None = None
 
 
-class ThemeContentOut(Schema):
+class ThemeDayContentOut(Schema):
     position: int
     title: str
     is_active: bool
 
 
-class ThemeContentIn(Schema):
+class ThemeDayContentIn(Schema):
     position: int = Field(ge=1, le=20)
     title: str
     is_active: bool = True
@@ -344,7 +344,7 @@ def update_body(request: HttpRequest, body_id: int, payload: BodyPatch):
 # --- members -------------------------------------------------------------------------------------
 
 
-@router.get("/bodies/{body_id}/members", response={200: list[MemberOut], **READ},
+@router.get("/bodies/{body_id}/members", response={200: list[BodyMemberOut], **READ},
             summary="A body's members (include_left for former members)")
 @paginate(Pagination)
 def list_members(request: HttpRequest, body_id: int, include_left: bool = False):
@@ -352,8 +352,8 @@ def list_members(request: HttpRequest, body_id: int, include_left: bool = False)
     return selectors.body_members(body=body, include_left=include_left)
 
 
-@router.post("/bodies/{body_id}/members", response={201: MemberOut, **WRITE}, summary="Add a member to a body")
-def add_member(request: HttpRequest, body_id: int, payload: MemberIn):
+@router.post("/bodies/{body_id}/members", response={201: BodyMemberOut, **WRITE}, summary="Add a member to a body")
+def add_member(request: HttpRequest, body_id: int, payload: BodyMemberIn):
     user = request.auth
     body = selectors.body_get(user=user, pk=body_id)
     require(user, "meetings.manage_body", body)
@@ -374,13 +374,13 @@ def add_member(request: HttpRequest, body_id: int, payload: MemberIn):
     return Status(201, member)
 
 
-@router.get("/body-members/{member_id}", response={200: MemberOut, **READ}, summary="One member of a body")
+@router.get("/body-members/{member_id}", response={200: BodyMemberOut, **READ}, summary="One member of a body")
 def get_member(request: HttpRequest, member_id: int):
     return selectors.member_get(user=request.auth, pk=member_id)
 
 
-@router.patch("/body-members/{member_id}", response={200: MemberOut, **WRITE}, summary="Change a member of a body")
-def update_member(request: HttpRequest, member_id: int, payload: MemberPatch):
+@router.patch("/body-members/{member_id}", response={200: BodyMemberOut, **WRITE}, summary="Change a member of a body")
+def update_member(request: HttpRequest, member_id: int, payload: BodyMemberPatch):
     member = selectors.member_get(user=request.auth, pk=member_id)
     return services.member_update(
         actor=request.auth, member=member,
@@ -391,16 +391,16 @@ def update_member(request: HttpRequest, member_id: int, payload: MemberPatch):
     )
 
 
-@router.delete("/body-members/{member_id}", response={200: MemberOut, **WRITE},
+@router.delete("/body-members/{member_id}", response={200: BodyMemberOut, **WRITE},
                summary="A member leaves the body (kept for the record of past meetings)")
 def remove_member(request: HttpRequest, member_id: int):
     member = selectors.member_get(user=request.auth, pk=member_id)
     return services.member_remove(actor=request.auth, member=member)
 
 
-@router.post("/body-members/{member_id}/reveal", response={200: PhoneOut, **WRITE},
+@router.post("/body-members/{member_id}/reveal", response={200: RevealedPhoneOut, **WRITE},
              summary="A member's full phone number (audited, with the reason)")
-def reveal_member_phone(request: HttpRequest, member_id: int, payload: ReasonIn):
+def reveal_member_phone(request: HttpRequest, member_id: int, payload: ScheduleReasonIn):
     member = selectors.member_get(user=request.auth, pk=member_id)
     return {"phone": services.member_reveal_phone(actor=request.auth, member=member, reason=payload.reason) or ""}
 
@@ -408,21 +408,21 @@ def reveal_member_phone(request: HttpRequest, member_id: int, payload: ReasonIn)
 # --- cadences, meetings, party life, attendance -----------------------------------------------------
 
 
-@router.get("/bodies/{body_id}/cadences", response={200: list[CadenceOut], **READ}, summary="The meetings a body owes")
+@router.get("/bodies/{body_id}/cadences", response={200: list[BodyCadenceOut], **READ}, summary="The meetings a body owes")
 def list_cadences(request: HttpRequest, body_id: int):
     body = selectors.body_get(user=request.auth, pk=body_id)
     return BodyDetailOut.resolve_cadences(body)
 
 
-@router.put("/bodies/{body_id}/cadences", response={200: list[CadenceOut], **WRITE},
+@router.put("/bodies/{body_id}/cadences", response={200: list[BodyCadenceOut], **WRITE},
             summary="Set how often a body owes a kind of meeting (cadence \"none\" removes it)")
-def set_cadence(request: HttpRequest, body_id: int, payload: CadenceIn):
+def set_cadence(request: HttpRequest, body_id: int, payload: BodyCadenceIn):
     body = selectors.body_get(user=request.auth, pk=body_id)
     services.cadence_set(actor=request.auth, body=body, kind=payload.kind, cadence=payload.cadence)
     return BodyDetailOut.resolve_cadences(Body.objects.get(pk=body.pk))
 
 
-@router.get("/bodies/{body_id}/meetings", response={200: list[MeetingOut], **READ},
+@router.get("/bodies/{body_id}/meetings", response={200: list[ScheduledMeetingOut], **READ},
             summary="A body's meetings: upcoming=true (soonest first), upcoming=false (past, latest first), or all")
 @paginate(Pagination)
 def body_meetings(request: HttpRequest, body_id: int, upcoming: bool | None = None, year: int | None = None):
@@ -451,9 +451,9 @@ def party_life(request: HttpRequest, body_id: int):
     }
 
 
-@router.post("/theme-days/{meeting_id}/items", response={201: AgendaItemOut, **WRITE},
+@router.post("/theme-days/{meeting_id}/items", response={201: ThemeDayItemOut, **WRITE},
              summary="Add the branch's own item (the X of 4+X) to a theme party day")
-def add_theme_day_item(request: HttpRequest, meeting_id: int, payload: ThemeItemIn):
+def add_theme_day_item(request: HttpRequest, meeting_id: int, payload: ThemeDayItemIn):
     meeting = Meeting.objects.visible_or_404(request.auth, pk=meeting_id)
     item = services.theme_day_add_item(actor=request.auth, meeting=meeting, title=payload.title, notes=payload.notes)
     return Status(201, item)
@@ -466,7 +466,7 @@ def body_attendance(request: HttpRequest, body_id: int, year: int | None = None)
     return selectors.member_attendance_rates(user=request.auth, body=body, year=_year(year))
 
 
-@router.get("/attendance-rates", response={200: list[BranchRate], **READ},
+@router.get("/attendance-rates", response={200: list[BranchAttendanceOut], **READ},
             summary="Attendance per party branch and group I see, over their held meetings of a year")
 @paginate(Pagination)
 def branch_attendance(request: HttpRequest, year: int | None = None, area: int | None = None):
@@ -476,7 +476,7 @@ def branch_attendance(request: HttpRequest, year: int | None = None, area: int |
 # --- the district's theme-day contents ------------------------------------------------------------
 
 
-@router.get("/theme-day-contents/{district_id}", response={200: list[ThemeContentOut], **READ},
+@router.get("/theme-day-contents/{district_id}", response={200: list[ThemeDayContentOut], **READ},
             summary="The district's fixed contents of the theme party day")
 def theme_contents(request: HttpRequest, district_id: int):
     require(request.auth, "meetings.manage_theme_day")
@@ -484,9 +484,9 @@ def theme_contents(request: HttpRequest, district_id: int):
     return list(selectors.theme_day_contents(district=district))
 
 
-@router.put("/theme-day-contents/{district_id}", response={200: ThemeContentOut, **WRITE},
+@router.put("/theme-day-contents/{district_id}", response={200: ThemeDayContentOut, **WRITE},
             summary="Set one of the district's fixed contents (by position)")
-def save_theme_content(request: HttpRequest, district_id: int, payload: ThemeContentIn):
+def save_theme_content(request: HttpRequest, district_id: int, payload: ThemeDayContentIn):
     require(request.auth, "meetings.manage_theme_day")
     district = selectors.district_get(user=request.auth, pk=district_id)
     return services.theme_day_content_save(actor=request.auth, district=district, position=payload.position,
@@ -503,15 +503,15 @@ def _meeting(request, meeting_id: int) -> Meeting:
     return found
 
 
-@router.post("/meetings/{meeting_id}/move", response={200: MeetingOut, **WRITE},
+@router.post("/meetings/{meeting_id}/move", response={200: ScheduledMeetingOut, **WRITE},
              summary="Move a planned meeting (within its period), with a reason; the invitees are told")
-def move_meeting(request: HttpRequest, meeting_id: int, payload: MoveIn):
+def move_meeting(request: HttpRequest, meeting_id: int, payload: MeetingMoveIn):
     meeting = _meeting(request, meeting_id)
     return schedule.meeting_move(actor=request.auth, meeting=meeting, starts_at=payload.starts_at, reason=payload.reason)
 
 
-@router.post("/meetings/{meeting_id}/cancel", response={200: MeetingOut, **WRITE},
+@router.post("/meetings/{meeting_id}/cancel", response={200: ScheduledMeetingOut, **WRITE},
              summary="Cancel a planned meeting, with a reason; the invitees are told")
-def cancel_meeting(request: HttpRequest, meeting_id: int, payload: ReasonIn):
+def cancel_meeting(request: HttpRequest, meeting_id: int, payload: ScheduleReasonIn):
     meeting = _meeting(request, meeting_id)
     return schedule.meeting_cancel(actor=request.auth, meeting=meeting, reason=payload.reason)
