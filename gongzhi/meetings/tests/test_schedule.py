@@ -206,3 +206,15 @@ def test_outside_staff_cannot_move_or_cancel():
         schedule.meeting_move(actor=member, meeting=meeting, starts_at=meeting.starts_at, reason="想换时间")
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.PLANNED
+
+
+def test_the_worker_task_plans_as_the_system():
+    from gongzhi.meetings import tasks
+
+    nodes = tree()
+    body = factories.body(nodes["community"], cadence=Cadence.MONTHLY)
+    result = tasks.plan_periods.enqueue()
+    assert result.return_value == {"planned": 2, "missed": 0}
+    assert Meeting.objects.filter(body=body).count() == 2
+    event = AuditEvent.objects.filter(action="meetings.meeting.create").first()
+    assert event.actor is None and "task:meetings-plan" in event.actor_label
