@@ -215,6 +215,8 @@ def test_attendance_rates_per_member_and_per_branch(client, world):
     assert api["rate"] == 0.5 and api["excused"] == 2
     branches = client.get(f"/api/meetings/attendance-rates?year={year}").json()["items"]
     assert [(b["name"], b["held"], b["rate"]) for b in branches] == [("第一网格党支部", 2, 0.5)]
+    listing = client.get("/meetings/bodies/").content.decode().split('id="branch-attendance"')[1]
+    assert "第一网格党支部" in listing and "50%" in listing
     previous = client.get(f"/api/meetings/bodies/{branch.pk}/attendance?year={year - 1}").json()
     assert (previous["held"], previous["rate"]) == (1, 0.0)
     assert client.get("/api/meetings/attendance-rates?year=1900").status_code == 400

@@ -238,10 +238,13 @@ def body_list(request):
                                           search=search)[:300])
     areas = AreaNode.objects.visible_to(request.user).filter(kind__in=BODY_AREA_KINDS).order_by("path")[:500]
     districts = [d for d in selectors.districts_for(user=request.user) if can(request.user, "meetings.manage_theme_day", d)]
+    year = timezone.localdate().year
+    branch_rates = (selectors.branch_attendance_rates(user=request.user, year=year, area_id=area_id)[:300]
+                    if any(b.kind in selectors.PARTY_BODY_KINDS for b in items) else [])
     return render(request, "meetings/body_list.html", {
         "bodies": items, "kinds": BodyKind.choices, "kind": kind, "areas": areas, "area_id": area_id, "mine": mine,
         "q": search, "can_create": can(request.user, "meetings.manage_body"), "theme_districts": districts,
-        "year": timezone.localdate().year,
+        "year": year, "branch_rates": branch_rates,
     })
 
 
