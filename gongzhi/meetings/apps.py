@@ -23,12 +23,11 @@ class MeetingsConfig(AppConfig):
     component = Component(
         api="gongzhi.meetings.api:router",
         urls="gongzhi.meetings.urls",
-        # Each page's entry is added with the page (bodies: "meetings:bodies" order 40; "my meetings":
-        # "meetings:mine" order 41; figures: "meetings:figures" order 61).
         navigation=(
-            NavItem(_("Meeting figures"), "meetings:figures", permission="meetings.view_figures", order=61),
-            # m-decisions: "my meetings" and "my decisions" for every member.
+            NavItem(_("Bodies and meetings"), "meetings:bodies", permission="meetings.view_bodies", order=40),
+            # "my meetings" and "my decisions", for every member.
             NavItem(_("My meetings"), "meetings:mine", permission="meetings.view_mine", order=41),
+            NavItem(_("Meeting figures"), "meetings:figures", permission="meetings.view_figures", order=61),
         ),
         settings={
             # How long before a meeting its notice goes out, and how long a sign-in code lives after the start.
@@ -36,10 +35,10 @@ class MeetingsConfig(AppConfig):
             "MEETINGS_SIGNIN_MINUTES_AFTER_START": 120,
             # How many periods ahead the planner keeps planned.
             "MEETINGS_PLAN_PERIODS_AHEAD": 1,
-            # m-session: files attached to the minutes (photos, PDF, Word/Excel).
+            # Files attached to the minutes (photos, PDF, Word/Excel).
             "MEETINGS_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
             "MEETINGS_ATTACHMENTS_PER_UPLOAD": 5,
-            # m-decisions: progress photos on a decision (checked by their first bytes).
+            # Progress photos on a decision (checked by their first bytes).
             "MEETINGS_PHOTO_MAX_BYTES": 10 * 1024 * 1024,
             "MEETINGS_PHOTOS_PER_UPDATE": 9,
         },
@@ -94,10 +93,7 @@ class MeetingsConfig(AppConfig):
             Periodic("meetings.send-notices", "gongzhi.meetings.tasks.send_due_notices", every=hourly),
             Periodic("meetings.flag-overdue", "gongzhi.meetings.tasks.flag_overdue", every=daily),
         ),
-        # Added with their pages: Export("meetings.figures", "meetings:figures-export", ...) and
-        # Export("meetings.minutes", "meetings:minutes-pdf", ...).
         exports=(
-            # m-session
             Export("meetings.minutes", "meetings:minutes-pdf", _("Minutes (PDF)")),
             Export("meetings.figures", "meetings:figures-export", _("Meeting figures")),
         ),

@@ -11,18 +11,22 @@ from django.utils.translation import gettext as _
 from gongzhi.areas.models import AreaKind, AreaNode, Estate, Unit
 from gongzhi.core import audit, permissions
 from gongzhi.core.actors import Actor
-from gongzhi.core.errors import InvalidInput
-from gongzhi.core.pii import mask
+from gongzhi.core.errors import InvalidInput, NotFound
+from gongzhi.core.pii import mask, redact
+from gongzhi.core.workflow import lock_visible
 from gongzhi.party.models import Alliance, PartyMember, PartyOrganization
 
 from ..models import (
     PARTY_LIFE_CADENCES,
+    AgendaItem,
     Body,
     BodyCadence,
     BodyKind,
     BodyMember,
     Cadence,
+    Meeting,
     MeetingKind,
+    MeetingState,
     MemberRole,
     QuorumRule,
     ThemeDayContent,
@@ -240,3 +244,35 @@ def theme_day_content_save(
     row.title, row.is_active = _text(title, "title"), is_active
     return audit.save(actor=actor, obj=row, action="meetings.theme_day_content.save",
                       fields=["district", "position", "title", "is_active"], before=before)
+
+
+def member_reveal_phone(*, actor: Actor, member: BodyMember, reason: str = "") -> str:
+    """The full phone number of one member of a body, for a user the gate lets reveal it
+    ("meetings.reveal_phone"); every call is an audit event ("meetings.body_member.reveal": by whom
+    and why — never the number). A member outside the user's scope is not found."""
+    found = BodyMember.objects.visible_to(actor).select_related("body__area").filter(pk=member.pk).first()
+    if found is None:
+        raise NotFound()
+    permissions.require(actor, "meetings.reveal_phone", found)
+    audit.record(actor=actor, action="meetings.body_member.reveal", obj=found, after={"fields": ["phone"]},
+                 note=redact((reason or "").strip())[:500])
+    return found.phone
+
+
+@transaction.atomic
+def theme_day_add_item(*, actor: Actor, meeting: Meeting, title: str, notes: str = "") -> AgendaItem:
+    """The branch's own item (the "X" of "4+X") on a theme party day, after the district's fixed
+    contents; the branch's officers or the area's staff add it before the day is held."""
+    meeting = lock_visible(Meeting, actor=actor, pk=meeting.pk)
+    permissions.require(actor, "meetings.convene", meeting)
+    if meeting.kind != MeetingKind.THEME_DAY:
+        message = _("Only a theme party day takes the branch's own items.")
+        raise InvalidInput(message, fields={"title": [message]})
+    if meeting.state not in (MeetingState.PLANNED, MeetingState.NOTIFIED):
+        message = _("The agenda of a meeting that has begun or ended does not change.")
+        raise InvalidInput(message, fields={"title": [message]})
+    last = AgendaItem.objects.filter(meeting=meeting).order_by("-position").values_list("position", flat=True).first()
+    item = AgendaItem(meeting=meeting, position=(last or 0) + 1, title=_text(title, "title", limit=200),
+                      notes=(notes or "").strip()[:2000], is_fixed_content=False)
+    return audit.save(actor=actor, obj=item, action="meetings.agenda_item.save",
+                      fields=["meeting", "position", "title", "notes", "is_fixed_content"])

@@ -90,7 +90,7 @@ def decision(meeting: Meeting, *, text: str = "三天内清理楼道堆物", dea
                                      agenda_item=agenda_item)
 
 
-# --- m-session -------------------------------------------------------------------------------------
+# --- agenda items, minutes files, outside parties ----------------------------------------------
 
 
 def agenda_item(meeting: Meeting, *, title: str = "3号楼暖气不热的处理", **extra):

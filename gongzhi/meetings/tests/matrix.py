@@ -46,7 +46,7 @@ def objects(world: World) -> dict[str, Param]:
     def param(key: str) -> Param:
         return Param(inside=inside[key].pk, outside=outside[key].pk, seen_by=seen)
 
-    # m-session: an agenda item and a file of the minutes in each district.
+    # An agenda item and a file of the minutes in each district.
     for side in (inside, outside):
         side["agenda_item"] = factories.agenda_item(side["meeting"])
         side["attachment"] = factories.minutes_attachment(side["minutes"])
