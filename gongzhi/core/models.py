@@ -189,7 +189,7 @@ class IdempotencyKey(models.Model):
                              related_name="+")
     scope = models.CharField(_("operation"), max_length=100)
     key = models.CharField(_("key"), max_length=64)
-    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_id = models.CharField(pgettext_lazy("record", "object id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -518,7 +518,7 @@ class Minutes(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
-    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     objects = ThroughMeetingQuerySet.as_manager()
 
@@ -550,7 +550,7 @@ class MinutesAttachment(models.Model):
     minutes = models.ForeignKey(Minutes, verbose_name=_("minutes"), on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=attachment_storage_name)
     name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
+    content_type = models.CharField(pgettext_lazy("file", "content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.PROTECT,
@@ -683,7 +683,7 @@ class DecisionPhoto(models.Model):
     update = models.ForeignKey(DecisionUpdate, verbose_name=_("progress update"), on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("file"), upload_to=attachment_storage_name)
     name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
+    content_type = models.CharField(pgettext_lazy("file", "content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 

@@ -96,5 +96,5 @@ def person_data(*, user, person: Person) -> dict[str, dict]:
         _("Visits"): {"headers": [_("Time"), _("Household"), _("Visitor"), _("What was found")], "rows": visits},
         _("Cases"): {"headers": [_("Reference"), _("Filed"), _("Matter"), _("Title"), _("State"), _("Closed")],
                      "rows": cases},
-        _("Reveal log"): {"headers": [_("Time"), _("Who"), _("Action"), _("Fields"), _("Why")], "rows": log},
+        _("Reveal log"): {"headers": [_("Time"), _("Who"), pgettext("record", "Action"), _("Fields"), _("Why")], "rows": log},
     }

@@ -244,7 +244,7 @@ class Migration(migrations.Migration):
                 ('text', models.TextField(verbose_name='minutes')),
                 ('state', models.CharField(choices=[('draft', 'Draft'), ('approved', 'Approved')], default='draft', max_length=10, verbose_name='state')),
                 ('written_at', models.DateTimeField(auto_now_add=True, verbose_name='written')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved')),
+                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
                 ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
                 ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='minutes', to='meetings.meeting', verbose_name='meeting')),
                 ('written_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
