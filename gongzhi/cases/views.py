@@ -5,7 +5,6 @@ in-app messages. As thin as the API: parse, call a service or selector, render."
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 from django.contrib import messages
@@ -15,12 +14,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.areas.selectors import area_node_get, area_roots_for
-from gongzhi.core import downloads
+from gongzhi.core import downloads, xlsx
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound
 from gongzhi.core.permissions import can
@@ -432,31 +431,29 @@ def figures(request):
 
 
 def _xlsx(node, start, end, category, rows, levels, data) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(_("Three rates"))[:31]
-    sheet.append([_("Area"), node.name, pgettext("period", "From"), start.isoformat(), pgettext("period", "To"), end.isoformat(),
-                  _("Matter"), category.name if category else _("All")])
-    sheet.append([])
-    sheet.append([_("Figure"), _("Value")])
-    for key, label in FIGURE_ROWS:
-        value = data[key]
-        sheet.append([str(label), float(value) if value is not None else None])
-    sheet.append([])
-    sheet.append([_("Level"), _("Closed cases"), _("Share")])
+    """The figures as people read them: rates as percentages, the counts behind them, the area,
+    the period and the matter in the title rows."""
+    table = [[str(label), xlsx.Value(data[key], xlsx.PERCENT)] for key, label in FIGURE_ROWS]
+    table.append([])
+    table.append([_("Level"), _("Closed cases"), _("Share")])
     for (label, count, _share), v in zip(levels, data["closed_by_level"].values(), strict=True):
-        sheet.append([str(label), count, float(v["share"]) if v["share"] is not None else None])
-    sheet.append([])
+        table.append([str(label), xlsx.Value(count, xlsx.INTEGER), xlsx.Value(v["share"], xlsx.PERCENT)])
+    table.append([])
     for key, value in data["counts"].items():
-        sheet.append([str(COUNT_LABELS.get(key, key)), value])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        table.append([str(COUNT_LABELS.get(key, key)), xlsx.Value(value, xlsx.INTEGER)])
+    matter = category.name if category else _("All")
+    content = xlsx.write_table(
+        name=_("Three rates"),
+        title=_("Three rates: %(area)s, %(matter)s") % {"area": node.name, "matter": matter},
+        scope=_area_label(node), period=xlsx.period_label(start, end),
+        columns=[xlsx.Column(_("Figure"), 26), xlsx.Column(_("Value"), 14), xlsx.Column(_("Share"), 12, xlsx.PERCENT)],
+        rows=table,
     )
+    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="figures-{node.code}-{start}-{end}.xlsx"'
     return response
 
 
+def _area_label(node) -> str:
+    """西站街道 瓜州路社区: the node and the nodes above it, as people name the place."""
+    return node.full_name.replace(" / ", " ")
