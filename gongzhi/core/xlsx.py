@@ -138,7 +138,7 @@ class Book:
                 if isinstance(value, Value):
                     value, fmt = value.value, value.number_format
                 value = _plain(value)
-                if fmt is not None and value is not None and not isinstance(value, str):
+                if fmt is not None and not isinstance(value, str):  # empty cells too: typed in later, they show right
                     cell = WriteOnlyCell(sheet, value=value)
                     cell.number_format = fmt
                     values.append(cell)

@@ -4,7 +4,14 @@ address; members with relation and age) — and fail the test when anything over
 
 import pytest
 
-from gongzhi.core.tests.browser import PHONE, assert_fits_viewport, assert_png, login, save_screenshot, set_viewport
+from gongzhi.core.tests.browser import (
+    PHONE,
+    assert_fits_viewport,
+    assert_png,
+    login,
+    save_screenshot,
+    set_viewport,
+)
 
 from .factories import person, world
 
