@@ -500,6 +500,32 @@ def inbox(request: HttpRequest, box: str = "to_claim", q: str = "", category: st
                                   user=request.auth, now=now)
 
 
+class BulkIn(Schema):
+    action: str = Field(..., description="claim, or dispatch (accept when needed, then dispatch along the catalogue's route)")
+    case_ids: list[int] = Field(..., max_length=100)
+
+
+class BulkFailureOut(Schema):
+    case: str
+    reason: str
+
+
+class BulkOut(Schema):
+    done: list[str]
+    failed: list[BulkFailureOut]
+
+
+@router.post("/bulk", response={200: BulkOut, **errors(400, 401, 403, 404, 422)},
+             summary="The same action on several cases (bulk claim / dispatch); failures reported per case")
+def bulk(request: HttpRequest, payload: BulkIn):
+    if payload.action not in services.BULK_ACTIONS:
+        message = _("Choose what to do with the selected cases.")
+        raise InvalidInput(message, fields={"action": [message]})
+    require(request.auth, f"cases.{payload.action}")  # as the page: offered to the roles that claim / dispatch
+    result = services.cases_bulk(actor=request.auth, action=payload.action, case_ids=payload.case_ids)
+    return {"done": result.done, "failed": [{"case": ref, "reason": reason} for ref, reason in result.failed]}
+
+
 @router.get("/whistle-calls", response={200: list[WhistleCallOut], **errors(400, 401, 403, 404, 422)}, summary="Whistle calls on my department")
 @paginate(Pagination)
 def whistle_inbox(request: HttpRequest, open_only: bool = True):

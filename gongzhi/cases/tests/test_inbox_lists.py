@@ -168,3 +168,17 @@ def test_residents_cannot_export_a_list(client, w):
     assert response.status_code in (302, 404)
     assert not AuditEvent.objects.filter(action="cases.list.export").exists()
     assert category("shared-bikes")
+
+
+def test_the_api_claims_in_bulk_and_reports_each_failure_by_reference(client, w):
+    mine, theirs = dispatched(w), dispatched(w, where="building_b")
+    client.force_login(w.worker_a)
+    body = client.post("/api/cases/bulk", {"action": "claim", "case_ids": [mine.pk, theirs.pk]},
+                       content_type="application/json").json()
+    assert body["done"] == [mine.reference]
+    assert [f["case"] for f in body["failed"]] == [str(theirs.pk)]  # outside scope: named by what was sent only
+    theirs.refresh_from_db()
+    assert theirs.state == State.DISPATCHED
+    client.force_login(w.resident)
+    refused = client.post("/api/cases/bulk", {"action": "claim", "case_ids": [mine.pk]}, content_type="application/json")
+    assert refused.status_code == 403
