@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,9 +78,10 @@ def _plain(value):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         return value.replace(tzinfo=None)
-    if isinstance(value, int | float | dt.date | str):
+    if isinstance(value, int | float | dt.date):
         return value
-    return str(value)
+    # control characters typed or pasted into free text cannot be stored in a worksheet: drop them
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 class Book:
@@ -118,7 +120,7 @@ class Book:
                 cell.alignment = alignment
             return cell
 
-        sheet.append([styled(str(title), _TITLE_FONT)])
+        sheet.append([styled(_plain(title), _TITLE_FONT)])
         meta = []
         if scope:
             meta.append(_("Scope: %(scope)s") % {"scope": scope})
@@ -127,8 +129,8 @@ class Book:
         meta.append(_("Exported: %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")})
         if note:
             meta.append(str(note))
-        sheet.append([styled("　".join(meta), _META_FONT)])
-        sheet.append([styled(str(c.label), _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN) for c in columns])
+        sheet.append([styled(_plain("　".join(meta)), _META_FONT)])
+        sheet.append([styled(_plain(c.label), _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN) for c in columns])
         formats = [c.number_format for c in columns]
         count = 0
         for row in rows:

@@ -36,14 +36,14 @@ def test_the_writer_formats_rates_dates_and_counts_and_keeps_text_as_text():
         name="三率", title="三率统计", scope="西站街道 瓜州路社区", period="2026-12-01 — 2026-12-04",
         columns=[xlsx.Column("指标", 20), xlsx.Column("数值", 12, xlsx.PERCENT), xlsx.Column("日期", 12, xlsx.DATE)],
         rows=[["响应率", Decimal("0.5263"), dt.date(2026, 12, 1)], ["件数", xlsx.Value(19, xlsx.INTEGER), None],
-              ["说明", "无", None]],
+              ["说明", "无\x07\x1b", None]],
     )
     sheet = _open(content).active
     _made_for_people(sheet, scope="瓜州路社区", period="2026-12-01 — 2026-12-04")
     assert sheet["B4"].value == 0.5263 and sheet["B4"].number_format == xlsx.PERCENT
     assert sheet["C4"].number_format == xlsx.DATE
     assert sheet["B5"].value == 19 and sheet["B5"].number_format == xlsx.INTEGER
-    assert sheet["B6"].value == "无"
+    assert sheet["B6"].value == "无"  # control characters pasted into free text are dropped, not a 500
     assert sheet.column_dimensions["A"].width == 20
 
 
