@@ -514,13 +514,50 @@ def callers(request: HttpRequest, phone: str):
 
 @router.get("/", response={200: list[CaseOut], **errors(400, 401, 403, 404, 422)}, summary="An inbox: triage, to_claim, in_progress, due_soon, overdue, verify, mine")
 @paginate(Pagination)
-def inbox(request: HttpRequest, box: str = "to_claim"):
+def inbox(request: HttpRequest, box: str = "to_claim", q: str = "", category: str = "", channel: str = "",
+          level: str = "", light: str = "", since: str = "", until: str = "", sort: str = ""):
+    """The page's filters: q (reference GZ…, words, requester, place), category (a matter's id,
+    its sub-matters included), channel, level, light (green / yellow / red), since / until (filing
+    dates, YYYY-MM-DD), sort (newest / deadline)."""
     if box not in selectors.BOXES or box == "whistle":
         message = _("Unknown inbox.")
         raise InvalidInput(message, fields={"box": [message]})
     if box != "mine" and box not in selectors.boxes_for(request.auth):
         raise NotFound()  # as the page: a tab the user does not work from does not exist for them
-    return selectors.inbox(user=request.auth, box=box)
+    filters, problems = selectors.parse_case_filters({
+        "q": q, "category": category, "channel": channel, "level": level, "light": light, "since": since,
+        "until": until, "sort": sort})
+    if problems:
+        raise InvalidInput(next(iter(problems.values()))[0], fields=problems)
+    now = timezone.now()
+    return selectors.filter_cases(selectors.inbox(user=request.auth, box=box, now=now), filters,
+                                  user=request.auth, now=now)
+
+
+class BulkIn(Schema):
+    action: str = Field(..., description="claim, or dispatch (accept when needed, then dispatch along the catalogue's route)")
+    case_ids: list[int] = Field(..., max_length=100)
+
+
+class BulkFailureOut(Schema):
+    case: str
+    reason: str
+
+
+class BulkOut(Schema):
+    done: list[str]
+    failed: list[BulkFailureOut]
+
+
+@router.post("/bulk", response={200: BulkOut, **errors(400, 401, 403, 404, 422)},
+             summary="The same action on several cases (bulk claim / dispatch); failures reported per case")
+def bulk(request: HttpRequest, payload: BulkIn):
+    if payload.action not in services.BULK_ACTIONS:
+        message = _("Choose what to do with the selected cases.")
+        raise InvalidInput(message, fields={"action": [message]})
+    require(request.auth, f"cases.{payload.action}")  # as the page: offered to the roles that claim / dispatch
+    result = services.cases_bulk(actor=request.auth, action=payload.action, case_ids=payload.case_ids)
+    return {"done": result.done, "failed": [{"case": ref, "reason": reason} for ref, reason in result.failed]}
 
 
 @router.get("/whistle-calls", response={200: list[WhistleCallOut], **errors(400, 401, 403, 404, 422)}, summary="Whistle calls on my department")

@@ -130,6 +130,8 @@ RULES = {
     "cases.box_overdue": Rule(roles=ALL_BOXES),
     "cases.box_verify": Rule(roles=SUPERIORS | {INSPECTOR}),
     "cases.box_whistle": Rule(roles=frozenset({DEPARTMENT})),
+    # The .xlsx of a filtered inbox (scoped to what the user sees, masked, audited)
+    "cases.export_list": Rule(roles=STAFF),
     # How a role holds cases: a department's staff the department-level cases of their department
     # (and those it was called on); a grid worker also the building-level cases of the grid; a
     # district administrator everything in the district's subtree.

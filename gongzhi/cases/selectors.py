@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, QuerySet
@@ -38,6 +39,7 @@ from .models import (
     CaseAttachment,
     CaseEvent,
     Category,
+    Channel,
     Dispute,
     Level,
     MediatorKind,
@@ -263,6 +265,144 @@ def inbox(*, user, box: str, now: dt.datetime | None = None) -> QuerySet:
     else:
         raise ValueError(f"unknown box {box}")
     return _rows(qs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters of a case list (page and API): search, matter, channel, level, light, date, sort
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What a worker narrows a case list to. Empty fields filter nothing; `sort` "" keeps the
+    list's own order (each inbox has the order its work needs)."""
+
+    q: str = ""
+    category: Category | None = None
+    channel: str = ""
+    level: str = ""
+    light: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    sort: str = ""
+
+    def active(self) -> bool:
+        return any((self.q, self.category, self.channel, self.level, self.light, self.since, self.until))
+
+    def as_params(self) -> dict[str, str]:
+        """The filters as query parameters (for links, the export and the audit record)."""
+        values = {"q": self.q, "category": str(self.category.pk) if self.category else "", "channel": self.channel,
+                  "level": self.level, "light": self.light, "since": self.since.isoformat() if self.since else "",
+                  "until": self.until.isoformat() if self.until else "", "sort": self.sort}
+        return {k: v for k, v in values.items() if v}
+
+
+SORTS = {"newest": ("-created_at", "-id"), "deadline": ("handling_due", "id")}
+LIGHTS = ("green", "yellow", "red")
+_REFERENCE = re.compile(r"^GZ(\d{8})(\d{7})$", re.IGNORECASE)
+
+
+def parse_case_filters(params) -> tuple[CaseFilters, dict[str, list[str]]]:
+    """Filters from query parameters (a QueryDict or a dict), and the problems with them, each
+    named on its field (a bad value filters nothing and is reported beside its field)."""
+    errors: dict[str, list[str]] = {}
+
+    def get(name: str) -> str:
+        return str(params.get(name) or "").strip()
+
+    category = None
+    if get("category"):
+        category = Category.objects.filter(pk=get("category")).first() if get("category").isdigit() else None
+        if category is None:
+            errors["category"] = [_("Choose a matter from the list.")]
+    channel = get("channel")
+    if channel and channel not in Channel.values:
+        errors["channel"] = [_("Choose a channel from the list.")]
+        channel = ""
+    level = get("level")
+    if level and level not in Level.values:
+        errors["level"] = [_("Choose a level from the list.")]
+        level = ""
+    light = get("light")
+    if light and light not in LIGHTS:
+        errors["light"] = [_("Choose a light from the list.")]
+        light = ""
+    sort = get("sort")
+    if sort and sort not in SORTS:
+        errors["sort"] = [_("Choose an order from the list.")]
+        sort = ""
+    days = {}
+    for name in ("since", "until"):
+        try:
+            days[name] = dt.date.fromisoformat(get(name)) if get(name) else None
+        except ValueError:
+            errors[name] = [_("Give the date as 2026-12-01.")]
+            days[name] = None
+    if days["since"] and days["until"] and days["since"] > days["until"]:
+        errors["until"] = [_("The end date lies before the start date.")]
+        days["until"] = None
+    return CaseFilters(q=get("q")[:100], category=category, channel=channel, level=level, light=light,
+                       since=days["since"], until=days["until"], sort=sort), errors
+
+
+def filter_cases(qs: QuerySet, filters: CaseFilters, *, user, now: dt.datetime | None = None) -> QuerySet:
+    """`qs` (a case list the user may see) narrowed by `filters` and sorted as asked. The search
+    matches the reference (GZ…), words of the title and description, the place (held by, located
+    at, address) and the requester — never the requester of a case filed anonymously unless the
+    user may see who it is."""
+    now = now or timezone.now()
+    if filters.q:
+        q = filters.q
+        found = _REFERENCE.match(q.replace(" ", ""))
+        if found:
+            qs = qs.filter(pk=int(found.group(2)))
+        else:
+            words = Q()
+            for word in q.split()[:5]:
+                named = Q(caller_name__icontains=word) | Q(requester__display_name__icontains=word) | Q(
+                    requester__username__iexact=word)
+                if not can(user, "cases.reveal_anonymous"):
+                    named &= Q(anonymous=False)
+                words &= (Q(title__icontains=word) | Q(description__icontains=word) | Q(address__icontains=word)
+                          | Q(location__name__icontains=word) | Q(area__name__icontains=word)
+                          | Q(category__name__icontains=word) | named)
+            qs = qs.filter(words)
+    if filters.category is not None:
+        qs = qs.filter(Q(category=filters.category) | Q(category__parent=filters.category))
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.light == "red":
+        qs = qs.filter(state__in=OPEN_STATES, handling_due__lte=now)
+    elif filters.light == "yellow":
+        qs = qs.filter(state__in=OPEN_STATES, handling_warn_at__lte=now, handling_due__gt=now)
+    elif filters.light == "green":
+        qs = qs.exclude(Q(state__in=OPEN_STATES) & Q(handling_warn_at__lte=now))
+    if filters.since or filters.until:
+        tz = timezone.get_current_timezone()
+        if filters.since:
+            qs = qs.filter(created_at__gte=dt.datetime.combine(filters.since, dt.time.min, tzinfo=tz))
+        if filters.until:
+            qs = qs.filter(created_at__lt=dt.datetime.combine(filters.until, dt.time.min, tzinfo=tz)
+                           + dt.timedelta(days=1))
+    if filters.sort:
+        qs = qs.order_by(*SORTS[filters.sort])
+    return qs
+
+
+def box_counts(*, user, boxes: list[str], filters: CaseFilters, now: dt.datetime | None = None) -> dict[str, int]:
+    """How many cases each inbox tab holds (with the same filters), for the tab labels."""
+    now = now or timezone.now()
+    return {box: filter_cases(inbox(user=user, box=box, now=now), filters, user=user, now=now).count()
+            for box in boxes}
+
+
+def export_rows(qs: QuerySet) -> QuerySet:
+    """The rows of a case list export: the inbox columns, the place and the address."""
+    return qs.select_related("location", "requester").only(*INBOX_ROW_FIELDS, "location", "location__name", "address",
+                                               "anonymous", "caller_name", "requester__username",
+                                               "requester__display_name", "requester__first_name",
+                                               "requester__last_name")
 
 
 def _rows(qs: QuerySet) -> QuerySet:

@@ -8,6 +8,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("mine/", views.mine, name="mine"),
+    path("bulk/", views.bulk, name="bulk"),
     path("new/", views.new, name="new"),
     path("figures/", views.figures, name="figures"),
     # The notification inbox moved to core (/messages/); old links still arrive.

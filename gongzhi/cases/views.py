@@ -5,7 +5,6 @@ in-app messages. As thin as the API: parse, call a service or selector, render."
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 from decimal import Decimal
 
@@ -17,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import AreaKind, AreaNode
@@ -29,7 +28,7 @@ from gongzhi.areas.selectors import (
     building_of,
     place_get,
 )
-from gongzhi.core import components, downloads
+from gongzhi.core import components, downloads, pii, xlsx
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound, check_period
 from gongzhi.core.permissions import can, page_requires
@@ -69,30 +68,105 @@ def _boxes(user) -> list[str]:
     return selectors.boxes_for(user)
 
 
+PER_PAGE = 30
+
+
+def _bulk_action(user, box: str) -> str:
+    """The action a worker may take on ticked rows of this tab: claim what waits to be claimed,
+    accept and dispatch (along the catalogue's route) what waits in triage."""
+    if box == "to_claim" and can(user, "cases.claim"):
+        return "claim"
+    if box == "triage" and can(user, "cases.dispatch"):
+        return "dispatch"
+    return ""
+
+
 @login_required
 def inbox(request):
     if not request.user.is_superuser and can(request.user, "cases.view_mine"):
         return redirect("cases:mine")
-    boxes = _boxes(request.user)
+    user = request.user
+    boxes = _boxes(user)
     box = request.GET.get("box") or (boxes[0] if boxes else "")
     if box not in boxes and box != "whistle":
         raise Http404
+    if box == "whistle" and not can(user, "cases.box_whistle"):
+        raise Http404
     now = timezone.now()
+    filters, filter_errors = selectors.parse_case_filters(request.GET)
+    context = {"box": box, "filters": filters, "filter_errors": filter_errors, "cases": None}
     if box == "whistle":
-        page = Paginator(selectors.whistle_inbox(user=request.user), 50).get_page(request.GET.get("page"))
-        cases = None
+        context["page"] = Paginator(selectors.whistle_inbox(user=user), PER_PAGE).get_page(request.GET.get("page"))
     else:
-        page = Paginator(selectors.inbox(user=request.user, box=box, now=now), 50).get_page(request.GET.get("page"))
-        cases = [(c, selectors.light(c, now=now), selectors.state_label(c.state)) for c in page]
-    tabs = [(b, BOX_LABELS[b]) for b in boxes]
-    if can(request.user, "cases.box_whistle"):
-        tabs.append(("whistle", _("Whistle calls")))
-    return render(request, "cases/inbox.html", {"tabs": tabs, "box": box, "page": page, "cases": cases})
+        qs = selectors.filter_cases(selectors.inbox(user=user, box=box, now=now), filters, user=user, now=now)
+        if request.GET.get("format") == "xlsx":
+            return _inbox_xlsx(request, box, qs, filters)
+        page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+        context["page"] = page
+        context["cases"] = [(c, selectors.light(c, now=now), selectors.state_label(c.state)) for c in page]
+    counts = selectors.box_counts(user=user, boxes=boxes, filters=filters, now=now)
+    tabs = [(b, BOX_LABELS[b], counts[b]) for b in boxes]
+    if can(user, "cases.box_whistle"):
+        tabs.append(("whistle", _("Whistle calls"), selectors.whistle_inbox(user=user).count()))
+    context.update({
+        "tabs": tabs,
+        "bulk_action": _bulk_action(user, box),
+        "can_export": box != "whistle" and can(user, "cases.export_list"),
+        "categories": Category.objects.filter(is_active=True, parent__isnull=True).order_by("order"),
+        "channels": Channel.choices, "levels": Level.choices,
+        "lights": [("green", _("On time")), ("yellow", _("Due soon")), ("red", _("Overdue"))],
+        "sorts": [("", _("Usual order")), ("newest", _("Newest first")), ("deadline", _("Deadline first"))],
+        "filter_query": filters.as_params(),
+    })
+    if filter_errors:
+        messages.error(request, _("Some filters were not understood; see the marked fields."))
+    return render(request, "cases/inbox.html", context)
+
+
+def _inbox_xlsx(request, box: str, qs, filters) -> HttpResponse:
+    try:
+        content = services.cases_export(
+            actor=request.user, cases=qs,
+            title=_("Cases: %(box)s") % {"box": BOX_LABELS[box]},
+            scope_label="；".join(_area_label(node) for node in area_roots_for(user=request.user)[:5]),
+            period=xlsx.period_label(filters.since, filters.until) or _("Whole period"),
+            filters={"box": box, **{k: pii.redact(v) for k, v in filters.as_params().items()}},
+        )
+    except DomainError as exc:
+        raise Http404 from exc
+    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="cases-{box}-{timezone.localdate():%Y%m%d}.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def bulk(request):
+    """Ticked rows of an inbox tab: the same action on each, reported case by case."""
+    box = request.POST.get("box", "")
+    action = request.POST.get("action", "")
+    back = redirect(f"{reverse('cases:inbox')}?box={box}" if box in selectors.WORK_BOXES else reverse("cases:inbox"))
+    if not action or action != _bulk_action(request.user, box):
+        messages.error(request, _("This action is not offered here."))
+        return back
+    ids = [int(v) for v in request.POST.getlist("cases") if v.isdigit()]
+    try:
+        result = services.cases_bulk(actor=request.user, action=action, case_ids=ids)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return back
+    if result.done:
+        messages.success(request, ngettext("%(action)s: %(n)d case done.", "%(action)s: %(n)d cases done.",
+                                           len(result.done)) % {"action": _action_label(action), "n": len(result.done)})
+    for reference, reason in result.failed:
+        messages.error(request, _("%(ref)s was not moved: %(reason)s") % {"ref": reference, "reason": reason})
+    return back
 
 
 @login_required
 def mine(request):
-    page = Paginator(selectors.inbox(user=request.user, box="mine").select_related("category"), 30).get_page(
+    page = Paginator(selectors.inbox(user=request.user, box="mine").select_related("category"), PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(request, "cases/mine.html", {"page": page})
@@ -526,31 +600,29 @@ def _figures_refused(request, exc: InvalidInput):
 
 
 def _xlsx(node, start, end, category, rows, levels, data) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(_("Three rates"))[:31]
-    sheet.append([_("Area"), node.name, pgettext("period", "From"), start.isoformat(), pgettext("period", "To"), end.isoformat(),
-                  _("Matter"), category.name if category else _("All")])
-    sheet.append([])
-    sheet.append([_("Figure"), _("Value")])
-    for key, label in FIGURE_ROWS:
-        value = data[key]
-        sheet.append([str(label), float(value) if value is not None else None])
-    sheet.append([])
-    sheet.append([_("Level"), _("Closed cases"), _("Share")])
+    """The figures as people read them: rates as percentages, the counts behind them, the area,
+    the period and the matter in the title rows."""
+    table = [[str(label), xlsx.Value(data[key], xlsx.PERCENT)] for key, label in FIGURE_ROWS]
+    table.append([])
+    table.append([_("Level"), _("Closed cases"), _("Share")])
     for (label, count, _share), v in zip(levels, data["closed_by_level"].values(), strict=True):
-        sheet.append([str(label), count, float(v["share"]) if v["share"] is not None else None])
-    sheet.append([])
+        table.append([str(label), xlsx.Value(count, xlsx.INTEGER), xlsx.Value(v["share"], xlsx.PERCENT)])
+    table.append([])
     for key, value in data["counts"].items():
-        sheet.append([str(COUNT_LABELS.get(key, key)), value])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        table.append([str(COUNT_LABELS.get(key, key)), xlsx.Value(value, xlsx.INTEGER)])
+    matter = category.name if category else _("All")
+    content = xlsx.write_table(
+        name=_("Three rates"),
+        title=_("Three rates: %(area)s, %(matter)s") % {"area": node.name, "matter": matter},
+        scope=_area_label(node), period=xlsx.period_label(start, end),
+        columns=[xlsx.Column(_("Figure"), 26), xlsx.Column(_("Value"), 14), xlsx.Column(_("Share"), 12, xlsx.PERCENT)],
+        rows=table,
     )
+    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="figures-{node.code}-{start}-{end}.xlsx"'
     return response
 
 
+def _area_label(node) -> str:
+    """西站街道 瓜州路社区: the node and the nodes above it, as people name the place."""
+    return node.full_name.replace(" / ", " ")

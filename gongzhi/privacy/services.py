@@ -4,14 +4,13 @@ and cases) and a person's data exported on their request."""
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook
+from django.utils.translation import gettext as _
 
 from gongzhi.cases import retention as case_retention
-from gongzhi.core import audit, components
+from gongzhi.core import audit, components, xlsx
 from gongzhi.core.actors import Actor
 from gongzhi.core.permissions import require
 from gongzhi.residents import retention as resident_retention
@@ -67,12 +66,24 @@ def run_retention(*, actor: Actor, now: datetime.datetime | None = None, dry_run
     return counts
 
 
-def _sheet(book: Workbook, title: str, headers: list[str], rows: list[list]) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(["" if v is None else (v.replace(tzinfo=None) if isinstance(v, datetime.datetime) else v)
-                      for v in row])
+def _sheet(book: xlsx.Book, title: str, headers: list[str], rows: list[list], *, person: Person) -> None:
+    def column(index: int, header: str) -> xlsx.Column:
+        values = [row[index] for row in rows if index < len(row)]
+        if values and all(isinstance(v, datetime.datetime) or v is None for v in values):
+            return xlsx.Column(header, 17, xlsx.DATETIME)
+        if values and all(isinstance(v, datetime.date) or v is None for v in values):
+            return xlsx.Column(header, 12, xlsx.DATE)
+        longest = max([len(str(header))] + [len(str(v)) for v in values if v is not None])
+        return xlsx.Column(header, min(max(8, longest * 1.6 + 2), 60))
+
+    book.table(title, title=f"{title}：{person.name}", scope=_household_label(person),
+               period=_("As of %(date)s") % {"date": timezone.localdate().isoformat()},
+               columns=[column(i, h) for i, h in enumerate(headers)], rows=rows)
+
+
+def _household_label(person: Person) -> str:
+    household = getattr(person, "household", None)
+    return household.full_name.replace(" / ", " ") if household is not None else ""
 
 
 @transaction.atomic
@@ -81,12 +92,9 @@ def person_export(*, actor: Actor, person: Person, reason: str = "") -> bytes:
     themself), and the log of reveals and exports of their data. The export is an audit event."""
     require(actor, "privacy.export_person", person)
     data = selectors.person_data(user=actor, person=person)
-    book = Workbook()
-    book.remove(book.active)
+    book = xlsx.Book()
     for title, table in data.items():
-        _sheet(book, title, table["headers"], table["rows"])
+        _sheet(book, title, table["headers"], table["rows"], person=person)
     audit.record(actor=actor, action="privacy.person.export", obj=person, after={"sheets": list(data)},
                  note=reason[:500])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()

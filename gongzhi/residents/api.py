@@ -518,9 +518,10 @@ def import_job(request: HttpRequest, job_id: int):
 
 @router.get("/export", response={200: None, **errors(400, 401, 403, 404, 422)}, summary="Export people as .xlsx (masked unless reveal=true and permitted; logged)")
 def export_people(request: HttpRequest, q: str = "", tag: str = "", area: int | None = None, reveal: bool = False):
-    qs = selectors.people_visible(user=request.auth, q=q, tag=tag, area=_area(request, area))
+    node = _area(request, area)
+    qs = selectors.people_visible(user=request.auth, q=q, tag=tag, area=node)
     content = services.residents_export(
-        actor=request.auth, queryset=qs, reveal=reveal, filters={"q": q, "tag": tag, "area": area}
+        actor=request.auth, queryset=qs, reveal=reveal, filters={"q": q, "tag": tag, "area": area}, area=node
     )
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="residents-{timezone.localdate():%Y%m%d}.xlsx"'

@@ -688,16 +688,18 @@ def _queue_import(*, actor: Actor, file, file_name: str, create_households: bool
     return job
 
 
-def residents_export(*, actor: Actor, queryset=None, reveal: bool = False, filters: dict | None = None) -> bytes:
+def residents_export(*, actor: Actor, queryset=None, reveal: bool = False, filters: dict | None = None,
+                     area: AreaNode | None = None) -> bytes:
     """The people of `queryset` (default: everyone the actor sees) as .xlsx with the template's
-    headers; masked unless `reveal` and the actor may reveal. Every export is an audit event."""
+    headers; masked unless `reveal` and the actor may reveal. Every export is an audit event. The
+    title rows name `area` (the filter) or the actor's own areas, and the day of the export."""
 
     _require(actor, "residents.export")
     if reveal:
         _require(actor, "residents.reveal")
     qs = selectors.people_visible(user=actor) if queryset is None else queryset.visible_to(actor)
-    content, count = export_people(qs, reveal=reveal)
     paths = scope.scope_paths(actor)
+    content, count = export_people(qs, reveal=reveal, scope=_scope_label(paths, area))
     audit.record(
         actor=actor, action="residents.person.export", obj=None,
         after={
@@ -707,6 +709,16 @@ def residents_export(*, actor: Actor, queryset=None, reveal: bool = False, filte
         area_path=(paths[0] if paths else ""),
     )
     return content
+
+
+def _scope_label(paths: list[str] | None, area: AreaNode | None) -> str:
+    """The area an export covers as people name it: 西站街道 瓜州路社区 第1网格 (each place in
+    full); every area for the unrestricted."""
+    nodes = [area] if area is not None else (
+        list(AreaNode.objects.filter(path__in=paths).order_by("path")) if paths else [])
+    if not nodes:
+        return _("All areas") if paths is None else ""
+    return "；".join(node.full_name.replace(" / ", " ") for node in nodes[:5])
 
 
 @transaction.atomic

@@ -516,7 +516,7 @@ def export(request):
     reveal = request.POST.get("reveal") == "1"
     qs = selectors.people_visible(user=request.user, q=q, tag=tag, area=area)
     content = services.residents_export(
-        actor=request.user, queryset=qs, reveal=reveal,
+        actor=request.user, queryset=qs, reveal=reveal, area=area,
         filters={"q": pii.redact(q), "tag": tag, "area": area.pk if area else None},
     )
     response = HttpResponse(content, content_type=XLSX)

@@ -153,16 +153,16 @@ def template_bytes(place: dict | None = None) -> bytes:
 def report_bytes(errors: list[tuple[int, dict, list[str]]], *, file_problems: list[str] = ()) -> bytes:
     """The error report: one line per bad row (row number, who, where, every reason). ID numbers
     and phones appear masked only."""
-    from gongzhi.core import pii
+    from django.utils.translation import gettext as _
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("错误报告")
-    ws.append(["行号", "姓名", "公民身份号码", "联系电话", "楼栋", "单元", "房号", "错误原因"])
-    for problem in file_problems:
-        ws.append(["", "", "", "", "", "", "", problem])
-    for row_number, values, messages in errors:
-        ws.append(
-            [
+    from gongzhi.core import pii
+    from gongzhi.core import xlsx as sheets
+
+    def rows():
+        for problem in file_problems:
+            yield ["", "", "", "", "", "", "", problem]
+        for row_number, values, messages in errors:
+            yield [
                 row_number,
                 str(values.get("name") or "")[:50],
                 pii.mask_id_number(str(values.get("id_number") or "")),
@@ -172,10 +172,15 @@ def report_bytes(errors: list[tuple[int, dict, list[str]]], *, file_problems: li
                 str(values.get("room") or "")[:50],
                 "；".join(messages),
             ]
-        )
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+
+    columns = [sheets.Column("行号", 7, sheets.INTEGER), sheets.Column("姓名", 10), sheets.Column("公民身份号码", 22),
+               sheets.Column("联系电话", 16), sheets.Column("楼栋", 16), sheets.Column("单元", 8),
+               sheets.Column("房号", 8), sheets.Column("错误原因", 60)]
+    return sheets.write_table(
+        name="错误报告", title=_("Import error report"),
+        note=_("%(n)d rows with problems; fix them in your file and import it again.") % {"n": len(errors)},
+        columns=columns, rows=rows(),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from .intake import (
     case_submit,
     suggestions_available,
 )
+from .lists import BULK_ACTIONS, cases_bulk, cases_export
 from .reveal import case_reveal_contact, case_reveal_text
 from .transitions import (
     case_accept,
@@ -56,6 +57,7 @@ from .transitions import (
 from .whistle import case_whistle, whistle_acknowledge, whistle_report
 
 __all__ = [
+    "BULK_ACTIONS", "cases_bulk", "cases_export",
     "CATEGORY_FIELDS", "RESIDENT_CHANNELS", "RULE_FIELDS", "STAFF_CHANNELS", "TRIAGE_ACTOR",
     "case_accept", "case_add_note", "case_auto_close", "case_claim", "case_decide_extension", "case_dispatch",
     "case_escalate", "case_from_visit", "case_merge", "case_rate", "record_callback", "case_recategorise", "case_record_contact",

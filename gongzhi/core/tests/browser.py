@@ -214,8 +214,46 @@ def login(driver, live_server, user, password: str | None = None, next_url: str 
     )
 
 
-def save_screenshot(driver, name: str) -> Path:
-    """Save a full-window PNG under test-artifacts/screenshots/ and return its path."""
+# What "does not fit a phone" means, measured in the page: the document wider than the viewport
+# (sideways scrolling), a table cell reaching past the right edge (a column cut off inside a
+# scrolling box), or a cell with text narrower than two characters (Chinese broken one character
+# per line).
+OVERFLOW_CHECK = """
+const problems = [];
+const width = window.innerWidth;
+const page = document.documentElement.scrollWidth;
+if (page > width + 1) problems.push(`the page is ${page}px wide in a ${width}px viewport`);
+for (const cell of document.querySelectorAll('td, th')) {
+  const box = cell.getBoundingClientRect();
+  let text = (cell.innerText || '').trim();
+  for (const hidden of cell.querySelectorAll('.visually-hidden')) text = text.replace(hidden.innerText.trim(), '').trim();
+  const style = getComputedStyle(cell);
+  // a cell laid out inline (a stacked row on a phone) is as wide as its words: nothing to squeeze
+  if (!box.width || text.length < 2 || style.display.startsWith('inline')) continue;
+  const inner = box.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  if (inner < 2 * parseFloat(style.fontSize)) problems.push(`cell "${text.slice(0, 20)}" is ${Math.round(inner)}px wide`);
+  if (box.right > width + 1) problems.push(`cell "${text.slice(0, 20)}" ends at ${Math.round(box.right)}px`);
+}
+return problems;
+"""
+
+
+def overflow_problems(driver) -> list[str]:
+    """What on the open page does not fit the viewport (empty when everything fits)."""
+    return driver.execute_script(OVERFLOW_CHECK)
+
+
+def assert_fits_viewport(driver) -> None:
+    problems = overflow_problems(driver)
+    assert not problems, f"{driver.current_url} does not fit the viewport: " + "; ".join(problems[:10])
+
+
+def save_screenshot(driver, name: str, *, check_fit: bool = True) -> Path:
+    """Save a full-window PNG under test-artifacts/screenshots/ and return its path. On a phone-wide
+    viewport the page must fit it first (`assert_fits_viewport`): every page a browser test
+    photographs on a phone is checked."""
+    if check_fit and driver.execute_script("return window.innerWidth") < 600:
+        assert_fits_viewport(driver)
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
     driver.save_screenshot(str(path))
