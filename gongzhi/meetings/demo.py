@@ -380,7 +380,7 @@ def _heating(ctx, history: _History, estate, company, secretary, worker, departm
         description=(f"{estate_name}{location.name}和5号楼从11月1日开栓到现在暖气片一直是凉的，室温只有十二三度，"
                      "家里有老人和孩子。问物业说是开发商的二次管网还没跟热力公司接上，一直推来推去，希望尽快解决。"),
         location=location, caller_name=faker.name(), caller_phone=faker.phone_number(),
-        answers=_answers(category, rng) if category else None,
+        answers=_answers(category, rng, location) if category else None,
     )
     case = backdate(case, filed)
     steps = []
@@ -444,10 +444,10 @@ def _heating(ctx, history: _History, estate, company, secretary, worker, departm
     return meetings, case
 
 
-def _answers(category, rng) -> dict:
+def _answers(category, rng, building) -> dict:
     from gongzhi.cases.demo import _answers as answers
 
-    return answers(category, rng)
+    return answers(category, rng, building)
 
 
 def _write_history(ctx, history: _History, company, secretary, departments) -> None:

@@ -422,14 +422,6 @@ def set_cadence(request: HttpRequest, body_id: int, payload: BodyCadenceIn):
     return BodyDetailOut.resolve_cadences(Body.objects.get(pk=body.pk))
 
 
-@router.get("/bodies/{body_id}/meetings", response={200: list[ScheduledMeetingOut], **READ},
-            summary="A body's meetings: upcoming=true (soonest first), upcoming=false (past, latest first), or all")
-@paginate(Pagination)
-def body_meetings(request: HttpRequest, body_id: int, upcoming: bool | None = None, year: int | None = None):
-    body = selectors.body_get(user=request.auth, pk=body_id)
-    return selectors.body_meetings(user=request.auth, body=body, upcoming=upcoming, year=year)
-
-
 @router.get("/bodies/{body_id}/party-life", response={200: PartyLifeOut, **READ},
             summary="A branch's 三会一课 and theme day: cadences, this year's count, the theme days (4+X)")
 def party_life(request: HttpRequest, body_id: int):

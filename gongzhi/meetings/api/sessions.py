@@ -22,6 +22,8 @@ from ..services import meetings as meeting_services
 from ..services import minutes as minutes_services
 from ..services import sessions
 from ..workflow import MEETING_WORKFLOW
+from .bodies import READ as READ_BODY
+from .bodies import ScheduledMeetingOut
 
 router = Router(tags=["meetings"])
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
@@ -215,6 +217,15 @@ def meeting_list(request: HttpRequest, body_id: Id | None = None, state: str | N
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-starts_at", "-id")
+
+
+# GET and POST of one path live in one router (ninja serves a path from the first router that has it).
+@router.get("/bodies/{body_id}/meetings", response={200: list[ScheduledMeetingOut], **READ_BODY},
+            summary="A body's meetings: upcoming=true (soonest first), upcoming=false (past, latest first), or all")
+@paginate(Pagination)
+def body_meetings(request: HttpRequest, body_id: int, upcoming: bool | None = None, year: int | None = None):
+    body = selectors.body_get(user=request.auth, pk=body_id)
+    return selectors.body_meetings(user=request.auth, body=body, upcoming=upcoming, year=year)
 
 
 @router.post("/bodies/{body_id}/meetings", response={201: MeetingDetailOut, **WRITE_ERRORS},

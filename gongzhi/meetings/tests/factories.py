@@ -69,6 +69,7 @@ def held(meeting: Meeting) -> Meeting:
     from gongzhi.meetings.models import MeetingState
     from gongzhi.meetings.workflow import MEETING_WORKFLOW
 
+    meeting.refresh_from_db()
     if meeting.state in (MeetingState.PLANNED, MeetingState.NOTIFIED):
         meeting = apply_transition(MEETING_WORKFLOW, actor=ACTOR, obj=meeting, action="record")
     return meeting

@@ -19,6 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def _district(nodes: dict) -> dict:
     body = factories.body_with_members(nodes["community"], name="瓜州路社区居民议事会")
     meeting = factories.meeting(body)
+    agenda_item = factories.agenda_item(meeting)  # before the decision, which records the meeting as held
     decision = factories.decision(meeting)
     update = decisions.decision_report(actor=factories.ACTOR, decision=decision, text="楼道已清理一半",
                                        photos=[SimpleUploadedFile("楼道.png", PNG, content_type="image/png")])
@@ -30,6 +31,7 @@ def _district(nodes: dict) -> dict:
         "minutes": factories.minutes(meeting),
         "decision": decision,
         "photo": update.photos.get(),
+        "agenda_item": agenda_item,
     }
 
 
@@ -46,9 +48,8 @@ def objects(world: World) -> dict[str, Param]:
     def param(key: str) -> Param:
         return Param(inside=inside[key].pk, outside=outside[key].pk, seen_by=seen)
 
-    # An agenda item and a file of the minutes in each district.
+    # A file of the minutes in each district.
     for side in (inside, outside):
-        side["agenda_item"] = factories.agenda_item(side["meeting"])
         side["attachment"] = factories.minutes_attachment(side["minutes"])
     return {
         "agenda_item_id": param("agenda_item"),

@@ -120,7 +120,7 @@ def test_a_branchs_theme_day_shows_the_four_and_its_own_x(client, world, setting
     section = page.split('id="theme-day"')[1].split("</section>")[0]
     for title in [*FOUR, "走访慰问网格内困难党员"]:
         assert title in section
-    assert section.count("固定内容</span>") == 4 and section.count("支部自选</span>") == 1
+    assert section.count("规定内容</span>") == 4 and section.count("支部自选</span>") == 1
     # 三会一课 and the theme day, each with its cadence
     cadences = page.split('id="cadences"')[1].split("</section>")[0]
     for label in ("支部党员大会", "支委会", "党小组会", "党课", "主题党日", "每季度", "每月"):
