@@ -399,7 +399,9 @@ def box_counts(*, user, boxes: list[str], filters: CaseFilters, now: dt.datetime
 
 def export_rows(qs: QuerySet) -> QuerySet:
     """The rows of a case list export: the inbox columns, the place and the address."""
-    return qs.select_related("location", "requester").only(*INBOX_ROW_FIELDS, "location", "location__name", "address",
+    return qs.select_related("location", "requester").only(*INBOX_ROW_FIELDS, "location", "location__name",
+                                               "location__path", "location__depth", "location__kind",
+                                               "location__estate", "address",
                                                "anonymous", "caller_name", "requester__username",
                                                "requester__display_name", "requester__first_name",
                                                "requester__last_name")

@@ -94,7 +94,8 @@ def inbox(request):
         raise Http404
     now = timezone.now()
     filters, filter_errors = selectors.parse_case_filters(request.GET)
-    context = {"box": box, "filters": filters, "filter_errors": filter_errors, "cases": None}
+    context = {"box": box, "filters": filters, "filter_errors": filter_errors, "cases": None,
+               "light_legend": list(LIGHT_LABELS.items())}
     if box == "whistle":
         context["page"] = Paginator(selectors.whistle_inbox(user=user), PER_PAGE).get_page(request.GET.get("page"))
     else:

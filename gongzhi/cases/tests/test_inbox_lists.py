@@ -147,6 +147,8 @@ def test_the_export_is_the_filtered_list_scoped_masked_formatted_and_audited(cli
     titles = [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert len(titles) == 2 and all("坏了" in t for t in titles)  # the filter, the community's scope
     assert not any("13912345678" in t for t in titles)  # masked
+    places = [row[9] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert all(p.startswith("西站街道 瓜州路社区") for p in places)  # the place as people say it, not a code
     assert sheet.cell(row=4, column=13).number_format == xlsx.DATETIME
     event = AuditEvent.objects.get(action="cases.list.export")
     assert event.actor == w.cstaff and event.after["rows"] == 2
