@@ -262,9 +262,12 @@ def _advance(case: Case, target: str, rng, actor: SystemActor, created: dt.datet
             s.case_claim(actor=actor, case=case)
         case.refresh_from_db()
         if case.level == "street" and rng.random() < 0.5:
+            from gongzhi.areas.models import AreaNode
+
             from .models import Case as CaseModel
 
-            departments = list(CaseModel.objects.get(pk=case.pk).location.get_ancestors()[0].departments.all()[:2])
+            location = CaseModel.objects.get(pk=case.pk).location
+            departments = list(AreaNode.objects.get_ancestors(location)[0].departments.all()[:2])
             calls = s.case_whistle(actor=actor, case=case, departments=departments, reason=rng.choice(WHISTLE_REASONS), hours=4)
             for call in calls:
                 s.whistle_report(actor=actor, call=call, report=rng.choice(WHISTLE_REPORTS))

@@ -7,7 +7,7 @@ import re
 
 from django.db.models import Case as Choose
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -110,27 +110,15 @@ def my_meetings(*, user, now: dt.datetime | None = None) -> QuerySet:
     return qs.select_related("body", "area").order_by("past", soon.asc(nulls_last=True), "-starts_at", "-id")
 
 
-def url_or_none(names: tuple[str, ...], **kwargs) -> str | None:
-    """The first of the named pages that exists (the sign-in page and the meeting page belong to
-    the sessions pages; a page not (yet) there is simply not linked)."""
-    for name in names:
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return None
-
-
-def meeting_url(meeting_id: int) -> str | None:
-    return url_or_none(("meetings:meeting", "meetings:meeting-detail"), meeting_id=meeting_id)
+def meeting_url(meeting_id: int) -> str:
+    return reverse("meetings:meeting", kwargs={"meeting_id": meeting_id})
 
 
 def signin_url(meeting) -> str | None:
     """Where an invitee signs in, while the sign-in is open and the invitee has not signed in yet."""
     if meeting.state != MeetingState.IN_SESSION or getattr(meeting, "my_status", None) not in ("invited", None):
         return None
-    return url_or_none(("meetings:sign-in", "meetings:signin", "meetings:meeting-sign-in", "meetings:meeting"),
-                       meeting_id=meeting.pk)
+    return reverse("meetings:meeting-sign-in", kwargs={"meeting_id": meeting.pk})
 
 
 def owner_choices(*, user, meeting: Meeting) -> dict:

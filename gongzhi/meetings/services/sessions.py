@@ -24,6 +24,7 @@ from gongzhi.core.errors import Conflict, InvalidInput, NotFound
 from gongzhi.core.pii import redact
 from gongzhi.core.workflow import apply_transition, lock_visible
 
+from .. import selectors
 from ..models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingState, SignInMethod
 from ..workflow import MEETING_WORKFLOW
 from .meetings import Guest, describe_attendance, invite_guest, refresh_counts
@@ -38,7 +39,7 @@ MARKABLE = (AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED, AttendanceStatus
 
 
 def meeting_url(meeting: Meeting) -> str:
-    return f"/meetings/{meeting.pk}/"
+    return selectors.meeting_url(meeting.pk)
 
 
 def new_code() -> str:

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -84,18 +84,11 @@ def _require(user, action: str, obj=None) -> None:
 
 
 def meeting_url(meeting: Meeting) -> str:
-    """The meeting's own page, when the meeting pages are installed (they come with the session work)."""
-    try:
-        return reverse("meetings:meeting", args=[meeting.pk])
-    except NoReverseMatch:
-        return ""
+    return selectors.meeting_url(meeting.pk)
 
 
 def decision_url(decision) -> str:
-    try:
-        return reverse("meetings:decision", args=[decision.pk])
-    except NoReverseMatch:
-        return ""
+    return reverse("meetings:decision", args=[decision.pk])
 
 
 # --- forms (parse only; the services validate) -----------------------------------------------------
