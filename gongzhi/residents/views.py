@@ -20,6 +20,7 @@ from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core import components, pii
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, Forbidden, NotFound
+from gongzhi.core.forms import add_domain_errors
 from gongzhi.core.permissions import can
 
 from . import forms, selectors, services, xlsx
@@ -54,17 +55,7 @@ _NOT_ECHOED = ("id_number", "phone")
 
 
 def _apply_errors(form, exc: DomainError) -> None:
-    placed = False
-    for field, errors in exc.fields.items():
-        for message in errors:
-            if field in form.fields:
-                form.add_error(field, message)
-                placed = True
-                if field in _NOT_ECHOED and form.is_bound:
-                    form.data = form.data.copy()
-                    form.data[field] = ""
-    if not placed:
-        form.add_error(None, exc.message)
+    add_domain_errors(form, exc, not_echoed=_NOT_ECHOED)
 
 
 def _int(value, default=None):

@@ -25,6 +25,7 @@ from gongzhi.accounts.models import User
 from gongzhi.areas.models import AreaKind, AreaNode, Estate, Unit
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, Forbidden, NotFound
+from gongzhi.core.forms import add_domain_errors
 from gongzhi.core.permissions import can, page_requires
 from gongzhi.party.models import PartyMember, PartyOrganization
 
@@ -58,17 +59,6 @@ def domain_view(func):
             raise PermissionDenied(exc.message) from exc
 
     return wrapper
-
-
-def _apply_errors(form: forms.Form, exc: DomainError) -> None:
-    placed = False
-    for field, problems in (exc.fields or {}).items():
-        if field in form.fields:
-            for message in problems:
-                form.add_error(field, message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def _int(value, default=None):
@@ -325,7 +315,7 @@ def body_create(request):
         except Forbidden:
             form.add_error("area", _("You may not manage the bodies of this area."))
         except DomainError as exc:
-            _apply_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("The body “%(name)s” was created.") % {"name": body.name})
             return redirect("meetings:body", body_id=body.pk)
@@ -343,7 +333,7 @@ def body_edit(request, body_id: int):
         try:
             body_services.body_update(actor=request.user, body=body, **form.cleaned_data)
         except DomainError as exc:
-            _apply_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("meetings:body", body_id=body.pk)
@@ -362,7 +352,7 @@ def body_cadence(request, body_id: int):
         try:
             body_services.cadence_set(actor=request.user, body=body, **form.cleaned_data)
         except DomainError as exc:
-            _apply_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("The cadence was saved."))
             return redirect("meetings:body", body_id=body.pk)
@@ -389,7 +379,7 @@ def member_add(request, body_id: int):
             if "user" in (exc.fields or {}):
                 form.add_error("username", exc.fields["user"][0])
             else:
-                _apply_errors(form, exc)
+                add_domain_errors(form, exc)
         else:
             messages.success(request, _("%(name)s now sits on the body.") % {"name": member.name})
             return redirect("meetings:body", body_id=body.pk)
@@ -410,7 +400,7 @@ def member_edit(request, member_id: int):
         try:
             body_services.member_update(actor=request.user, member=member, phone=phone, **data)
         except DomainError as exc:
-            _apply_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("meetings:body", body_id=member.body_id)
@@ -459,7 +449,7 @@ def theme_day_item(request, meeting_id: int):
         try:
             body_services.theme_day_add_item(actor=request.user, meeting=meeting, **form.cleaned_data)
         except DomainError as exc:
-            _apply_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("The item was added to the theme day."))
             return redirect("meetings:body", body_id=meeting.body_id)
@@ -481,7 +471,7 @@ def theme_day_contents(request, district_id: int):
         try:
             changed = _save_theme_contents(request, district, form, by_position)
         except DomainError as exc:
-            _apply_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             if changed:
                 messages.success(request, _("The fixed contents were saved."))
@@ -544,7 +534,7 @@ def meeting_move(request, meeting_id: int):
             schedule.meeting_move(actor=request.user, meeting=meeting, starts_at=form.cleaned_data.get("starts_at"),
                                   reason=form.cleaned_data.get("reason", ""))
         except DomainError as exc:
-            _apply_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("The meeting was moved; the invitees are told."))
             return _back(meeting)
@@ -561,7 +551,7 @@ def meeting_cancel(request, meeting_id: int):
         try:
             schedule.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data.get("reason", ""))
         except DomainError as exc:
-            _apply_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("The meeting was cancelled; the invitees are told."))
             return _back(meeting)
