@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "gongzhi.triage",
     "gongzhi.integrations",
     "gongzhi.meetings",
+    "gongzhi.votes",
+    "gongzhi.disclosure",
+    "gongzhi.deliberation",
     "gongzhi.privacy",
     "gongzhi.benchdata",
 ]
