@@ -42,6 +42,7 @@ class BodyKind(models.TextChoices):
     RESIDENTS_ASSEMBLY = "residents_assembly", _("Residents' representatives assembly")  # 居民代表会议
     PARTY_REPRESENTATIVES = "party_representatives", _("Party members' representatives assembly")  # 党员代表会议
     UNITS_JOINT = "units_joint", _("Joint meeting of units")  # 企业联席会 / 单位联席会
+    SUPERVISION_COMMITTEE = "supervision_committee", _("Residents' supervision committee")  # 居务监督委员会
 
 
 class Cadence(models.TextChoices):
@@ -465,6 +466,8 @@ class Attendance(PersonalCopiesMixin, models.Model):
     absence_reason = models.CharField(_("reason for absence"), max_length=200, blank=True)
     signed_in_at = models.DateTimeField(_("signed in"), null=True, blank=True)
     signed_in_via = models.CharField(_("signed in by"), max_length=10, choices=SignInMethod.choices, blank=True)
+    # Left before the end (a vote's proxy held by someone who left is not counted).
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
     notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
 
     objects = ThroughMeetingQuerySet.as_manager()
