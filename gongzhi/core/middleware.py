@@ -3,7 +3,7 @@ import logging
 import re
 
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -58,22 +58,35 @@ class FaultMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)):
-            status, heading = 503, _("The service is unavailable for a moment")
-            message = _("The database could not be reached, so nothing was saved. "
-                        "Please go back and send the form again in a moment.")
-        elif isinstance(exception, OSError) and exception.errno in (errno.ENOSPC, errno.EDQUOT):
-            status, heading = 507, _("The file storage is full")
-            message = _("There is no room to store files, so nothing was saved. "
-                        "Please try again later or tell the administrator.")
-        else:
-            return None
-        logger.warning("page %s failed: %s (answered %s)", request.path,
-                                            exception.__class__.__name__, status)
+        return fault_response(request, exception)
+
+
+def fault_response(request, exception) -> HttpResponse | None:
+    """The translated 503 (database gone) or 507 (storage full) answer to `exception`, or None for
+    any other exception. Used for exceptions in views (FaultMiddleware) and for those raised before
+    any view ran — the session or the user loaded by a middleware — which reach the 500 handler
+    (`core.errorpages.server_error`)."""
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        status, heading = 503, _("The service is unavailable for a moment")
+        message = _("The database could not be reached, so nothing was saved. "
+                    "Please go back and send the form again in a moment.")
+    elif isinstance(exception, OSError) and exception.errno in (errno.ENOSPC, errno.EDQUOT):
+        status, heading = 507, _("The file storage is full")
+        message = _("There is no room to store files, so nothing was saved. "
+                    "Please try again later or tell the administrator.")
+    else:
+        return None
+    logger.warning("page %s failed: %s (answered %s)", request.path, exception.__class__.__name__, status)
+    if request.path.startswith(("/api/", "/open311/")):
+        from .errors import StorageFull, Unavailable
+
+        err = Unavailable() if status == 503 else StorageFull()
+        response = JsonResponse({"code": err.code, "message": str(err.message), "fields": {}}, status=status)
+    else:
         back = request.get_full_path()  # the page the form is on (never a Referer: no open redirect)
         html = render_to_string("core/unavailable.html", {"heading": heading, "message": message, "back": back},
                                 request=None)
         response = HttpResponse(html, status=status)
-        if status == 503:
-            response["Retry-After"] = "5"
-        return response
+    if status == 503:
+        response["Retry-After"] = "5"
+    return response
