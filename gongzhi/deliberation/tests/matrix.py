@@ -20,7 +20,13 @@ def _resolution_side(nodes: dict) -> dict:
     from django.utils import timezone
 
     from gongzhi.deliberation.models import (
-        Milestone, Rectification, Resolution, ResolutionOwner, ResolutionPhoto, ResolutionUpdate)
+        Milestone,
+        Rectification,
+        Resolution,
+        ResolutionOwner,
+        ResolutionPhoto,
+        ResolutionUpdate,
+    )
 
     topic = topics.topic_raise(
         actor=ACTOR, title="路灯维修", description="小区东门路灯损坏多日，夜间出行不便。", scope_kind=ScopeKind.COMMUNITY,
