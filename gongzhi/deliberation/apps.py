@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.components import Component
+from gongzhi.core.navigation import NavItem
 
 
 def daily() -> dt.timedelta:
@@ -20,6 +21,8 @@ class DeliberationConfig(AppConfig):
         navigation=(
             # --- topics and paths (staff list; residents' "propose, co-sign, follow") ---
             # --- resolutions, supervision ---
+            NavItem(_("Resolutions"), "deliberation:resolutions", permission="deliberation.view_topics", order=46),
+            NavItem(_("Rectifications"), "deliberation:rectifications", permission="deliberation.supervise", order=47),
             # --- hearings ---
         ),
         settings={
