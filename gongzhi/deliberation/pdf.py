@@ -60,7 +60,7 @@ def notice_pdf(*, resolution: Resolution) -> bytes:
     s = _styles()
     n = notice(resolution)
     story: list = [_p(_("Notice of the result of a resolution"), s["title"])]
-    story.append(_p(_("%(community)s · %(scope)s") % {"community": n.community, "scope": n.scope}, s["muted"]))
+    story.append(_p(f"{n.community} · {n.scope}", s["muted"]))
     story.append(_p(_("Topic"), s["h2"]))
     story.append(_p(n.topic_title, s["body"]))
     story.append(_p(_("Resolution"), s["h2"]))
