@@ -146,3 +146,18 @@ def offered(*, user, resolution: Resolution) -> dict[str, bool]:
 
 def rectification_actions(*, user, rectification: Rectification) -> list[str]:
     return [t.action for t in RECTIFICATION_WORKFLOW.offered(user, rectification)]
+
+
+def topic_panel(*, user, topic) -> dict | None:
+    """What the topic's page shows of its resolution (for `deliberation/resolutions/_topic_panel.html`):
+    the resolution, its staff page when the user sees it, its public page when published; None
+    when the topic has no resolution yet."""
+    resolution = Resolution.objects.filter(topic_id=topic.pk).first()
+    if resolution is None:
+        return None
+    sees = Resolution.objects.visible_to(user).filter(pk=resolution.pk).exists()
+    return {
+        "resolution": resolution,
+        "url": f"/deliberation/resolutions/{resolution.pk}/" if sees else "",
+        "public_url": f"/deliberation/public/resolutions/{resolution.pk}/" if resolution.published_at else "",
+    }

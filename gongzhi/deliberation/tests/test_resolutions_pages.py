@@ -80,3 +80,16 @@ def test_another_community_sees_no_resolution_and_the_notice_prints():
     assert _client(other.cstaff).get(f"/deliberation/resolutions/{resolution.pk}/").status_code == 404
     pdf = _client(w.cstaff).get(f"/deliberation/resolutions/{resolution.pk}/notice.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_topic_page_panel_links_to_the_resolution_and_its_public_page():
+    from django.template.loader import render_to_string
+
+    from gongzhi.deliberation import selectors_resolutions
+
+    w = f.world()
+    topic = f.resolved_topic(w)
+    panel = selectors_resolutions.topic_panel(user=w.residents[0], topic=topic)
+    html = render_to_string("deliberation/resolutions/_topic_panel.html", {"panel": panel})
+    assert f"/deliberation/public/resolutions/{topic.resolution.pk}/" in html
+    assert selectors_resolutions.topic_panel(user=w.cstaff, topic=f.topic(w, title="路灯")) is None
