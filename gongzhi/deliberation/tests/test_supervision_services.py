@@ -122,3 +122,21 @@ def test_late_rectifications_are_flagged_once(place, django_capture_on_commit_ca
     assert raised.is_late and raised.late_flagged_at is not None
     told = set(Notification.objects.filter(kind="deliberation.rectification_late").values_list("recipient_id", flat=True))
     assert {liaison.pk, w.cstaff.pk, w.supervisor.pk} <= told
+
+
+def test_sending_back_with_a_past_deadline_is_refused_beside_the_deadline_on_the_page(place):
+    from django.test import Client
+
+    w, resolution, owner, liaison = place
+    raised = supervision.rectification_raise(actor=w.supervisor, resolution=resolution, problem="发票未公示",
+                                             owner=owner, deadline=TODAY())
+    supervision.rectification_respond(actor=liaison, rectification=raised, response="已张贴")
+    client = Client()
+    client.force_login(w.supervisor)
+    past = (TODAY() - dt.timedelta(days=1)).isoformat()
+    answer = client.post(f"/deliberation/resolutions/rectifications/{raised.pk}/reject/",
+                         {"reason": "未见发票", "deadline": past})
+    assert answer.status_code == 400
+    assert f'id="reject-deadline-{raised.pk}">\n<span class="error">' in answer.content.decode()
+    raised.refresh_from_db()
+    assert raised.state == RectificationState.DONE

@@ -122,6 +122,7 @@ def _page(request, resolution_id: int, *, status: int = 200, errors=None, values
     rectifications = list(resolution.rectifications.all())
     for x in rectifications:
         x.actions = selectors.rectification_actions(user=user, rectification=x)
+        x.form_key = f"rect-{x.pk}"
     area = resolution.topic.area
     context = {
         "resolution": resolution, "offered": offered, "rectifications": rectifications,
@@ -329,7 +330,7 @@ def rectification_accept(request, rectification_id: int):
 def rectification_reject(request, rectification_id: int):
     return _rectification_act(request, rectification_id, lambda x: supervision.rectification_reject(
         actor=request.user, rectification=x, reason=request.POST.get("reason", ""),
-        deadline=_date(request.POST.get("deadline", ""), "reason")), _("Sent back: not yet rectified."))
+        deadline=_date(request.POST.get("deadline", ""), "deadline")), _("Sent back: not yet rectified."))
 
 
 @scoped
