@@ -140,3 +140,16 @@ def test_sending_back_with_a_past_deadline_is_refused_beside_the_deadline_on_the
     assert f'id="reject-deadline-{raised.pk}">\n<span class="error">' in answer.content.decode()
     raised.refresh_from_db()
     assert raised.state == RectificationState.DONE
+
+
+def test_the_worker_tasks_flag_as_the_system(place):
+    from gongzhi.deliberation import tasks_resolutions
+
+    w, resolution, owner, liaison = place
+    raised = supervision.rectification_raise(actor=w.supervisor, resolution=resolution, problem="发票未公示",
+                                             owner=owner, deadline=TODAY())
+    Rectification.objects.filter(pk=raised.pk).update(deadline=TODAY() - dt.timedelta(days=1))
+    assert tasks_resolutions.flag_late_rectifications.enqueue().return_value == 1
+    assert tasks_resolutions.flag_overdue_milestones.enqueue().return_value == 0
+    event = AuditEvent.objects.get(action="deliberation.rectification.late")
+    assert event.actor is None and event.actor_label == "task:deliberation-overdue"
