@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.views.decorators.cache import cache_control
 
 from gongzhi.core import downloads
 from gongzhi.core.errors import NotFound
@@ -38,7 +37,6 @@ def _dress(resolution) -> None:
     resolution.public_text = selectors.public_text(resolution.text)
 
 
-@cache_control(public=True, max_age=60)
 def community(request, code: str):
     try:
         place = selectors.community_by_code(code)
@@ -50,7 +48,6 @@ def community(request, code: str):
     return render(request, "deliberation/public/community.html", {"community": place, "page": page})
 
 
-@cache_control(public=True, max_age=60)
 def resolution(request, resolution_id: int):
     try:
         found = selectors.public_resolution(resolution_id)

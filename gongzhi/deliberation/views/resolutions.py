@@ -25,7 +25,7 @@ from gongzhi.areas.models import AreaNode, Department, Unit
 from gongzhi.core import downloads
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, Forbidden, InvalidInput, NotFound
-from gongzhi.core.permissions import page_requires
+from gongzhi.core.permissions import can, page_requires
 
 from .. import selectors_resolutions as selectors
 from ..models import RectificationState, ResolutionState
@@ -130,6 +130,7 @@ def _page(request, resolution_id: int, *, status: int = 200, errors=None, values
         "spendings": [(s, service.yuan(s.amount_fen)) for s in resolution.spendings.all()],
         "errors": errors or {}, "values": values or {}, "form": form,
         "max_photos": service.PHOTOS_PER_REPORT,
+        "can_list": can(user, "deliberation.view_topics"),
     }
     if offered["manage_owners"]:
         district_path = area.path[: AreaNode.steplen]
