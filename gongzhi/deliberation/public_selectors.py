@@ -7,7 +7,8 @@ with counts annotated, their owners in one more query."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,14 @@ def _published() -> QuerySet:
     return Resolution.objects.filter(published_at__isnull=False)
 
 
+def _count(model, **filters):
+    """How many rows of `model` of each resolution match (a correlated subquery: no join fan-out,
+    and the page count stays a plain count)."""
+    rows = (model.objects.filter(resolution=OuterRef("pk"), **filters).order_by().values("resolution")
+            .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def community_resolutions(community: AreaNode) -> QuerySet:
     """The community's published resolutions, newest first, with the counts the list shows."""
     today = timezone.localdate()
@@ -46,14 +55,11 @@ def community_resolutions(community: AreaNode) -> QuerySet:
         .prefetch_related(Prefetch("owners", queryset=ResolutionOwner.objects.select_related("user__unit",
                                                                                             "user__department")))
         .annotate(
-            milestones_total=Count("milestones", distinct=True),
-            milestones_done=Count("milestones", filter=Q(milestones__done_on__isnull=False), distinct=True),
-            overdue_count=Count("milestones", filter=Q(milestones__done_on__isnull=True, milestones__due_on__lt=today),
-                                distinct=True),
-            rectifications_open=Count("rectifications", filter=~Q(rectifications__state=RectificationState.CLOSED),
-                                      distinct=True),
-            rectifications_closed=Count("rectifications", filter=Q(rectifications__state=RectificationState.CLOSED),
-                                        distinct=True),
+            milestones_total=_count(Milestone),
+            milestones_done=_count(Milestone, done_on__isnull=False),
+            overdue_count=_count(Milestone, done_on__isnull=True, due_on__lt=today),
+            rectifications_open=_count(Rectification, state__in=(RectificationState.OPEN, RectificationState.DONE)),
+            rectifications_closed=_count(Rectification, state=RectificationState.CLOSED),
         )
         .order_by("-published_at", "-id")
     )
