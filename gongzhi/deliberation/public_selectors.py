@@ -38,7 +38,7 @@ def _published() -> QuerySet:
     return Resolution.objects.filter(published_at__isnull=False)
 
 
-def _count(model, **filters):
+def count_of(model, **filters):
     """How many rows of `model` of each resolution match (a correlated subquery: no join fan-out,
     and the page count stays a plain count)."""
     rows = (model.objects.filter(resolution=OuterRef("pk"), **filters).order_by().values("resolution")
@@ -55,11 +55,11 @@ def community_resolutions(community: AreaNode) -> QuerySet:
         .prefetch_related(Prefetch("owners", queryset=ResolutionOwner.objects.select_related("user__unit",
                                                                                             "user__department")))
         .annotate(
-            milestones_total=_count(Milestone),
-            milestones_done=_count(Milestone, done_on__isnull=False),
-            overdue_count=_count(Milestone, done_on__isnull=True, due_on__lt=today),
-            rectifications_open=_count(Rectification, state__in=(RectificationState.OPEN, RectificationState.DONE)),
-            rectifications_closed=_count(Rectification, state=RectificationState.CLOSED),
+            milestones_total=count_of(Milestone),
+            milestones_done=count_of(Milestone, done_on__isnull=False),
+            overdue_count=count_of(Milestone, done_on__isnull=True, due_on__lt=today),
+            rectifications_open=count_of(Rectification, state__in=(RectificationState.OPEN, RectificationState.DONE)),
+            rectifications_closed=count_of(Rectification, state=RectificationState.CLOSED),
         )
         .order_by("-published_at", "-id")
     )

@@ -4,7 +4,7 @@ of an owner, the committee's open rectifications, photos, and what the gate offe
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from gongzhi.core.errors import NotFound
@@ -21,6 +21,7 @@ from .models import (
     ResolutionUpdate,
     TopicState,
 )
+from .public_selectors import count_of
 from .workflow import RECTIFICATION_WORKFLOW, RESOLUTION_WORKFLOW
 
 UNSETTLED = (RectificationState.OPEN, RectificationState.DONE)
@@ -29,9 +30,8 @@ UNSETTLED = (RectificationState.OPEN, RectificationState.DONE)
 def _flags(qs: QuerySet) -> QuerySet:
     today = timezone.localdate()
     return qs.annotate(
-        overdue_count=Count("milestones", filter=Q(milestones__done_on__isnull=True, milestones__due_on__lt=today),
-                            distinct=True),
-        open_rectifications=Count("rectifications", filter=Q(rectifications__state__in=UNSETTLED), distinct=True),
+        overdue_count=count_of(Milestone, done_on__isnull=True, due_on__lt=today),
+        open_rectifications=count_of(Rectification, state__in=UNSETTLED),
     )
 
 
