@@ -96,3 +96,32 @@ def test_the_committee_raises_a_rectification_and_residents_follow_on_the_public
     set_viewport(browser, *DESKTOP)
     browser.get(f"{live_server.url}/deliberation/public/resolutions/{resolution.pk}/")
     assert_png(save_screenshot(browser, "deliberation-resolutions-6-public-resolution-desktop"))
+
+
+def test_staff_follow_the_area_s_resolutions_on_a_desktop(browser, live_server):
+    # given two resolutions, one with an overdue milestone
+    from gongzhi.deliberation.models import Milestone
+
+    w = f.world()
+    late = f.resolved_topic(w).resolution
+    f.resolved_topic(w, title="增设非机动车棚")
+    milestone = resolutions.milestone_add(actor=w.cstaff, resolution=late, title="采购空调", due_on=timezone.localdate())
+    Milestone.objects.filter(pk=milestone.pk).update(due_on=timezone.localdate() - dt.timedelta(days=2))
+    # when the community staff filter the list by overdue milestones on a desktop
+    login(browser, live_server, w.cstaff)
+    browser.get(f"{live_server.url}/deliberation/resolutions/")
+    browser.find_element(By.NAME, "overdue").click()
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]"))
+    # then only the late one is listed, flagged
+    rows = browser.find_elements(By.CSS_SELECTOR, "#resolutions tbody tr")
+    assert len(rows) == 1 and "加装电梯机房空调" in rows[0].text
+    assert_png(save_screenshot(browser, "deliberation-resolutions-7-list-desktop"))
+    # and on a phone the same list turns into cards
+    set_viewport(browser, *PHONE)
+    browser.refresh()
+    assert_png(save_screenshot(browser, "deliberation-resolutions-8-list-phone"))
+    browser.get(f"{live_server.url}/deliberation/resolutions/{late.pk}/")
+    set_viewport(browser, *DESKTOP)
+    browser.refresh()
+    assert "采购空调" in browser.page_source
+    assert_png(save_screenshot(browser, "deliberation-resolutions-9-resolution-desktop"))
