@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.components import Component
+from gongzhi.core.navigation import NavItem
 
 
 def daily() -> dt.timedelta:
@@ -20,6 +21,8 @@ class DeliberationConfig(AppConfig):
         navigation=(
             # --- topics and paths (staff list; residents' "propose, co-sign, follow") ---
             # --- resolutions, supervision ---
+            NavItem(_("Resolutions"), "deliberation:resolutions", permission="deliberation.view_topics", order=46),
+            NavItem(_("Rectifications"), "deliberation:rectifications", permission="deliberation.supervise", order=47),
             # --- hearings ---
         ),
         settings={
@@ -39,8 +42,37 @@ class DeliberationConfig(AppConfig):
             "deliberation.topic.complete",
             "deliberation.topic.lapse",
             # --- resolutions, supervision, hearings: added by their modules ---
+            # resolutions, supervision:
+            "deliberation.resolution.owner_add",
+            "deliberation.resolution.owner_remove",
+            "deliberation.resolution.plan",
+            "deliberation.resolution.report",
+            "deliberation.resolution.complete",
+            "deliberation.resolution.reopen",
+            "deliberation.resolution.sign_off",
+            "deliberation.milestone.create",
+            "deliberation.milestone.done",
+            "deliberation.milestone.remove",
+            "deliberation.milestone.overdue",
+            "deliberation.spending.create",
+            "deliberation.rectification.create",
+            "deliberation.rectification.respond",
+            "deliberation.rectification.accept",
+            "deliberation.rectification.reject",
+            "deliberation.rectification.late",
         ),
-        notification_kinds=("deliberation.topic_moved",),
+        notification_kinds=(
+            "deliberation.topic_moved",
+            # resolutions, supervision:
+            "deliberation.resolution_owner",
+            "deliberation.resolution_done",
+            "deliberation.resolution_signed_off",
+            "deliberation.resolution_reopened",
+            "deliberation.milestone_overdue",
+            "deliberation.rectification_raised",
+            "deliberation.rectification_answered",
+            "deliberation.rectification_late",
+        ),
         demo_order=90,
         periodic=(),
         extensions={
