@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.components import Component
 from gongzhi.core.navigation import NavItem
+from gongzhi.core.periodic import Periodic
 
 
 def daily() -> dt.timedelta:
@@ -74,7 +75,12 @@ class DeliberationConfig(AppConfig):
             "deliberation.rectification_late",
         ),
         demo_order=90,
-        periodic=(),
+        periodic=(
+            Periodic("deliberation.flag-overdue-milestones",
+                     "gongzhi.deliberation.tasks_resolutions.flag_overdue_milestones", every=daily),
+            Periodic("deliberation.flag-late-rectifications",
+                     "gongzhi.deliberation.tasks_resolutions.flag_late_rectifications", every=daily),
+        ),
         extensions={
             "votes.closed": "gongzhi.deliberation.services.steps:on_vote_closed",
         },

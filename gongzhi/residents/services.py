@@ -829,12 +829,11 @@ def _resident_account(username: str | None):
     """The active resident account named `username` (refused on the field `username` otherwise)."""
     from django.contrib.auth import get_user_model
 
-    from gongzhi.accounts.roles import Role
-
     account = get_user_model().objects.filter(username=(username or "").strip(), is_active=True).first()
     if account is None:
         raise _field_error("username", _("No active account has this user name."))
-    if account.role != Role.RESIDENT:
+    # a resident's account: one the gate lets link itself to a registration
+    if not permissions.can(account, "residents.verify_self"):
         raise _field_error("username", _("Only a resident's account can be linked to a resident."))
     return account
 
