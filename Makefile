@@ -69,6 +69,9 @@ messages: setup
 clean:
 	rm -rf $(VENV) var
 
+# Files make reads are never "remade" (so `make -B` does not take them for unknown targets).
+Makefile pyproject.toml: ;
+
 # Any other target: one line saying which ones exist (instead of make's "No rule to make target").
 .DEFAULT:
 	$(error 没有 “$@” 这个目标；可用：make run、make test（另有 setup、lint、messages、clean） / No target “$@”: use make run or make test (also setup, lint, messages, clean))

@@ -282,7 +282,6 @@ def probe_finding(result, *, wait: float) -> Finding:
     """Whether a worker ran the probe within `wait` seconds."""
     deadline = time.monotonic() + wait
     while True:
-        result.refresh()
         if result.status == TaskResultStatus.SUCCESSFUL:
             return ok("worker", "任务进程在运行（探测任务已执行）", "a task worker is running (it ran the probe task)")
         if result.status == TaskResultStatus.FAILED:
@@ -294,6 +293,7 @@ def probe_finding(result, *, wait: float) -> Finding:
                 f"no task worker ran the probe task within {wait:g} s: start one (systemctl start gongzhi-worker@1)",
             )
         time.sleep(0.25)
+        result.refresh()  # (an immediate backend's result is final already: never refreshed)
 
 
 def check_worker(*, wait: float) -> Iterator[Finding]:
