@@ -14,6 +14,21 @@ logger = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
 
 
+def client_address(request) -> str | None:
+    """The client's address for the audit log: from the header the operator's proxy sets
+    (SIGNIN_IP_HEADERS, the same one the sign-in lock-out reads; nginx overwrites it with the
+    address it saw, so a client cannot choose it), else REMOTE_ADDR. Behind nginx, REMOTE_ADDR
+    alone would name the proxy for everyone."""
+    from django.conf import settings
+
+    for header in getattr(settings, "AXES_IPWARE_META_PRECEDENCE_ORDER", ("REMOTE_ADDR",)):
+        value = request.META.get(header, "")
+        if value:
+            # a list of hops: the last one is what our own proxy saw
+            return value.split(",")[-1].strip() or None
+    return request.META.get("REMOTE_ADDR")
+
+
 class RequestContextMiddleware:
     """Opens an action context per request: request id (kept from X-Request-ID if sane) and client IP."""
 
@@ -24,7 +39,7 @@ class RequestContextMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else context.new_request_id()
         source = "api" if request.path.startswith(("/api/", "/open311/")) else "web"
-        with context.action_context(source=source, request_id=request_id, ip=request.META.get("REMOTE_ADDR")):
+        with context.action_context(source=source, request_id=request_id, ip=client_address(request)):
             request.request_id = request_id
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
