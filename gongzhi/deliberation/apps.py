@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.components import Component
+from gongzhi.core.navigation import NavItem
 
 
 def daily() -> dt.timedelta:
@@ -19,6 +20,8 @@ class DeliberationConfig(AppConfig):
         urls="gongzhi.deliberation.urls",
         navigation=(
             # --- topics and paths (staff list; residents' "propose, co-sign, follow") ---
+            NavItem(_("Deliberation topics"), "deliberation:topics", permission="deliberation.view_topics", order=45),
+            NavItem(_("Residents' say"), "deliberation:mine", permission="deliberation.propose", order=46),
             # --- resolutions, supervision ---
             # --- hearings ---
         ),
@@ -38,13 +41,26 @@ class DeliberationConfig(AppConfig):
             "deliberation.topic.drop",
             "deliberation.topic.complete",
             "deliberation.topic.lapse",
+            "deliberation.topic.attach",
+            "deliberation.step.overdue",
+            "deliberation.path.update",
+            "deliberation.path.steps",
+            "deliberation.proposal_rule.save",
             # --- resolutions, supervision, hearings: added by their modules ---
         ),
-        notification_kinds=("deliberation.topic_moved",),
+        notification_kinds=(
+            "deliberation.topic_moved",
+            # --- topics: ---
+            "deliberation.proposal_lapsed",
+            "deliberation.step_overdue",
+        ),
         demo_order=90,
         periodic=(),
         extensions={
             "votes.closed": "gongzhi.deliberation.services.steps:on_vote_closed",
+            # --- topics: one click from a case and from a hot issue of the 三率 page ---
+            "cases.case.panels": "gongzhi.deliberation.selectors:case_panel",
+            "cases.hot_issue.actions": "gongzhi.deliberation.selectors:hot_issue_actions",
         },
         matrix="gongzhi.deliberation.tests.matrix:objects",
     )
