@@ -6,7 +6,15 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from gongzhi.core.tests.browser import DESKTOP, PHONE, assert_png, login, save_screenshot, set_viewport, submit_and_wait
+from gongzhi.core.tests.browser import (
+    DESKTOP,
+    PHONE,
+    assert_png,
+    login,
+    save_screenshot,
+    set_viewport,
+    submit_and_wait,
+)
 from gongzhi.deliberation.models import ProposalRule, ScopeKind, StepState, Topic, TopicState
 from gongzhi.deliberation.tests import factories as f
 
