@@ -179,3 +179,37 @@ def test_what_each_step_may_do_follows_the_path():
     assert selectors.offered(user=w.residents[0], topic=topic) == []
     assert timezone.now() < steps.current_step(topic).due_at
     assert topic.steps.filter(state=StepState.CURRENT).count() == 1
+
+
+def _vote(topic, result):
+    from gongzhi.votes.models import Vote, VoteMethod, VoteState
+
+    return Vote.objects.create(
+        area=topic.area, reference=f"topic:{topic.pk}", title=topic.title, question="同意在西侧空地建车棚",
+        method=VoteMethod.ONLINE, state=VoteState.CLOSED, result=result, yes_count=12, no_count=3,
+        attending_count=16, electorate_count=20,
+    )
+
+
+def test_a_building_topic_is_consulted_then_its_passed_vote_completes_the_vote_step():
+    from gongzhi.votes.models import VoteResult
+
+    w = f.world()
+    topic = f.topic(w, key="building", title="增设非机动车棚")
+    topic = steps.step_complete(actor=w.cstaff, topic=topic, given=f.StepOutcome(outcome="建车棚"))
+    with pytest.raises(InvalidInput) as refused:
+        steps.step_complete(actor=w.cstaff, topic=topic, given=f.StepOutcome(
+            households_consulted=10, households_in_favour=8, households_against=5))
+    assert "households_in_favour" in refused.value.fields
+    topic = steps.step_complete(actor=w.cstaff, topic=topic, given=f.StepOutcome(
+        households_consulted=20, households_in_favour=16, households_against=2))
+    assert steps.current_step(topic).name == "住户表决"
+
+    steps.on_vote_closed(_vote(topic, VoteResult.REJECTED))  # not passed: stays for the staff to decide
+    assert steps.current_step(topic).name == "住户表决"
+    steps.on_vote_closed(_vote(topic, VoteResult.PASSED))
+    topic.refresh_from_db()
+    current = steps.current_step(topic)
+    assert current.name == "结果公示"
+    voted = topic.steps.get(name="住户表决", state=StepState.DONE)
+    assert voted.finished_by is None and "12" in voted.outcome
