@@ -134,6 +134,7 @@ class CompleteForm(forms.Form):
         for name in list(self.fields):
             if name not in self.SHOWN.get(output, ()):
                 del self.fields[name]
+        self.order_fields(self.SHOWN.get(output, ()))
         if output in self.LABELS:
             self.fields["outcome"].label = self.LABELS[output]
 
