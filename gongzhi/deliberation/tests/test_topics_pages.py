@@ -29,6 +29,7 @@ def test_the_staff_list_shows_the_area_topics_with_their_step_and_filters(client
     page = client.get("/deliberation/topics/").content.decode()
     assert "加装电梯机房空调" in page and "党委提议" in page
     assert "加装电梯机房空调" not in client.get("/deliberation/topics/?state=dropped").content.decode()
+    assert "加装电梯机房空调" not in client.get(f"/deliberation/topics/?area={w.nodes['grid_b'].pk}").content.decode()
     refused = client.get("/deliberation/topics/?group=nonsense")
     assert refused.status_code == 400 and "field-error" in refused.content.decode()
     client.force_login(w.residents[0])

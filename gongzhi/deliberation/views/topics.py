@@ -164,7 +164,8 @@ def _flag(value: str) -> bool:
 def topic_list(request):
     get = request.GET
     filters = {"state": get.get("state", ""), "group": get.get("group", ""), "scope_kind": get.get("scope", ""),
-               "source": get.get("source", ""), "overdue": _flag(get.get("overdue", "")), "q": get.get("q", "")}
+               "source": get.get("source", ""), "overdue": _flag(get.get("overdue", "")), "q": get.get("q", ""),
+               "area_id": _int(get.get("area"))}
     errors = {}
     try:
         qs = selectors.topics_list(user=request.user, **filters)
@@ -179,7 +180,9 @@ def topic_list(request):
         "page": page, "filters": filters, "filter_errors": errors, "counts": counts,
         "active": any(v for v in filters.values()),
         "states": TopicState.choices, "groups": ConsultationGroup.choices, "scopes": ScopeKind.choices,
-        "sources": TopicSource.choices, "may_raise": bool(selectors.raise_areas(user=request.user))
+        "sources": TopicSource.choices, "areas": [a for a in selectors.raise_areas(user=request.user)
+                                                  if a.kind != "building"][:200],
+        "may_raise": bool(selectors.raise_areas(user=request.user))
         and can(request.user, "deliberation.raise", selectors.raise_areas(user=request.user)[0]),
     }
     return render(request, "deliberation/topics/list.html", context, status=400 if errors else 200)
