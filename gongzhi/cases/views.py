@@ -575,6 +575,10 @@ def figures(request):
             since=selectors.day_span(start, end)[0],
         ),
     }
+    # Actions of the apps above on each hot issue (raise a deliberation topic …), each {"label", "url"}.
+    for row in context["hot"]:
+        row["actions"] = [a for provide in components.extensions("cases.hot_issue.actions")
+                          for a in provide(user=request.user, row=row)]
     since, until = selectors.day_span(start, end)
     outcomes = selectors.triage_outcomes(user=request.user, node=node, start=since, end=until)
     context["triage"] = outcomes | {

@@ -21,6 +21,8 @@ class DeliberationConfig(AppConfig):
         urls="gongzhi.deliberation.urls",
         navigation=(
             # --- topics and paths (staff list; residents' "propose, co-sign, follow") ---
+            NavItem(_("Deliberation topics"), "deliberation:topics", permission="deliberation.view_topics", order=45),
+            NavItem(_("Residents' say"), "deliberation:mine", permission="deliberation.propose", order=46),
             # --- resolutions, supervision ---
             NavItem(_("Resolutions"), "deliberation:resolutions", permission="deliberation.view_topics", order=46),
             NavItem(_("Rectifications"), "deliberation:rectifications", permission="deliberation.supervise", order=47),
@@ -42,6 +44,11 @@ class DeliberationConfig(AppConfig):
             "deliberation.topic.drop",
             "deliberation.topic.complete",
             "deliberation.topic.lapse",
+            "deliberation.topic.attach",
+            "deliberation.step.overdue",
+            "deliberation.path.update",
+            "deliberation.path.steps",
+            "deliberation.proposal_rule.save",
             # --- resolutions, supervision, hearings: added by their modules ---
             # resolutions, supervision:
             "deliberation.resolution.owner_add",
@@ -73,6 +80,9 @@ class DeliberationConfig(AppConfig):
             "deliberation.rectification_raised",
             "deliberation.rectification_answered",
             "deliberation.rectification_late",
+            # topics:
+            "deliberation.proposal_lapsed",
+            "deliberation.step_overdue",
         ),
         demo_order=90,
         periodic=(
@@ -83,6 +93,9 @@ class DeliberationConfig(AppConfig):
         ),
         extensions={
             "votes.closed": "gongzhi.deliberation.services.steps:on_vote_closed",
+            # --- topics: one click from a case and from a hot issue of the 三率 page ---
+            "cases.case.panels": "gongzhi.deliberation.selectors:case_panel",
+            "cases.hot_issue.actions": "gongzhi.deliberation.selectors:hot_issue_actions",
         },
         matrix="gongzhi.deliberation.tests.matrix:objects",
     )

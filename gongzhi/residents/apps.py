@@ -27,7 +27,7 @@ class ResidentsConfig(AppConfig):
         navigation=(
             NavItem(_("Residents"), "residents:roster", permission="residents.view", order=40),
             # A resident links their account to their registration (then proposes, co-signs, votes).
-            NavItem(_("Where I live"), "residents:verify-self", permission="residents.verify_self", order=45),
+            NavItem(_("My registration"), "residents:verify-self", permission="residents.verify_self", order=45),
         ),
         demo_order=40,
         # Every audit action the residents services record (names are history: never renamed).

@@ -325,3 +325,58 @@ def on_vote_closed(vote: Vote) -> None:
         step_complete(actor=SystemActor(label="votes.closed"), topic=topic, given=StepOutcome(outcome=figures, vote=vote))
     else:
         TopicStep.objects.filter(pk=step.pk).update(vote=vote, outcome=vote.get_result_display())
+
+
+# --- overdue steps -------------------------------------------------------------------------------
+
+
+def area_staff(area: AreaNode):
+    """The staff who steer topics of `area`: managers bound at the area or at a node above it."""
+    from django.contrib.auth import get_user_model
+
+    from gongzhi.core.permissions import role_q
+    from gongzhi.meetings.permissions import MANAGER_ROLES
+    from gongzhi.votes.models import ancestor_paths
+
+    User = get_user_model()
+    return User.objects.filter(
+        role_q(MANAGER_ROLES), area_bindings__node__path__in=ancestor_paths(area.path), is_active=True
+    ).distinct()
+
+
+def steps_flag_overdue(*, actor: Actor, now=None) -> int:
+    """Current steps past their time limit are flagged once (audited "deliberation.step.overdue")
+    and the staff of the topic's area are told once. Returns how many were flagged; a second run
+    flags nothing new."""
+    from django.db import transaction
+
+    from gongzhi.core import audit
+    from gongzhi.core.permissions import require
+
+    require(actor, "deliberation.sweep")
+    now = now or timezone.now()
+    due = list(
+        TopicStep.objects.filter(state=StepState.CURRENT, due_at__lt=now, overdue_flagged_at__isnull=True)
+        .values_list("pk", flat=True)[:5000]
+    )
+    flagged = 0
+    for pk in due:
+        with transaction.atomic():
+            step = (TopicStep.objects.select_for_update()
+                    .filter(pk=pk, state=StepState.CURRENT, due_at__lt=now, overdue_flagged_at__isnull=True)
+                    .first())
+            if step is None:
+                continue
+            step.overdue_flagged_at = now
+            step.save(update_fields=["overdue_flagged_at"])
+            topic = Topic.objects.select_related("area").get(pk=step.topic_id)
+            audit.record(actor=actor, action="deliberation.step.overdue", obj=topic,
+                         after={"step": step.name, "due_at": step.due_at})
+            recipients = list(area_staff(topic.area))
+            title = _("A step of a topic is overdue: %(title)s") % {"title": topic.title[:80]}
+            body = _("The step “%(step)s” was due %(due)s.") % {
+                "step": step.name, "due": timezone.localtime(step.due_at).strftime("%Y-%m-%d")}
+            transaction.on_commit(lambda r=recipients, t=title, b=body, o=topic: notify(
+                recipients=r, kind="deliberation.step_overdue", obj=o, url=topic_url(o), title=t, body=b))
+            flagged += 1
+    return flagged

@@ -200,3 +200,46 @@ def proposal_sign(*, actor: Actor, topic: Topic | int) -> Signature:
             topic_open(actor=SystemActor(label="deliberation.threshold"), topic=row,
                        note=_("%(n)d co-signatures reached") % {"n": row.signature_count})
     return signature
+
+
+def proposals_lapse(*, actor: Actor, today: dt.date | None = None) -> int:
+    """Proposals past their time to collect co-signatures without enough of them lapse (workflow
+    "lapse", audited); their proposers are told. Returns how many lapsed; a second run lapses
+    nothing new."""
+    from gongzhi.core.notifications import notify
+    from gongzhi.core.workflow import apply_transition
+
+    from ..workflow import TOPIC_WORKFLOW
+    from .steps import topic_url
+
+    require(actor, "deliberation.sweep")
+    today = today or timezone.localdate()
+    due = list(
+        Topic.objects.filter(state=TopicState.PROPOSED, collect_until__lt=today).values_list("pk", flat=True)[:5000]
+    )
+
+    def tell(topic: Topic) -> None:
+        notify(
+            recipients=[topic.proposed_by], kind="deliberation.proposal_lapsed", obj=topic, url=topic_url(topic),
+            title=_("Your proposal “%(title)s” lapsed") % {"title": topic.title[:80]},
+            body=_("It gathered %(n)d of the %(needed)d co-signatures needed by %(date)s.") % {
+                "n": topic.signature_count, "needed": topic.signatures_needed, "date": topic.collect_until.isoformat()},
+        )
+
+    lapsed = 0
+    for pk in due:
+        with transaction.atomic():
+            row = Topic.objects.select_for_update().filter(pk=pk, state=TopicState.PROPOSED).first()
+            if row is None or row.collect_until is None or row.collect_until >= today:
+                continue
+            note = _("%(n)d of %(needed)d co-signatures by %(date)s") % {
+                "n": row.signature_count, "needed": row.signatures_needed, "date": row.collect_until.isoformat()}
+
+            def update(topic: Topic) -> list[str]:
+                topic.closed_at = timezone.now()
+                return ["closed_at"]
+
+            apply_transition(TOPIC_WORKFLOW, actor=actor, obj=row, action="lapse", update=update, note=note,
+                             notify=tell, locked=True)
+            lapsed += 1
+    return lapsed

@@ -57,8 +57,16 @@ def _district(nodes: dict) -> dict:
         scope_kind=ScopeKind.COMMUNITY, area=nodes["community"], group=ConsultationGroup.URBAN_MANAGEMENT,
         source=TopicSource.GROUP,
     )
+    # --- topics: a document of the topic ---
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongzhi.deliberation.services import documents
+
+    pdf = SimpleUploadedFile("车棚方案.pdf", b"%PDF-1.4\n%matrix\n", content_type="application/pdf")
+    document = documents.documents_add(actor=ACTOR, topic=topic, files=[pdf])[0]
     return {
         "topic": topic,
+        "document": document,
         "path": Path.objects.get(district=nodes["district"], key="six_step"),
         # --- resolutions, supervision: add here ---
         **_resolution_side(nodes),
@@ -76,7 +84,10 @@ def objects(world: World) -> dict[str, Param]:
 
     return {
         "topic_id": param("topic"),
-        "path_id": param("path", seen_by=frozenset(Role)),
+        # Paths are read by everyone of the district (bound there, living there, of its departments
+        # and units); the resident and party member of the world live nowhere.
+        "path_id": param("path", seen_by=AREA_ROLES | {Role.DEPARTMENT_STAFF, Role.UNIT_LIAISON}),
+        "document_id": param("document"),
         "district_id": Param(inside=world.d1["district"].pk, outside=world.d2["district"].pk,
                              seen_by=frozenset({Role.DISTRICT_ADMIN})),
         "node_id": Param(inside=world.d1["community"].pk, outside=world.d2["community"].pk, seen_by=seen),
