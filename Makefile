@@ -1,5 +1,13 @@
 # The two commands: `make run` and `make test`. Everything else is set-up they share.
-PYTHON ?= python3.11
+#
+# Python: the newest of python3.13, python3.12, python3.11 and python3 that is 3.11–3.13 (the
+# versions pyproject.toml accepts); `make run PYTHON=/path/to/python3.12` picks one by hand.
+SUPPORTED_PYTHON := (3, 11) <= sys.version_info[:2] < (3, 14)
+ifndef PYTHON
+PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
+  "$$p" -c 'import sys; sys.exit(0 if $(SUPPORTED_PYTHON) else 1)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+endif
+NO_PYTHON := 需要 Python 3.11、3.12 或 3.13：Debian/Ubuntu 运行 sudo apt install python3 python3-venv，macOS 运行 brew install python@3.13，或用 PYTHON=/path/to/python3.x 指定 / Python 3.11, 3.12 or 3.13 is required: on Debian/Ubuntu sudo apt install python3 python3-venv, on macOS brew install python@3.13, or name one with PYTHON=/path/to/python3.x
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -8,16 +16,24 @@ PORT ?= 8000
 .PHONY: run test setup lint messages clean
 
 $(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required"; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(if $(PYTHON),,$(error $(NO_PYTHON)))
+	@"$(PYTHON)" -c 'import sys; sys.exit(0 if $(SUPPORTED_PYTHON) else 1)' 2>/dev/null || { \
+	  echo "错误：$(PYTHON) 不是 Python 3.11–3.13（gongzhi 支持 3.11、3.12、3.13） / Error: $(PYTHON) is not Python 3.11–3.13 (gongzhi runs on 3.11, 3.12 and 3.13)" >&2; exit 1; }
+	@test -x $(PY) || "$(PYTHON)" -c 'import ensurepip' 2>/dev/null || { \
+	  echo "错误：$(PYTHON) 缺少 venv 模块，请安装 python3-venv（Ubuntu 24.04：sudo apt install python3.12-venv） / Error: $(PYTHON) cannot create a virtual environment: install python3-venv (Ubuntu 24.04: sudo apt install python3.12-venv)" >&2; exit 1; }
+	@echo "== $$("$(PYTHON)" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
+	test -x $(PY) || "$(PYTHON)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
+# Before the server starts, scripts/preflight.py checks what a first run trips over — var/ not
+# writable, the port taken, a database file from an older (or newer) version — and says so in one
+# line in Chinese and English; it migrates the database (keeping a copy of an older one first).
 run: setup
-	DEBUG=1 $(PY) manage.py migrate --noinput
+	@DEBUG=1 PORT=$(PORT) $(PY) scripts/preflight.py
 	DEBUG=1 $(PY) manage.py demo
 	@# One task worker in the background (SLA sweep every CASES_SWEEP_MINUTES, notifications),
 	@# stopped with the server (Ctrl+C or any exit).
@@ -52,3 +68,10 @@ messages: setup
 
 clean:
 	rm -rf $(VENV) var
+
+# Files make reads are never "remade" (so `make -B` does not take them for unknown targets).
+Makefile pyproject.toml: ;
+
+# Any other target: one line saying which ones exist (instead of make's "No rule to make target").
+.DEFAULT:
+	$(error 没有 “$@” 这个目标；可用：make run、make test（另有 setup、lint、messages、clean） / No target “$@”: use make run or make test (also setup, lint, messages, clean))

@@ -178,8 +178,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-# The client address: REMOTE_ADDR unless the operator names the proxy header it sets (e.g.
-# SIGNIN_IP_HEADERS=HTTP_X_FORWARDED_FOR behind nginx); a client cannot pick its own address.
+# The client address (sign-in lock-out and the audit log): REMOTE_ADDR unless the operator names the
+# proxy header it sets (e.g. SIGNIN_IP_HEADERS=HTTP_X_FORWARDED_FOR behind nginx, which overwrites
+# it); a client cannot pick its own address.
 AXES_IPWARE_META_PRECEDENCE_ORDER = [
     h for h in os.environ.get("SIGNIN_IP_HEADERS", "REMOTE_ADDR").split(",") if h
 ]

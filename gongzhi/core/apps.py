@@ -11,6 +11,12 @@ def _catch_up_period():
     return catch_up_period()
 
 
+def _daily():
+    import datetime
+
+    return datetime.timedelta(days=1)
+
+
 class CoreConfig(AppConfig):
     name = "gongzhi.core"
     label = "core"
@@ -26,6 +32,10 @@ class CoreConfig(AppConfig):
                        "core.calendar.sync", "core.backup", "core.restore"),
         matrix="gongzhi.core.tests.matrix:objects",
         # Sends what a lost or stuck delivery task left undelivered (issue 12, faults).
-        periodic=(Periodic("core.notifications-catch-up", "gongzhi.core.notifications.deliver_stragglers",
-                           every=_catch_up_period),),
+        periodic=(
+            Periodic("core.notifications-catch-up", "gongzhi.core.notifications.deliver_stragglers",
+                     every=_catch_up_period),
+            # Forgets idempotency keys older than IDEMPOTENCY_KEEP_HOURS (48 by default).
+            Periodic("core.idempotency-prune", "gongzhi.core.idempotency.prune", every=_daily),
+        ),
     )

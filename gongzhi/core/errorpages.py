@@ -76,7 +76,13 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    return error_page(request, 500)
+    # The database gone (or the disk full) before any view ran — a middleware loading the session
+    # or the user — is the same fault as in a view: nothing was saved, try again (503 / 507).
+    import sys
+
+    from .middleware import fault_response
+
+    return fault_response(request, sys.exc_info()[1]) or error_page(request, 500)
 
 
 def csrf_failure(request, reason=""):

@@ -17,12 +17,11 @@ def add_domain_errors(form: forms.Form, exc: DomainError, *, not_echoed: Iterabl
     placed = False
     not_echoed = set(not_echoed)
     for field, messages in (exc.fields or {}).items():
-        if field not in form.fields:
-            continue
         for message in messages:
-            form.add_error(field, message)
-        placed = True
-        if field in not_echoed and form.is_bound:
+            # a field this form does not have (the service checks more than one form shows): above it
+            form.add_error(field if field in form.fields else None, message)
+            placed = True
+        if field in not_echoed and field in form.fields and form.is_bound:
             form.data = form.data.copy()
             form.data[field] = ""
     if not placed:

@@ -11,10 +11,13 @@ finds its record.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from .actors import Actor, actor_user
 from .errors import InvalidInput
@@ -60,3 +63,23 @@ def begin(*, actor: Actor, scope: str, key: str | None) -> Claim:
     except IntegrityError:
         earlier = IdempotencyKey.objects.get(user=user, scope=scope, key=key)
         return Claim(done=earlier.object_id)
+
+
+def keep_for() -> datetime.timedelta:
+    """How long a key is remembered: a client retries within minutes; a day or two is generous."""
+    from django.conf import settings
+
+    return datetime.timedelta(hours=getattr(settings, "IDEMPOTENCY_KEEP_HOURS", 48))
+
+
+@task()
+def prune(batch: int = 5000) -> int:
+    """The periodic prune (`core.idempotency-prune`): forget keys older than `keep_for()`, in
+    batches so a backlog never holds a long lock. A retry after that long does the write again."""
+    cutoff = timezone.now() - keep_for()
+    removed = 0
+    while True:
+        ids = list(IdempotencyKey.objects.filter(created_at__lt=cutoff).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return removed
+        removed += IdempotencyKey.objects.filter(pk__in=ids).delete()[0]

@@ -65,6 +65,10 @@ class Value:
     number_format: str | None = None
 
 
+class Total(tuple):
+    """A row shown in bold (a subtotal or the total): `Total(values)` among the rows."""
+
+
 def _plain(value):
     """A value openpyxl can store: Decimals as floats, aware datetimes in local time (Excel has no
     time zones), lazy translations as text, None as an empty cell."""
@@ -134,15 +138,20 @@ class Book:
         formats = [c.number_format for c in columns]
         count = 0
         for row in rows:
+            bold = isinstance(row, Total)
             values = []
             for index, value in enumerate(row):
                 fmt = formats[index] if index < len(formats) else None
                 if isinstance(value, Value):
                     value, fmt = value.value, value.number_format
                 value = _plain(value)
-                if fmt is not None and not isinstance(value, str):  # empty cells too: typed in later, they show right
+                # empty cells get the format too: typed in later, they show right
+                if bold or (fmt is not None and not isinstance(value, str)):
                     cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = fmt
+                    if fmt is not None and not isinstance(value, str):
+                        cell.number_format = fmt
+                    if bold:
+                        cell.font = _HEADER_FONT
                     values.append(cell)
                 else:
                     values.append(value)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.components import Component
 from gongzhi.core.navigation import NavItem
+from gongzhi.core.periodic import Periodic
 
 
 def daily() -> dt.timedelta:
@@ -23,6 +24,8 @@ class DeliberationConfig(AppConfig):
             NavItem(_("Deliberation topics"), "deliberation:topics", permission="deliberation.view_topics", order=45),
             NavItem(_("Residents' say"), "deliberation:mine", permission="deliberation.propose", order=46),
             # --- resolutions, supervision ---
+            NavItem(_("Resolutions"), "deliberation:resolutions", permission="deliberation.view_topics", order=46),
+            NavItem(_("Rectifications"), "deliberation:rectifications", permission="deliberation.supervise", order=47),
             # --- hearings ---
         ),
         settings={
@@ -47,15 +50,47 @@ class DeliberationConfig(AppConfig):
             "deliberation.path.steps",
             "deliberation.proposal_rule.save",
             # --- resolutions, supervision, hearings: added by their modules ---
+            # resolutions, supervision:
+            "deliberation.resolution.owner_add",
+            "deliberation.resolution.owner_remove",
+            "deliberation.resolution.plan",
+            "deliberation.resolution.report",
+            "deliberation.resolution.complete",
+            "deliberation.resolution.reopen",
+            "deliberation.resolution.sign_off",
+            "deliberation.milestone.create",
+            "deliberation.milestone.done",
+            "deliberation.milestone.remove",
+            "deliberation.milestone.overdue",
+            "deliberation.spending.create",
+            "deliberation.rectification.create",
+            "deliberation.rectification.respond",
+            "deliberation.rectification.accept",
+            "deliberation.rectification.reject",
+            "deliberation.rectification.late",
         ),
         notification_kinds=(
             "deliberation.topic_moved",
-            # --- topics: ---
+            # topics:
             "deliberation.proposal_lapsed",
             "deliberation.step_overdue",
+            # resolutions, supervision:
+            "deliberation.resolution_owner",
+            "deliberation.resolution_done",
+            "deliberation.resolution_signed_off",
+            "deliberation.resolution_reopened",
+            "deliberation.milestone_overdue",
+            "deliberation.rectification_raised",
+            "deliberation.rectification_answered",
+            "deliberation.rectification_late",
         ),
         demo_order=90,
-        periodic=(),
+        periodic=(
+            Periodic("deliberation.flag-overdue-milestones",
+                     "gongzhi.deliberation.tasks_resolutions.flag_overdue_milestones", every=daily),
+            Periodic("deliberation.flag-late-rectifications",
+                     "gongzhi.deliberation.tasks_resolutions.flag_late_rectifications", every=daily),
+        ),
         extensions={
             "votes.closed": "gongzhi.deliberation.services.steps:on_vote_closed",
             # --- topics: one click from a case and from a hot issue of the 三率 page ---

@@ -461,6 +461,22 @@ class ResolutionState(models.TextChoices):
     DONE = "done", _("Carried out")  # awaiting / with the committee's sign-off
 
 
+class ResolutionQuerySet(ThroughTopicQuerySet):
+    def visible_to(self, user) -> models.QuerySet:
+        """Resolutions of the topics the user sees, and those the user, the user's unit or the
+        user's department carries out (an owner without an area scope still sees its own work)."""
+        seen = super().visible_to(user)
+        if scope.scope_paths(user) is None or not getattr(user, "is_authenticated", False):
+            return seen
+        owned = models.Q(user=user)
+        if getattr(user, "unit_id", None):
+            owned |= models.Q(unit_id=user.unit_id)
+        if getattr(user, "department_id", None):
+            owned |= models.Q(department_id=user.department_id)
+        mine = ResolutionOwner.objects.filter(owned).values("resolution_id")
+        return self.filter(models.Q(pk__in=seen.values("pk")) | models.Q(pk__in=mine))
+
+
 class Resolution(models.Model):
     """What a topic resolved (决议), and how it is carried out (Decidim's accountability)."""
 
@@ -494,7 +510,7 @@ class Resolution(models.Model):
     sign_off_note = models.TextField(_("committee's opinion"), blank=True)
     created_at = models.DateTimeField(_("resolved"), auto_now_add=True)
 
-    objects = ScopedManager.from_queryset(ThroughTopicQuerySet)()
+    objects = ScopedManager.from_queryset(ResolutionQuerySet)()
 
     class Meta:
         verbose_name = _("resolution")

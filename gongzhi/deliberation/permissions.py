@@ -71,9 +71,16 @@ def steers(user, topic: Any) -> bool:
 
 
 def answers_rectification(user, rectification: Any) -> bool:
-    """The rectification's owner, or the staff of the area."""
-    return (rectification.owner_id is not None and rectification.owner_id == getattr(user, "pk", None)) or (
-        getattr(user, "role", None) in MANAGER_ROLES and in_scope(user, rectification)
+    """The rectification's owner (an account, or the unit or department of the resolution's owner it
+    names), or the staff of the area."""
+    if rectification.owner_id is not None and rectification.owner_id == getattr(user, "pk", None):
+        return True
+    if getattr(user, "role", None) in MANAGER_ROLES and in_scope(user, rectification):
+        return True
+    unit, department = getattr(user, "unit_id", None), getattr(user, "department_id", None)
+    return any(
+        (o.unit_id and o.unit_id == unit) or (o.department_id and o.department_id == department)
+        for o in rectification.resolution.owners.filter(name=rectification.owner_name)
     )
 
 

@@ -547,68 +547,33 @@ def title_of(result: Figures) -> str:
 
 
 def workbook(result: Figures) -> bytes:
-    """Two sheets: by level and kind of body, and by body; a title row with the scope and the
-    period, a bold frozen header, rates as percentages, widths that fit."""
-    import io
+    """Two sheets written by the platform's one .xlsx writer (`core.xlsx`): by level and kind of
+    body, and by body; the title row, the scope and the period, a bold frozen header, totals in
+    bold, rates as percentages."""
+    from gongzhi.core.xlsx import INTEGER, Book, Column, Total
 
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    figure_columns = [Column(str(label), 11, PERCENT if is_rate else INTEGER) for _key, label, is_rate in COLUMNS]
 
-    def text(value):
-        # A name typed with a control character must not break the download.
-        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    def figures_of(counts: Counts) -> list:
+        data = counts.as_dict()
+        return [float(data[key]) if is_rate and data[key] is not None else data[key] for key, _l, is_rate in COLUMNS]
 
-    book = Workbook()
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="F3E5E5")
-
-    def sheet(ws, title: str, lead: list[tuple[str, int]], rows: list[tuple[list, Counts, bool]]) -> None:
-        ws.title = title[:31]
-        width = len(lead) + len(COLUMNS)
-        ws.append([text(title_of(result))])
-        ws.cell(row=1, column=1).font = Font(bold=True, size=13)
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-        ws.append([label for label, _w in lead] + [str(label) for _k, label, _p in COLUMNS])
-        for cell in ws[2]:
-            cell.font = bold
-            cell.fill = fill
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.freeze_panes = ws.cell(row=3, column=len(lead) + 1)
-        for values, counts, is_total in rows:
-            data = counts.as_dict()
-            out = [text(v) for v in values]
-            for key, _label, is_rate in COLUMNS:
-                value = data[key]
-                out.append(float(value) if is_rate and value is not None else value)
-            ws.append(out)
-            row = ws.max_row
-            for index, (_key, _label, is_rate) in enumerate(COLUMNS, start=len(lead) + 1):
-                if is_rate:
-                    ws.cell(row=row, column=index).number_format = PERCENT
-            if is_total:
-                for cell in ws[row]:
-                    cell.font = bold
-        for index, (_label, w) in enumerate(lead, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = w
-        for index in range(len(lead) + 1, width + 1):
-            ws.column_dimensions[get_column_letter(index)].width = 11
-        ws.row_dimensions[2].height = 32
-
-    level_rows: list[tuple[list, Counts, bool]] = []
+    level_rows: list = []
     for table in result.levels:
         for k in table.kinds:
-            level_rows.append(([table.label, k.label], k.counts, False))
-        level_rows.append(([table.label, _("Total")], table.total, True))
-    level_rows.append(([_("All levels"), _("Total")], result.total, True))
-    sheet(book.active, _("By level"), [(_("Level"), 12), (_("Kind of body"), 30)], level_rows)
-
-    body_rows = [([str(LEVEL_LABELS.get(b.level, b.level)), b.area_name, b.name, b.kind_label], b.counts, False)
-                 for b in result.bodies]
-    sheet(book.create_sheet(), _("By body"),
-          [(_("Level"), 12), (_("Area"), 16), (_("Body"), 34), (_("Kind of body"), 24)], body_rows)
-
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+            level_rows.append([table.label, k.label, *figures_of(k.counts)])
+        level_rows.append(Total([table.label, _("Total"), *figures_of(table.total)]))
+    level_rows.append(Total([_("All levels"), _("Total"), *figures_of(result.total)]))
+    body_rows = (
+        [str(LEVEL_LABELS.get(b.level, b.level)), b.area_name, b.name, b.kind_label, *figures_of(b.counts)]
+        for b in result.bodies
+    )
+    title, scope = title_of(result), result.node.name
+    period = f"{result.start.isoformat()} — {(result.end - dt.timedelta(days=1)).isoformat()}"
+    book = Book()
+    book.table(_("By level"), title=title, scope=scope, period=period,
+               columns=[Column(_("Level"), 12), Column(_("Kind of body"), 30), *figure_columns], rows=level_rows)
+    book.table(_("By body"), title=title, scope=scope, period=period,
+               columns=[Column(_("Level"), 12), Column(_("Area"), 16), Column(_("Body"), 34),
+                        Column(_("Kind of body"), 24), *figure_columns], rows=body_rows)
+    return book.to_bytes()

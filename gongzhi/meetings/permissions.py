@@ -51,11 +51,42 @@ def _meeting_of(obj: Any):
     return getattr(obj, "meeting", None) if not hasattr(obj, "attendances") else obj
 
 
+_OFFICES_ATTR = "_gongzhi_offices"
+
+
+def remember_offices(user, meetings) -> None:
+    """Look up, in two queries, the offices `user` holds for a page of meetings (as a member of
+    their bodies, or as an invitee), so that asking the gate about each meeting of the page costs
+    no query. Kept on the meeting objects of this one page only: a page built after a membership
+    changed asks again."""
+    from .models import Attendance, BodyMember
+
+    meetings = list(meetings)
+    if not meetings or not getattr(user, "is_authenticated", False):
+        return
+    body_offices: dict[int, set[str]] = {}
+    for body_id, capacity in BodyMember.objects.filter(
+        user=user, capacity__in=OFFICES, left_on__isnull=True, body_id__in={m.body_id for m in meetings if m.body_id}
+    ).values_list("body_id", "capacity"):
+        body_offices.setdefault(body_id, set()).add(capacity)
+    meeting_offices: dict[int, set[str]] = {}
+    for meeting_id, capacity in Attendance.objects.filter(
+        user=user, capacity__in=OFFICES, meeting_id__in=[m.pk for m in meetings]
+    ).values_list("meeting_id", "capacity"):
+        meeting_offices.setdefault(meeting_id, set()).add(capacity)
+    for meeting in meetings:
+        held = body_offices.get(meeting.body_id, set()) | meeting_offices.get(meeting.pk, set())
+        setattr(meeting, _OFFICES_ATTR, (user.pk, frozenset(held)))
+
+
 def holds_office(user, obj: Any, offices: tuple[str, ...] = OFFICES) -> bool:
     """The user is chair or secretary of the body (of a body, a meeting or a decision), or, for a
     meeting without a body (a coordination meeting), was invited to it as chair or secretary."""
     if not getattr(user, "is_authenticated", False):
         return False
+    remembered = getattr(obj, _OFFICES_ATTR, None)
+    if remembered is not None and remembered[0] == user.pk:
+        return bool(remembered[1] & set(offices))
     meeting = None
     body = obj if hasattr(obj, "cadences") else None
     if body is None:

@@ -15,6 +15,7 @@ from gongzhi.areas.models import AreaKind, AreaNode, Unit
 from gongzhi.core import permissions
 from gongzhi.core.admin_scope import RevealAdminMixin
 from gongzhi.core.errors import DomainError
+from gongzhi.core.forms import add_domain_errors
 
 from . import services
 from .models import MEMBER_ORG_KINDS, Alliance, AllianceMember, OrgKind, PartyMember, PartyOrganization
@@ -33,18 +34,6 @@ def _adopt(obj, saved) -> None:
             obj.__dict__[key] = value
     obj._state.adding = False
     obj._state.db = saved._state.db
-
-
-def _add_domain_errors(form: forms.Form, exc: DomainError) -> None:
-    if not exc.fields:
-        form.add_error(None, exc.message)
-        return
-    for field, messages in exc.fields.items():
-        if field in form.fields:
-            for message in messages:
-                form.add_error(field, message)
-        else:
-            form.add_error(None, exc.message)
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -160,7 +149,7 @@ class OrganizationForm(forms.ModelForm):
             if self.instance.pk and data.get("parent") and data["parent"].path.startswith(self.instance.path):
                 services._refuse("parent", str(_("An organisation cannot be moved under itself.")))
         except DomainError as exc:
-            _add_domain_errors(self, exc)
+            add_domain_errors(self, exc)
         return data
 
 

@@ -134,6 +134,24 @@ class PartyLinkIn(Schema):
     party_member_id: int | None = None
 
 
+class AccountLinkIn(Schema):
+    username: str | None = None  # empty or null: unlink
+
+
+class SelfVerifyIn(Schema):
+    name: str
+    id_number: str
+
+
+class MyRegistrationOut(Schema):
+    """Where the signed-in resident is registered (their own record, masked)."""
+
+    person_id: int
+    name: str
+    id_number: str
+    address: str
+
+
 class RevealIn(Schema):
     fields: list[str] = ["id_number", "phone"]
     reason: str = ""
@@ -337,6 +355,31 @@ def link_party_member(request: HttpRequest, person_id: int, payload: PartyLinkIn
     person = selectors.person_get(user=request.auth, pk=person_id)
     member = party_selectors.member_get(user=request.auth, pk=payload.party_member_id) if payload.party_member_id else None
     return services.person_link_party_member(actor=request.auth, person=person, party_member=member)
+
+
+@router.post("/people/{person_id}/account", response={200: PersonOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Link or unlink the resident's own account")
+def link_account(request: HttpRequest, person_id: int, payload: AccountLinkIn):
+    person = selectors.person_get(user=request.auth, pk=person_id)
+    return services.person_link_account(actor=request.auth, person=person, username=payload.username or None)
+
+
+def _my_registrations(user) -> list[dict]:
+    return [
+        {"person_id": h["person"].pk, "name": h["person"].name, "id_number": h["person"].id_number_masked,
+         "address": h["address"]}
+        for h in selectors.my_registrations(user=user)
+    ]
+
+
+@router.get("/me", response={200: list[MyRegistrationOut], **errors(401)}, summary="Where I am registered")
+def my_registrations(request: HttpRequest):
+    return _my_registrations(request.auth)
+
+
+@router.post("/me/verify", response={200: list[MyRegistrationOut], **errors(400, 401, 403, 409, 413, 422)}, summary="Link my account to my registration (name and ID number)")
+def verify_self(request: HttpRequest, payload: SelfVerifyIn):
+    services.person_verify_self(actor=request.auth, name=payload.name, id_number=payload.id_number)
+    return _my_registrations(request.auth)
 
 
 @router.post("/people/{person_id}/reveal", response={200: RevealOut, **errors(400, 401, 403, 404, 409, 413, 422)}, summary="Reveal full ID number / phone (logged)")

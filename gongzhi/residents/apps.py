@@ -24,7 +24,11 @@ class ResidentsConfig(AppConfig):
     component = Component(
         api="gongzhi.residents.api:router",
         urls="gongzhi.residents.urls",
-        navigation=(NavItem(_("Residents"), "residents:roster", permission="residents.view", order=40),),
+        navigation=(
+            NavItem(_("Residents"), "residents:roster", permission="residents.view", order=40),
+            # A resident links their account to their registration (then proposes, co-signs, votes).
+            NavItem(_("Where I live"), "residents:verify-self", permission="residents.verify_self", order=45),
+        ),
         demo_order=40,
         # Every audit action the residents services record (names are history: never renamed).
         audit_actions=(
@@ -36,6 +40,9 @@ class ResidentsConfig(AppConfig):
             "residents.person.transfer",
             "residents.person.death",
             "residents.person.party_link",
+            "residents.person.account_link",
+            "residents.person.self_verify",
+            "residents.person.self_verify_failed",
             "residents.person.reveal",
             "residents.person.export",
             "residents.tag.add",

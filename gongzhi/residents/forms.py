@@ -113,6 +113,18 @@ class TransferForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+class AccountLinkForm(forms.Form):
+    username = forms.CharField(
+        label=_("Resident's user name"), max_length=150, required=False,
+        help_text=_("Leave empty to unlink the account."),
+    )
+
+
+class SelfVerifyForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
 class DeathForm(forms.Form):
     date = forms.DateField(label=_("Date of death"), widget=DATE)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

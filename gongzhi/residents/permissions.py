@@ -68,5 +68,7 @@ RULES = {
     # Importing the spreadsheet (and downloading its template).
     "residents.import": Rule(roles=EDIT_ROLES, message=EDIT_MESSAGE),
     "residents.reveal": Rule(roles=REVEAL_ROLES, granted_by=REVEAL_PERMISSION, relation=in_scope, message=REVEAL_MESSAGE),
+    # A resident links their own account to their record by name and ID number (services say why not).
+    "residents.verify_self": Rule(roles=frozenset({Role.RESIDENT})),
     "residents.export": Rule(roles=EXPORT_ROLES, message=EXPORT_MESSAGE),
 }

@@ -340,3 +340,10 @@ def ancestor_of_kind(node: AreaNode, kind: str) -> AreaNode | None:
     steplen = AreaNode.steplen
     paths = [node.path[: d * steplen] for d in range(1, node.depth)]
     return AreaNode.objects.filter(path__in=paths, kind=kind).first()
+
+
+def my_registrations(*, user) -> list[dict]:
+    """Where the signed-in resident is registered: the household's address and their own masked
+    record (their own data, so no reveal is needed and nothing is audited)."""
+    rows = Person.objects.filter(user=user, status=PersonStatus.LIVING).select_related("household")
+    return [{"person": p, "address": address_of(p.household)} for p in rows]

@@ -825,15 +825,91 @@ def person_link_party_member(*, actor: Actor, person: Person, party_member=None)
     return person
 
 
+def _resident_account(username: str | None):
+    """The active resident account named `username` (refused on the field `username` otherwise)."""
+    from django.contrib.auth import get_user_model
+
+    account = get_user_model().objects.filter(username=(username or "").strip(), is_active=True).first()
+    if account is None:
+        raise _field_error("username", _("No active account has this user name."))
+    # a resident's account: one the gate lets link itself to a registration
+    if not permissions.can(account, "residents.verify_self"):
+        raise _field_error("username", _("Only a resident's account can be linked to a resident."))
+    return account
+
+
+def _check_one_person_per_account(person: Person, user) -> None:
+    clash = Person.objects.filter(user=user, status=PersonStatus.LIVING).exclude(pk=person.pk).first()
+    if clash is not None:
+        raise _field_error("username", _("This account already belongs to another registered resident."))
+
+
 @transaction.atomic
-def person_link_account(*, actor: Actor, person: Person, user=None) -> Person:
-    """Link a resident to the user account they sign in with (or unlink: None), so the site knows
-    their household (the place they name first when filing a request). Audited."""
+def person_link_account(*, actor: Actor, person: Person, user=None, username: str | None = None) -> Person:
+    """Link a resident to the user account they sign in with, given as `user` or by `username` (or
+    unlink: neither), so the site knows their household — the place they file requests for, the
+    topics they may propose and co-sign, the votes they may cast. Only a resident's account, and one
+    living resident per account. Audited."""
     _require(actor, "residents.edit")
     person = _person_in_scope(actor, person)
+    if user is None and username:
+        user = _resident_account(username)
+    if user is not None:
+        _require_living(person)
+        _check_one_person_per_account(person, user)
     before = _snapshot(person)
     person.user = user
     person.updated_at = timezone.now()
     person.save(update_fields=["user", "updated_at"])
-    _record_change(actor, "residents.person.update", person, before, always=False)
+    _record_change(actor, "residents.person.account_link", person, before, always=False)
     return person
+
+
+# A resident may try to verify themselves this many times a day (an ID number is not a secret to
+# everyone around them; this stops guessing, not a determined neighbour — the staff check stays).
+SELF_VERIFY_ATTEMPTS = 5
+
+
+def _attempts_key(user) -> str:
+    return f"residents:self-verify:{user.pk}:{timezone.localdate().isoformat()}"
+
+
+def person_verify_self(*, actor: Actor, name: str, id_number: str) -> Person:
+    """A resident links their own account to their record in the registry (居民身份核验) by giving
+    their name and ID number: a living person of that name and ID number, not yet linked to an
+    account. Every failure gets the same answer (nothing tells whether the number is registered),
+    is audited, and after SELF_VERIFY_ATTEMPTS failed tries in a day the resident is sent to the
+    community office."""
+    from django.core.cache import cache
+
+    _require(actor, "residents.verify_self")
+    key = _attempts_key(actor)
+    if cache.get(key, 0) >= SELF_VERIFY_ATTEMPTS:
+        raise Forbidden(_("Too many tries today: ask your community office to check your registration."))
+    name, number = (name or "").strip(), pii.normalise_id_number(id_number or "")
+    if not name:
+        raise _field_error("name", _("Give your name as registered."))
+    if not number:
+        raise _field_error("id_number", _("Give your ID number."))
+    with transaction.atomic():
+        found = (
+            Person.objects.select_for_update()
+            .filter(id_number_hash=pii.blind_index(pii.ID_NUMBER, number), name=name, status=PersonStatus.LIVING,
+                    user=None)
+            .first()
+        )
+        if found is not None and not Person.objects.filter(user=actor, status=PersonStatus.LIVING).exists():
+            before = _snapshot(found)
+            found.user = actor
+            found.updated_at = timezone.now()
+            found.save(update_fields=["user", "updated_at"])
+            _record_change(actor, "residents.person.self_verify", found, before)
+            return found
+    cache.add(key, 0, timeout=24 * 3600)
+    cache.incr(key)
+    audit.record(actor=actor, action="residents.person.self_verify_failed", note=str(actor))
+    raise _field_error(
+        "id_number",
+        _("No registered resident without an account matches this name and ID number. If you live here, "
+          "ask your community office to register you or to link your account."),
+    )

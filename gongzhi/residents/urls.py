@@ -6,6 +6,7 @@ app_name = "residents"
 urlpatterns = [
     path("", views.roster, name="roster"),
     path("people/", views.people, name="people"),
+    path("me/", views.verify_self, name="verify-self"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("people/<int:pk>/reveal/", views.person_reveal, name="person-reveal"),

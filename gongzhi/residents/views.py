@@ -223,6 +223,7 @@ def _person_context(request, person: Person, **extra) -> dict:
         "move_out_form": forms.MoveOutForm(),
         "transfer_form": forms.TransferForm(),
         "death_form": forms.DeathForm(),
+        "account_form": forms.AccountLinkForm(initial={"username": person.user.username if person.user_id else ""}),
         "today": timezone.localdate(),
         **_history(request, person),
         **extra,
@@ -310,6 +311,7 @@ def person_action(request, pk: int, action: str):
     person = selectors.person_get(user=request.user, pk=pk)
     form_class = {
         "tag": forms.TagForm, "move-out": forms.MoveOutForm, "transfer": forms.TransferForm, "death": forms.DeathForm,
+        "account": forms.AccountLinkForm,
     }.get(action)
     if form_class is None:
         raise Http404
@@ -323,6 +325,8 @@ def person_action(request, pk: int, action: str):
                 services.person_move_out(actor=request.user, person=person, **data)
             elif action == "death":
                 services.person_record_death(actor=request.user, person=person, **data)
+            elif action == "account":
+                services.person_link_account(actor=request.user, person=person, username=data["username"])
             else:
                 target = selectors.area_nodes_visible(
                     request.user, AreaNode.objects.filter(kind=AreaKind.HOUSEHOLD, code=data["household_code"].strip())
@@ -340,12 +344,33 @@ def person_action(request, pk: int, action: str):
         else:
             messages.success(request, _("Recorded."))
             return redirect("residents:person", pk=person.pk)
-    key = {"tag": "tag_form", "move-out": "move_out_form", "transfer": "transfer_form", "death": "death_form"}[action]
+    key = {"tag": "tag_form", "move-out": "move_out_form", "transfer": "transfer_form", "death": "death_form",
+           "account": "account_form"}[action]
     return render(request, "residents/person.html", _person_context(request, person, **{key: form}), status=400)
 
 
 class _Invalid(Exception):
     pass
+
+
+@login_required
+def verify_self(request):
+    """A resident links their account to their registration by name and ID number (居民身份核验),
+    or sees where they are registered."""
+    if not can(request.user, "residents.verify_self"):
+        raise PermissionDenied
+    form = forms.SelfVerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_verify_self(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your account is now linked to your registration."))
+            return redirect("residents:verify-self")
+    homes = selectors.my_registrations(user=request.user)
+    return render(request, "residents/verify_self.html", {"form": form, "homes": homes},
+                  status=400 if request.method == "POST" else 200)
 
 
 @require_POST

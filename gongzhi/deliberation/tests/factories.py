@@ -76,3 +76,35 @@ def topic(w, *, key: str = "six_step", title: str = "加装电梯机房空调", 
 
 
 StepOutcome = steps.StepOutcome
+
+
+# --- resolutions: a topic walked through its six steps to a published resolution ---
+
+
+def resolved_topic(w, *, title: str = "加装电梯机房空调", publish: bool = True) -> Topic:
+    """A six-step topic of the community taken through every step with held meetings with minutes
+    and a closed, passed vote (30 of 35 attending, of 50); published unless `publish=False` (then
+    it waits at the publication step)."""
+    from gongzhi.meetings.models import BodyKind
+    from gongzhi.meetings.tests import factories as mf
+    from gongzhi.votes.models import Vote, VoteMethod, VoteResult, VoteState
+
+    def held(kind):
+        meeting = mf.held(mf.meeting(mf.body(w.community, kind=kind)))
+        mf.minutes(meeting)
+        return meeting
+
+    made = topic(w, title=title)
+    made = steps.step_complete(actor=w.cstaff, topic=made, given=StepOutcome(outcome="社区党委提议。"))
+    made = steps.step_complete(actor=w.cstaff, topic=made, given=StepOutcome(meeting=held(BodyKind.TWO_COMMITTEES)))
+    made = steps.step_complete(actor=w.cstaff, topic=made, given=StepOutcome(meeting=held(BodyKind.PARTY_BRANCH)))
+    vote = Vote.objects.create(
+        area=made.area, meeting=held(BodyKind.RESIDENTS_ASSEMBLY), reference=f"topic:{made.pk}", title=made.title,
+        question=f"同意{title}", method=VoteMethod.SHOW_OF_HANDS, state=VoteState.CLOSED, result=VoteResult.PASSED,
+        yes_count=30, no_count=2, abstain_count=3, attending_count=35, electorate_count=50, sealed_hash="ab" * 32,
+    )
+    made = steps.step_complete(actor=w.cstaff, topic=made, given=StepOutcome(vote=vote))
+    made = steps.step_complete(actor=w.supervisor, topic=made, given=StepOutcome(outcome="程序合规，同意公示。"))
+    if publish:
+        made = steps.step_complete(actor=w.cstaff, topic=made, given=StepOutcome(outcome="已张贴公示栏"))
+    return made

@@ -11,6 +11,45 @@ from gongzhi.deliberation.services import paths, topics
 ACTOR = SystemActor(label="matrix")
 
 
+# --- resolutions, supervision: a published resolution of the community with an owner, a milestone,
+# a rectification and a progress photo ---
+
+
+def _resolution_side(nodes: dict) -> dict:
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from gongzhi.deliberation.models import (
+        Milestone,
+        Rectification,
+        Resolution,
+        ResolutionOwner,
+        ResolutionPhoto,
+        ResolutionUpdate,
+    )
+
+    topic = topics.topic_raise(
+        actor=ACTOR, title="路灯维修", description="小区东门路灯损坏多日，夜间出行不便。", scope_kind=ScopeKind.COMMUNITY,
+        area=nodes["community"], group=ConsultationGroup.URBAN_MANAGEMENT, source=TopicSource.GROUP,
+    )
+    resolution = Resolution.objects.create(topic=topic, text="更换东门路灯6盏", budget_fen=360000,
+                                           published_at=timezone.now())
+    owner = ResolutionOwner.objects.create(resolution=resolution, name="瓜州物业公司")
+    update = ResolutionUpdate.objects.create(resolution=resolution, text="已更换3盏", progress=50)
+    photo = ResolutionPhoto(update=update, name="现场.png", content_type="image/png", size=67)
+    photo.file.save("matrix.png", ContentFile(bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c63f8cfc000000301"
+        "0100c9fe92ef0000000049454e44ae426082")), save=False)
+    photo.save()
+    return {
+        "resolution": resolution, "owner": owner, "photo": photo,
+        "milestone": Milestone.objects.create(resolution=resolution, title="采购灯具", due_on=timezone.localdate()),
+        "rectification": Rectification.objects.create(resolution=resolution, problem="灯具型号与方案不符",
+                                                      owner_name=owner.name, deadline=timezone.localdate()),
+        "code": nodes["community"].code,
+    }
+
+
 def _district(nodes: dict) -> dict:
     paths.default_paths_install(actor=ACTOR, district=nodes["district"])
     topic = topics.topic_raise(
@@ -30,6 +69,7 @@ def _district(nodes: dict) -> dict:
         "document": document,
         "path": Path.objects.get(district=nodes["district"], key="six_step"),
         # --- resolutions, supervision: add here ---
+        **_resolution_side(nodes),
         # --- hearings: add here ---
     }
 
@@ -52,5 +92,14 @@ def objects(world: World) -> dict[str, Param]:
                              seen_by=frozenset({Role.DISTRICT_ADMIN})),
         "node_id": Param(inside=world.d1["community"].pk, outside=world.d2["community"].pk, seen_by=seen),
         # --- resolutions, supervision: add here ---
+        "resolution_id": param("resolution"),
+        "milestone_id": param("milestone"),
+        "owner_id": param("owner"),
+        "rectification_id": param("rectification"),
+        "photo_id": param("photo"),
+        # The public pages answer everyone, for every community: nothing lies outside.
+        "public.code": Param(inside=inside["code"], seen_by=frozenset(Role), missing="000"),
+        "public.resolution_id": Param(inside=inside["resolution"].pk, seen_by=frozenset(Role)),
+        "public.photo_id": Param(inside=inside["photo"].pk, seen_by=frozenset(Role)),
         # --- hearings: add here ---
     }

@@ -105,3 +105,36 @@ def test_a_proposal_opens_when_enough_residents_of_its_building_co_sign():
     topic.refresh_from_db()
     assert topic.state == TopicState.IN_PROGRESS and topic.signature_count == 2
     assert topic.path.key == "building"
+
+
+def test_a_passed_online_vote_on_a_building_topic_completes_its_vote_step():
+    # Given a 楼院协商 topic at its vote step, and an online vote of the building's households on it
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongzhi.votes import services as votes
+    from gongzhi.votes.models import Choice, Electorate
+
+    w = f.world(households=3)
+    topic = f.topic(w, key="building", title="增设非机动车棚")
+    topic = steps.step_complete(actor=w.cstaff, topic=topic, given=f.StepOutcome(outcome="在3号楼西侧空地建车棚"))
+    topic = steps.step_complete(actor=w.cstaff, topic=topic, given=f.StepOutcome(
+        households_consulted=3, households_in_favour=3, households_against=0))
+    now = timezone.now()
+    vote = votes.vote_create(
+        actor=w.cstaff, title=topic.title, question="是否同意增设非机动车棚？", method="online", area=w.building,
+        electorate=Electorate.HOUSEHOLDS, opens_at=now - dt.timedelta(minutes=1), closes_at=now + dt.timedelta(days=3),
+        reference=f"topic:{topic.pk}",
+    )
+    votes.vote_open(actor=w.cstaff, vote=vote)
+    for resident in w.residents[:2]:
+        votes.ballot_cast(actor=resident, vote=vote, choice=Choice.YES)
+    # When the vote closes
+    votes.vote_close(actor=w.cstaff, vote=vote)
+    # Then the topic moved on to publication, with the vote's figures on its step and a resolution
+    topic.refresh_from_db()
+    assert steps.current_step(topic).name == "结果公示"
+    done = topic.steps.get(name="住户表决")
+    assert done.vote_id == vote.pk and "2" in done.outcome
+    assert topic.resolution.vote_id == vote.pk

@@ -315,6 +315,29 @@ def attendance_mark(*, actor: Actor, attendance: Attendance, status: str, reason
     return marked["row"]
 
 
+def attendance_mark_left(*, actor: Actor, attendance: Attendance, back: bool = False) -> Attendance:
+    """The secretary notes that a member present has left the meeting (or, `back`, came back). A
+    vote counts those present at its close: a proxy held by someone who left does not count.
+    Audited as the meeting's "mark"."""
+    marked: dict[str, Attendance] = {}
+
+    def update(meeting: Meeting) -> list[str]:
+        row = Attendance.objects.select_for_update().filter(pk=attendance.pk, meeting=meeting).first()
+        if row is None:
+            raise NotFound()
+        if row.status != AttendanceStatus.PRESENT:
+            message = _("%(name)s is not marked present.") % {"name": row.name}
+            raise InvalidInput(message, fields={"attendance": [message]})
+        row.left_at = None if back else timezone.now()
+        row.save(update_fields=["left_at"])
+        marked["row"] = row
+        return []
+
+    apply_transition(MEETING_WORKFLOW, actor=actor, obj=attendance.meeting_id, action="mark", update=update,
+                     note=f"{attendance.pk}:{'back' if back else 'left'}")
+    return marked["row"]
+
+
 @transaction.atomic
 def meeting_close(*, actor: Actor, meeting: Meeting | int) -> Meeting:
     """Close the meeting: the sign-in code dies with it, and whether it was quorate is frozen (an

@@ -303,16 +303,17 @@ def test_export_is_a_real_workbook_and_is_audited(client, w):
     book = load_workbook(io.BytesIO(response.content))
     levels, bodies = book.worksheets
     assert "瓜州路社区" in levels["A1"].value and str(YEAR) in levels["A1"].value
-    assert levels["A2"].font.bold and levels.freeze_panes == "C3"
+    # the platform's layout: title, scope and period, then the bold header row 3, frozen under it
+    assert levels["A3"].font.bold and levels.freeze_panes == "A4"
     keys = [key for key, _label, _rate in F.COLUMNS]
     rate_col = 2 + keys.index("held_rate") + 1  # after the level and the kind of body
-    assert [c.value for c in levels[2]][2:] == [str(label) for _key, label, _rate in F.COLUMNS]
-    level_total = next(r for r in levels.iter_rows(min_row=3) if r[0].value == str(F.LEVEL_LABELS["community"])
+    assert [c.value for c in levels[3]][2:] == [str(label) for _key, label, _rate in F.COLUMNS]
+    level_total = next(r for r in levels.iter_rows(min_row=4) if r[0].value == str(F.LEVEL_LABELS["community"])
                        and r[1].value == str(_("Total")))
     assert level_total[0].font.bold
     assert levels.cell(row=level_total[0].row, column=rate_col).number_format == "0.0%"
     assert levels.cell(row=level_total[0].row, column=rate_col).value == pytest.approx(4 / 6, abs=1e-4)
-    names = [r[2].value for r in bodies.iter_rows(min_row=3)]
+    names = [r[2].value for r in bodies.iter_rows(min_row=4)]
     assert "瓜州路社区大党委" in names and "第A网格党支部" in names
     event = AuditEvent.objects.get(action="meetings.figures.export")
     assert event.actor == w["staff"] and event.after["year"] == YEAR
@@ -338,5 +339,5 @@ def test_export_survives_a_name_with_a_control_character(client, w):
     client.force_login(w["staff"])
     response = client.get(f"/meetings/figures/export/?node_id={w['community'].pk}&year={YEAR}")
     assert response.status_code == 200
-    names = [r[2].value for r in load_workbook(io.BytesIO(response.content)).worksheets[1].iter_rows(min_row=3)]
+    names = [r[2].value for r in load_workbook(io.BytesIO(response.content)).worksheets[1].iter_rows(min_row=4)]
     assert "瓜州路社区大党委" in names

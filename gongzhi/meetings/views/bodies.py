@@ -262,6 +262,7 @@ def body_context(request, body, **extra) -> dict:
         starts_at__year=cal_year, starts_at__month=cal_month)
     upcoming = list(selectors.body_meetings(user=user, body=body, upcoming=True)[:12])
     past = list(selectors.body_meetings(user=user, body=body, upcoming=False)[:20])
+    selectors.remember_offices(user=user, meetings=(*upcoming, *past))
     for m in (*upcoming, *past):
         m.url = meeting_url(m)
         m.can_convene = m.state in (MeetingState.PLANNED, MeetingState.NOTIFIED) and can(user, "meetings.convene", m)

@@ -58,6 +58,7 @@ def scoped(view):
 def mine(request):
     """The meetings I am invited to: upcoming first, with my attendance and the sign-in link."""
     page = Paginator(selectors.my_meetings(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
+    selectors.remember_offices(user=request.user, meetings=page)
     for meeting in page:
         meeting.url = selectors.meeting_url(meeting.pk)
         meeting.signin = selectors.signin_url(meeting)
