@@ -71,6 +71,9 @@ class DeliberationConfig(AppConfig):
         ),
         notification_kinds=(
             "deliberation.topic_moved",
+            # topics:
+            "deliberation.proposal_lapsed",
+            "deliberation.step_overdue",
             # resolutions, supervision:
             "deliberation.resolution_owner",
             "deliberation.resolution_done",
@@ -80,9 +83,6 @@ class DeliberationConfig(AppConfig):
             "deliberation.rectification_raised",
             "deliberation.rectification_answered",
             "deliberation.rectification_late",
-            # topics:
-            "deliberation.proposal_lapsed",
-            "deliberation.step_overdue",
         ),
         demo_order=90,
         periodic=(

@@ -323,6 +323,8 @@ def raise_prefill(*, user, case_ids: list[int] = (), category: str = "", locatio
     # Titles may hold numbers people typed: the topic is read by residents, so they are redacted.
     lines += [f"- {c.reference} {pii.redact(c.title)}" for c in cases[:20]]
     title = pii.redact(first.title) if len(cases) == 1 else f"{first.category.name} · {area.name}"
+    if len(cases) == 1:
+        lines = [pii.redact(first.description), "", *lines]
     return {
         "title": title[:200], "description": "\n".join(lines), "scope_kind": scope_kind, "area": area,
         "source": TopicSource.CASE, "cases": cases, "group": ConsultationGroup.LIVELIHOOD,

@@ -79,3 +79,32 @@ def test_a_resident_proposes_a_neighbour_co_signs_and_the_staff_complete_a_step(
     assert_png(save_screenshot(browser, "deliberation-topics-9-staff-topic-phone"))
     browser.get(f"{live_server.url}/deliberation/topics/")
     assert_png(save_screenshot(browser, "deliberation-topics-10-list-phone"))
+
+
+def test_staff_raise_a_topic_from_a_case_in_one_click_on_a_phone(browser, live_server):
+    from gongzhi.cases import catalogue_data
+    from gongzhi.cases import services as case_services
+    from gongzhi.cases.models import Category, Channel
+
+    w = f.world()
+    catalogue_data.load()
+    case = case_services.case_submit(
+        actor=w.residents[1], category=Category.objects.get(code="shared-bikes"), channel=Channel.ONLINE,
+        title="楼下共享单车堆满了", description="单元门口堆了二十多辆共享单车，老人出入不便。", location=w.building)
+
+    # given the community's staff on a phone, on the case page
+    set_viewport(browser, *PHONE)
+    sign_in(browser, live_server, w.cstaff)
+    browser.get(f"{live_server.url}/cases/{case.pk}/")
+    panel = browser.find_element(By.ID, "case-topics")
+    # when they raise a topic from it: one click, the form comes filled from the case
+    panel.find_element(By.CSS_SELECTOR, "a.button").click()
+    assert browser.find_element(By.NAME, "title").get_attribute("value") == "楼下共享单车堆满了"
+    assert_png(save_screenshot(browser, "deliberation-topics-11-raise-from-case-phone"))
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#raise-form button[type=submit]"))
+    # then the topic is on its path, linked to the case, and the case page shows it
+    topic = Topic.objects.get(cases=case)
+    assert topic.state == TopicState.IN_PROGRESS
+    assert case.reference in browser.find_element(By.ID, "cases").text
+    browser.get(f"{live_server.url}/cases/{case.pk}/")
+    assert topic.title in browser.find_element(By.ID, "case-topics").text
