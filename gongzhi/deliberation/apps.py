@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.components import Component
+from gongzhi.core.navigation import NavItem
 
 
 def daily() -> dt.timedelta:
@@ -21,6 +22,7 @@ class DeliberationConfig(AppConfig):
             # --- topics and paths (staff list; residents' "propose, co-sign, follow") ---
             # --- resolutions, supervision ---
             # --- hearings ---
+            NavItem(_("Public hearings"), "deliberation:hearings", permission="deliberation.register", order=43),
         ),
         settings={
             # Documents of a topic and photos of a resolution's progress (checked by their first bytes).
@@ -39,8 +41,20 @@ class DeliberationConfig(AppConfig):
             "deliberation.topic.complete",
             "deliberation.topic.lapse",
             # --- resolutions, supervision, hearings: added by their modules ---
+            # hearings
+            "deliberation.hearing.call",
+            "deliberation.hearing.register",
+            "deliberation.hearing.cancel_registration",
+            "deliberation.hearing.reveal_phone",
+            "deliberation.hearing.reorder",
+            "deliberation.hearing.record_view",
+            "deliberation.hearing.attach_record",
         ),
-        notification_kinds=("deliberation.topic_moved",),
+        notification_kinds=(
+            "deliberation.topic_moved",
+            # hearings
+            "deliberation.hearing_called",
+        ),
         demo_order=90,
         periodic=(),
         extensions={
