@@ -97,7 +97,7 @@ def record_pdf(*, hearing: Hearing) -> bytes:
         "n": len(views), "for": counts[ViewPosition.FOR], "against": counts[ViewPosition.AGAINST],
         "other": counts[ViewPosition.OTHER]}, s["body"]))
     if views:
-        rows = [[_("No."), _("Speaker"), _("Position"), _("View")]]
+        rows = [[_("No."), _("Speaker"), _("Position"), pgettext("hearing", "View")]]
         rows += [[str(n), v.speaker, v.get_position_display(), v.text] for n, v in enumerate(views, start=1)]
         story.append(_table(rows, [12 * mm, 38 * mm, 20 * mm, 100 * mm], s))
     story.append(_p(_("Printed %(when)s.") % {"when": _local(timezone.now())}, s["muted"]))

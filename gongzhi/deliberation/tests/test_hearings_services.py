@@ -10,6 +10,7 @@ from django.utils.translation import override
 
 from gongzhi.accounts.roles import Role
 from gongzhi.accounts.tests.factories import user
+from gongzhi.areas.tests.factories import child
 from gongzhi.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gongzhi.core.models import AuditEvent, Notification
 from gongzhi.deliberation import hearings_selectors as selectors
@@ -127,7 +128,7 @@ def test_registering_twice_after_the_deadline_or_without_a_seat_is_refused_with_
     hearings.hearing_register(actor=b, hearing=hearing)
     with override("zh-hans"), pytest.raises(Conflict) as caught:
         hearings.hearing_register(actor=c, hearing=hearing)
-    assert caught.value.code == "no_seats" and "座" in caught.value.message
+    assert caught.value.code == "no_seats" and "席位已满" in caught.value.message
     # after the deadline
     Hearing.objects.filter(pk=hearing.pk).update(registration_closes_at=timezone.now() - dt.timedelta(minutes=1))
     HearingRegistration.objects.filter(user=b).update(cancelled_at=timezone.now())
@@ -216,8 +217,8 @@ def test_the_record_of_views_is_attached_to_the_topic_and_gives_a_steps_outcome(
     assert outcome.meeting == hearing.meeting and "2" in outcome.outcome
 
 
-def test_a_street_worker_of_another_street_cannot_see_or_act(w):
+def test_the_staff_of_another_community_cannot_see_or_act(w):
     hearing = call(w, factories.topic(w))
-    stranger = user(Role.COMMUNITY_STAFF, nodes=[w.nodes["grid_b"]])  # below the topic's community
+    stranger = user(Role.COMMUNITY_STAFF, nodes=[child(w.nodes["street"], name="敦煌路社区")])
     with pytest.raises(NotFound):
         hearings.view_record(actor=stranger, hearing=hearing, text="x", speaker="y")
