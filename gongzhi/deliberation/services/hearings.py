@@ -30,6 +30,7 @@ from gongzhi.meetings.models import Attendance, MeetingKind, MeetingState, Membe
 from gongzhi.meetings.services import meetings as meeting_services
 from gongzhi.meetings.services import sessions
 
+from ..hearings_selectors import active_registrations
 from ..models import (
     Hearing,
     HearingRegistration,
@@ -39,7 +40,6 @@ from ..models import (
     TopicState,
     ViewPosition,
 )
-from ..hearings_selectors import active_registrations
 from .steps import StepOutcome, current_step
 
 HEARING_FIELDS = ["topic", "meeting", "registration_closes_at", "seats", "speakers_limit", "minutes_per_speaker"]
@@ -176,9 +176,11 @@ def _open_for_registration(hearing: Hearing, now: dt.datetime) -> None:
 
 
 def _name_of(user) -> str:
-    record = getattr(user, "resident_record", None)
-    return (getattr(user, "display_name", "") or (record.name if record else "") or user.get_full_name()
-            or user.username)
+    """The account's display name, else the name of the resident it is linked to in the registry."""
+    from gongzhi.residents.models import Person, PersonStatus
+
+    linked = Person.objects.filter(user=user, status=PersonStatus.LIVING).values_list("name", flat=True).first()
+    return getattr(user, "display_name", "") or linked or user.get_full_name() or user.username
 
 
 @transaction.atomic
