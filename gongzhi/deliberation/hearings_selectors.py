@@ -11,7 +11,7 @@ from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import can
 from gongzhi.meetings.models import MeetingState
 
-from .models import Hearing, HearingRegistration, HearingView, Topic
+from .models import Hearing, HearingRegistration, HearingView, StepState, Topic, TopicState, TopicStep
 
 
 def active_registrations(hearing: Hearing):
@@ -124,3 +124,12 @@ def topic_panel(*, user, topic: Topic) -> dict:
 def hearings_for(*, user) -> list[dict]:
     """The hearings a user sees (a resident: those of the areas they live in), upcoming first."""
     return [hearing_summary(user=user, hearing=h) for h in upcoming_first(hearings_visible(user=user)[:200])]
+
+
+def step_to_complete(*, user, hearing: Hearing) -> TopicStep | None:
+    """The step the hearing's topic is at, when the user may complete it with the hearing's record."""
+    topic = hearing.topic
+    if topic.state != TopicState.IN_PROGRESS or not can(user, "deliberation.hold_hearing", hearing):
+        return None
+    step = TopicStep.objects.filter(topic=topic, state=StepState.CURRENT).first()
+    return step if step is not None and can(user, "deliberation.steer", topic) else None

@@ -282,6 +282,18 @@ def record_attach(request: HttpRequest, hearing_id: int):
     return Status(201, services.record_attach(actor=request.auth, hearing=_hearing(request, hearing_id)))
 
 
+class TopicStateOut(Schema):
+    id: int
+    state: str
+    step_position: int
+
+
+@router.post("/hearings/{hearing_id}/step", response={200: TopicStateOut, **WRITE_ERRORS},
+             summary="Complete the topic's current step with the hearing as its outcome (the path engine checks it)")
+def step_complete(request: HttpRequest, hearing_id: int):
+    return services.hearing_step_complete(actor=request.auth, hearing=_hearing(request, hearing_id))
+
+
 @router.get("/hearings/{hearing_id}/record.pdf", response={200: None, **READ_ERRORS},
             summary="The record of views as a PDF (no phone numbers)")
 def record_pdf(request: HttpRequest, hearing_id: int):

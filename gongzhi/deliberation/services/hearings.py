@@ -26,8 +26,9 @@ from gongzhi.core.errors import Conflict, InvalidInput, NotFound
 from gongzhi.core.notifications import notify
 from gongzhi.core.pii import is_phone, redact
 from gongzhi.core.workflow import lock_visible
-from gongzhi.meetings.models import Attendance, MeetingKind, MeetingState, MemberRole
+from gongzhi.meetings.models import Attendance, MeetingKind, MeetingState, MemberRole, Minutes
 from gongzhi.meetings.services import meetings as meeting_services
+from gongzhi.meetings.services import minutes as minutes_services
 from gongzhi.meetings.services import sessions
 
 from ..hearings_selectors import active_registrations
@@ -40,7 +41,7 @@ from ..models import (
     TopicState,
     ViewPosition,
 )
-from .steps import StepOutcome, current_step
+from .steps import StepOutcome, current_step, step_complete
 
 HEARING_FIELDS = ["topic", "meeting", "registration_closes_at", "seats", "speakers_limit", "minutes_per_speaker"]
 OPEN_TOPIC_STATES = (TopicState.PROPOSED, TopicState.IN_PROGRESS, TopicState.RESOLVED)
@@ -365,6 +366,14 @@ def outcome_of(hearing: Hearing) -> StepOutcome:
     return StepOutcome(outcome=text, meeting=meeting, extra={"hearing": hearing.pk})
 
 
+def record_text(hearing: Hearing) -> str:
+    """The record of views as plain text (the hearing's minutes)."""
+    lines = [outcome_of(hearing).outcome, ""]
+    for n, view in enumerate(hearing.views.order_by("recorded_at", "id"), start=1):
+        lines.append(f"{n}. {view.speaker}（{view.get_position_display()}）：{view.text}")
+    return "\n".join(lines)
+
+
 @transaction.atomic
 def record_attach(*, actor: Actor, hearing: Hearing | int) -> TopicDocument:
     """After the hearing: record it as held (the meetings' record) and attach the record of views
@@ -384,6 +393,10 @@ def record_attach(*, actor: Actor, hearing: Hearing | int) -> TopicDocument:
     elif hearing.meeting.state == MeetingState.IN_SESSION:
         sessions.meeting_close(actor=actor, meeting=hearing.meeting.pk)
     hearing.meeting.refresh_from_db()
+    if not Minutes.objects.filter(meeting=hearing.meeting).exists():
+        # The hearing's minutes are its record of views (the staff may write on from there).
+        minutes_services.minutes_write(actor=actor, meeting=hearing.meeting.pk,
+                                       text=record_text(hearing)[: minutes_services.TEXT_LIMIT])
     content = hearings_pdf.record_pdf(hearing=hearing)
     name = _("Record of views of the hearing %(date)s.pdf") % {
         "date": timezone.localtime(hearing.meeting.starts_at).strftime("%Y-%m-%d")}
@@ -395,3 +408,17 @@ def record_attach(*, actor: Actor, hearing: Hearing | int) -> TopicDocument:
     audit.record(actor=actor, action="deliberation.hearing.attach_record", obj=hearing,
                  after={"document": document.pk, "name": document.name})
     return document
+
+
+def hearing_step_complete(*, actor: Actor, hearing: Hearing | int) -> Topic:
+    """Complete the step the hearing's topic is at with the hearing as its outcome (the views
+    counted in words, the hearing's meeting once held with its minutes); the path engine decides
+    whether that is what the step must produce."""
+    hearing = Hearing.objects.visible_to(actor).select_related("meeting", "topic").filter(
+        pk=getattr(hearing, "pk", hearing)).first()
+    if hearing is None:
+        raise NotFound()
+    permissions.require(actor, "deliberation.hold_hearing", hearing)
+    if not hearing.views.exists():
+        raise Conflict(_("No view has been recorded yet."), code="no_views")
+    return step_complete(actor=actor, topic=hearing.topic_id, given=outcome_of(hearing))

@@ -110,6 +110,10 @@ def test_a_resident_registers_to_speak_on_a_phone_and_the_record_of_views_is_dow
     assert "3号楼住户" in browser.find_element(By.ID, "view-list").text
     submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#attach-form button[type=submit]"))
     assert topic.documents.filter(content_type="application/pdf").exists()
+    # and the record completes the step the topic is at (党委提议)
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#step-form button[type=submit]"))
+    topic.refresh_from_db()
+    assert topic.step_position == 2
     assert_png(save_screenshot(browser, "deliberation-hearing-6-views-desktop"))
     # then the record of views downloads as a PDF
     pdf_url = browser.find_element(By.ID, "record-pdf").get_attribute("href")

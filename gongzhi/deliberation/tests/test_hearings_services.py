@@ -222,3 +222,38 @@ def test_the_staff_of_another_community_cannot_see_or_act(w):
     stranger = user(Role.COMMUNITY_STAFF, nodes=[child(w.nodes["street"], name="敦煌路社区")])
     with pytest.raises(NotFound):
         hearings.view_record(actor=stranger, hearing=hearing, text="x", speaker="y")
+
+
+def test_the_hearing_completes_the_topics_meeting_step_once_held_with_its_record_as_minutes(w):
+    # given a six-step topic past its proposal, at the two committees' step (a meeting with minutes)
+    topic = factories.topic(w)
+    from gongzhi.deliberation.services import steps
+
+    steps.step_complete(actor=w.cstaff, topic=topic, given=factories.StepOutcome(outcome="党委提议召开听证会听取居民意见"))
+    topic.refresh_from_db()
+    assert topic.step_position == 2
+    hearing = day_of_hearing(call(w, topic))
+    hearings.view_record(actor=w.cstaff, hearing=hearing, text="同意加装。", position=ViewPosition.FOR, speaker="王女士")
+    # when the hearing's record is attached (the meeting recorded as held, its minutes the views)
+    hearings.record_attach(actor=w.cstaff, hearing=hearing)
+    assert "王女士（赞成）：同意加装。" in hearing.meeting.minutes.get().text
+    # and the step is completed with the hearing
+    topic = hearings.hearing_step_complete(actor=w.cstaff, hearing=hearing)
+    # then the topic moves on, its timeline keeping the hearing's meeting and the counted views
+    assert topic.step_position == 3
+    done = topic.steps.get(position=2)
+    assert done.meeting_id == hearing.meeting_id and "1" in done.outcome
+
+
+def test_a_hearing_not_yet_held_does_not_complete_a_meeting_step(w):
+    topic = factories.topic(w)
+    from gongzhi.deliberation.services import steps
+
+    steps.step_complete(actor=w.cstaff, topic=topic, given=factories.StepOutcome(outcome="党委提议"))
+    hearing = day_of_hearing(call(w, topic))
+    hearings.view_record(actor=w.cstaff, hearing=hearing, text="同意。", position=ViewPosition.FOR, speaker="王女士")
+    with pytest.raises(InvalidInput) as caught:
+        hearings.hearing_step_complete(actor=w.cstaff, hearing=hearing)
+    assert "meeting" in caught.value.fields
+    topic.refresh_from_db()
+    assert topic.step_position == 2

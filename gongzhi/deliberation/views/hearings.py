@@ -137,6 +137,7 @@ def _context(request, hearing, *, revealed: dict | None = None) -> dict:
         "may_reveal": may_hold and bool(registrations) and can(user, "deliberation.reveal_phone", registrations[0]),
         "views": views,
         "show_views": summary["started"] and (may_hold or bool(views)),
+        "step": selectors.step_to_complete(user=user, hearing=hearing) if views else None,
         "positions": ViewPosition.choices,
         "errors": {}, "form": "", "values": {},
     }
@@ -185,6 +186,7 @@ def hearing_act(request, hearing_id: int):
         "move": _("The speakers' list is reordered."),
         "view": _("The view is recorded."),
         "attach": _("The record of views is attached to the topic."),
+        "step": _("The topic's step is completed with the hearing's record."),
     }
     try:
         if action == "register":
@@ -204,6 +206,8 @@ def hearing_act(request, hearing_id: int):
                                  registration=post.get("registration") or None)
         elif action == "attach":
             services.record_attach(actor=user, hearing=hearing)
+        elif action == "step":
+            services.hearing_step_complete(actor=user, hearing=hearing)
         elif action == "reveal":
             row = _registration(request, hearing)
             phone = services.registration_reveal_phone(actor=user, registration=row, reason=post.get("reason", ""))
@@ -222,7 +226,7 @@ def hearing_act(request, hearing_id: int):
         messages.error(request, exc.message)
         return render(request, "deliberation/hearings/hearing.html", context, status=exc.status)
     messages.success(request, done[action])
-    anchor = {"view": "#views", "move": "#speakers", "register_other": "#registrations", "attach": "#views"}
+    anchor = {"view": "#views", "move": "#speakers", "register_other": "#registrations", "attach": "#views", "step": "#views"}
     return redirect(reverse("deliberation:hearing", kwargs={"hearing_id": hearing.pk}) + anchor.get(action, ""))
 
 
