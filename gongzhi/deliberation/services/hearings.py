@@ -55,10 +55,11 @@ def _refuse(field: str, message: str) -> InvalidInput:
     return InvalidInput(message, fields={field: [message]})
 
 
-def _text(value: str | None, field: str, *, limit: int, required: bool = True) -> str:
+def _text(value: str | None, field: str, *, limit: int, required: str = "") -> str:
+    """The text stripped; refused on its field with `required` (the message) when empty, or when too long."""
     value = (value or "").strip()
     if required and not value:
-        raise _refuse(field, _("This field is required."))
+        raise _refuse(field, required)
     if len(value) > limit:
         raise _refuse(field, _("At most %(n)d characters.") % {"n": limit})
     return value
@@ -136,7 +137,7 @@ def hearing_call(
         raise _refuse("registration_closes_at", _("The registration deadline must be in the future."))
     if closes > starts_at:
         raise _refuse("registration_closes_at", _("Registration must close before the hearing starts."))
-    location = _text(location, "location", limit=200)
+    location = _text(location, "location", limit=200, required=_("Give the place of the hearing."))
     seats = _whole(seats, "seats", low=1, high=2000)
     speakers = _whole(speakers_limit, "speakers_limit", low=1, high=200)
     if speakers > seats:
@@ -202,12 +203,12 @@ def hearing_register(
     permissions.require(actor, "deliberation.register", hearing)
     now = timezone.now()
     _open_for_registration(hearing, now)
-    affiliation = _text(affiliation, "affiliation", limit=100, required=False)
+    affiliation = _text(affiliation, "affiliation", limit=100)
     user = None
     if on_behalf:
         permissions.require(actor, "deliberation.hold_hearing", hearing)
-        name = _text(name, "name", limit=50)
-        phone = _text(phone, "phone", limit=20)
+        name = _text(name, "name", limit=50, required=_("Give the name of the person you register."))
+        phone = _text(phone, "phone", limit=20, required=_("Give their phone number, to tell them of any change."))
         phone = meeting_services.checked_phone(phone)
     else:
         user = actor_user(actor)
@@ -334,7 +335,7 @@ def view_record(
         raise Conflict(_("The hearing was cancelled."), code="hearing_cancelled")
     if hearing.meeting.starts_at > timezone.now():
         raise Conflict(_("The hearing has not started yet: views are recorded at the hearing."), code="not_started")
-    text = _text(text, "text", limit=5000)
+    text = _text(text, "text", limit=5000, required=_("Write the view as it was put."))
     if position not in ViewPosition.values:
         raise _refuse("position", _("Choose for, against or another view."))
     row = None
@@ -345,7 +346,7 @@ def view_record(
     speaker = (speaker or "").strip()
     if not speaker and row is not None:
         speaker = f"{row.affiliation} {row.name}".strip()
-    speaker = _text(speaker, "speaker", limit=100)
+    speaker = _text(speaker, "speaker", limit=100, required=_("Say who put the view, as minuted."))
     view = HearingView(hearing=hearing, registration=row, speaker=speaker, position=position, text=text,
                        recorded_by=actor_user(actor))
     audit.save(actor=actor, obj=view, action="deliberation.hearing.record_view",

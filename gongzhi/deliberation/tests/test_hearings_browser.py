@@ -83,21 +83,33 @@ def test_a_resident_registers_to_speak_on_a_phone_and_the_record_of_views_is_dow
     row = HearingRegistration.objects.get(user=resident)
     assert row.wants_to_speak and row.affiliation == "3号楼住户"
     speakers = browser.find_element(By.ID, "speakers").text
-    assert speakers.index("王秀兰") < speakers.index(f"{row.name}（3号楼住户）")
+    assert speakers.index("王秀兰") < speakers.index(row.name) < speakers.index("3号楼住户")
     assert row.name.startswith("居民")  # their name in the registry, not the account's user name
     assert "139" not in browser.page_source.split('id="speakers"')[1]
     assert_png(save_screenshot(browser, "deliberation-hearing-4-registered-phone"))
 
+    # and the staff, on a phone, see the registrations (phones masked) and move the resident up
+    sign_in(browser, live_server, w.cstaff)
+    browser.get(f"{live_server.url}/deliberation/hearings/{hearing.pk}/")
+    assert "139****5678" in browser.find_element(By.ID, "registrations").text
+    assert_png(save_screenshot(browser, "deliberation-hearing-4b-speakers-phone"))
+    browser.execute_script("document.getElementById('registrations').scrollIntoView()")
+    assert_png(save_screenshot(browser, "deliberation-hearing-4b-registrations-phone"))
+    up = browser.find_elements(By.CSS_SELECTOR, "#speakers form.hearing-move button[value=up]")[1]
+    submit_and_wait(browser, up)
+    speakers = browser.find_element(By.ID, "speakers").text
+    assert speakers.index(row.name) < speakers.index("王秀兰")
+
     # when, on the day, the staff record the views on a desktop
     day_of_hearing(hearing)
     set_viewport(browser, *DESKTOP)
-    sign_in(browser, live_server, w.cstaff)
     browser.get(f"{live_server.url}/deliberation/hearings/{hearing.pk}/")
+    assert_png(save_screenshot(browser, "deliberation-hearing-4c-hearing-desktop"))
     Select(browser.find_element(By.ID, "view-registration")).select_by_value(str(row.pk))
     Select(browser.find_element(By.ID, "view-position")).select_by_value("for")
     submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#view-form button[type=submit]"))
     # a view with no text is refused beside its field, nothing written
-    assert browser.find_element(By.ID, "view-text-error").text == "此项为必填项。"
+    assert browser.find_element(By.ID, "view-text-error").text == "请按发言内容填写意见。"
     assert not HearingView.objects.exists()
     assert_png(save_screenshot(browser, "deliberation-hearing-5-view-refused-desktop"))
     browser.find_element(By.ID, "view-text").send_keys("机房夏天超过40度，电梯经常停，支持加装空调，电费从公共收益里出。")

@@ -189,7 +189,7 @@ def test_views_are_recorded_at_the_hearing_and_a_view_with_no_text_is_refused(w)
     hearing = day_of_hearing(hearing)
     with override("zh-hans"), pytest.raises(InvalidInput) as caught:
         hearings.view_record(actor=w.cstaff, hearing=hearing, text="   ", position=ViewPosition.FOR, registration=row)
-    assert "text" in caught.value.fields and caught.value.fields["text"][0] == "此项为必填项。"
+    assert "text" in caught.value.fields and caught.value.fields["text"][0] == "请按发言内容填写意见。"
     assert not HearingView.objects.exists()
     view = hearings.view_record(actor=w.cstaff, hearing=hearing, text="机房温度太高，支持加装空调。",
                                 position=ViewPosition.FOR, registration=row)
