@@ -210,6 +210,9 @@ def hearing_register(
         name = _text(name, "name", limit=50, required=_("Give the name of the person you register."))
         phone = _text(phone, "phone", limit=20, required=_("Give their phone number, to tell them of any change."))
         phone = meeting_services.checked_phone(phone)
+        if any(r.phone == phone for r in active_registrations(hearing).filter(user__isnull=True).only("phone")):
+            message = _("Someone with this phone number is already registered for this hearing.")
+            raise Conflict(message, code="already_registered", fields={"phone": [message]})
     else:
         user = actor_user(actor)
         if user is None:

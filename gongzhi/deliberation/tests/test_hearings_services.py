@@ -154,6 +154,10 @@ def test_staff_register_someone_by_name_and_phone_masked_and_revealed_with_an_au
     row.refresh_from_db()
     assert row.phone_masked == "139****5678" and row.user is None
     assert "13912345678" not in str(AuditEvent.objects.filter(action="deliberation.hearing.register").get().after)
+    # the same person registered twice by phone is refused on the phone
+    with pytest.raises(Conflict) as caught:
+        hearings.hearing_register(actor=w.cstaff, hearing=hearing, on_behalf=True, name="王秀兰", phone="13912345678")
+    assert "phone" in caught.value.fields
     # a bad phone is refused on its field
     with pytest.raises(InvalidInput) as caught:
         hearings.hearing_register(actor=w.cstaff, hearing=hearing, on_behalf=True, name="李强", phone="12ab")
