@@ -27,6 +27,7 @@ class DeliberationConfig(AppConfig):
             NavItem(_("Resolutions"), "deliberation:resolutions", permission="deliberation.view_topics", order=46),
             NavItem(_("Rectifications"), "deliberation:rectifications", permission="deliberation.supervise", order=47),
             # --- hearings ---
+            NavItem(_("Public hearings"), "deliberation:hearings", permission="deliberation.register", order=43),
         ),
         settings={
             # Documents of a topic and photos of a resolution's progress (checked by their first bytes).
@@ -68,6 +69,14 @@ class DeliberationConfig(AppConfig):
             "deliberation.rectification.accept",
             "deliberation.rectification.reject",
             "deliberation.rectification.late",
+            # hearings
+            "deliberation.hearing.call",
+            "deliberation.hearing.register",
+            "deliberation.hearing.cancel_registration",
+            "deliberation.hearing.reveal_phone",
+            "deliberation.hearing.reorder",
+            "deliberation.hearing.record_view",
+            "deliberation.hearing.attach_record",
         ),
         notification_kinds=(
             "deliberation.topic_moved",
@@ -83,13 +92,17 @@ class DeliberationConfig(AppConfig):
             "deliberation.rectification_raised",
             "deliberation.rectification_answered",
             "deliberation.rectification_late",
+            # hearings
+            "deliberation.hearing_called",
         ),
         demo_order=90,
         periodic=(
-            Periodic("deliberation.flag-overdue-milestones",
-                     "gongzhi.deliberation.tasks_resolutions.flag_overdue_milestones", every=daily),
-            Periodic("deliberation.flag-late-rectifications",
-                     "gongzhi.deliberation.tasks_resolutions.flag_late_rectifications", every=daily),
+            Periodic("deliberation.lapse-proposals", "gongzhi.deliberation.tasks.lapse_proposals", every=daily),
+            Periodic("deliberation.flag-overdue-steps", "gongzhi.deliberation.tasks.flag_overdue_steps", every=daily),
+            Periodic("deliberation.flag-overdue-milestones", "gongzhi.deliberation.tasks.flag_overdue_milestones",
+                     every=daily),
+            Periodic("deliberation.flag-late-rectifications", "gongzhi.deliberation.tasks.flag_late_rectifications",
+                     every=daily),
         ),
         extensions={
             "votes.closed": "gongzhi.deliberation.services.steps:on_vote_closed",

@@ -3,6 +3,8 @@ Topics and paths; the resolutions and hearings modules add their own below."""
 
 from django.utils.translation import gettext_lazy as _
 
+from . import history_hearings, history_resolutions
+
 DESCRIBE = {
     # --- topics and paths ---
     "deliberation.path.create": _("declared the path"),
@@ -29,3 +31,11 @@ ACTORS = {
     "task:deliberation-lapse": _("Automatic proposal deadline"),
     "task:deliberation-overdue": _("Automatic overdue check"),
 }
+
+
+# The resolution side and the hearings keep their sentences next to their services.
+DESCRIBE.update(history_resolutions.DESCRIBE)
+DESCRIBE.update(history_hearings.DESCRIBE)
+ACTORS.update(history_resolutions.ACTORS)
+FIELDS = {**history_resolutions.FIELDS, **history_hearings.FIELDS}
+HIDDEN = set(history_hearings.HIDDEN)

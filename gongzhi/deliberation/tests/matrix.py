@@ -71,7 +71,26 @@ def _district(nodes: dict) -> dict:
         # --- resolutions, supervision: add here ---
         **_resolution_side(nodes),
         # --- hearings: add here ---
+        **_hearing(nodes, topic),
     }
+
+
+def _hearing(nodes: dict, topic) -> dict:
+    """A hearing on the topic (next week, registration open) with one person registered by phone."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongzhi.deliberation.services import hearings
+
+    now = timezone.now()
+    hearing = hearings.hearing_call(
+        actor=ACTOR, topic=topic, starts_at=now + dt.timedelta(days=7), location="社区二楼会议室",
+        registration_closes_at=now + dt.timedelta(days=5), seats=30, speakers_limit=5,
+    )
+    registration = hearings.hearing_register(actor=ACTOR, hearing=hearing, on_behalf=True, name="王秀兰",
+                                             phone="13912345678", affiliation="业委会", wants_to_speak=True)
+    return {"hearing": hearing, "registration": registration}
 
 
 def objects(world: World) -> dict[str, Param]:
@@ -102,4 +121,6 @@ def objects(world: World) -> dict[str, Param]:
         "public.resolution_id": Param(inside=inside["resolution"].pk, seen_by=frozenset(Role)),
         "public.photo_id": Param(inside=inside["photo"].pk, seen_by=frozenset(Role)),
         # --- hearings: add here ---
+        "hearing_id": param("hearing"),
+        "registration_id": param("registration"),
     }

@@ -143,7 +143,7 @@ def test_sending_back_with_a_past_deadline_is_refused_beside_the_deadline_on_the
 
 
 def test_the_worker_tasks_flag_as_the_system(place):
-    from gongzhi.deliberation import tasks_resolutions
+    from gongzhi.deliberation import tasks as tasks_resolutions
 
     w, resolution, owner, liaison = place
     raised = supervision.rectification_raise(actor=w.supervisor, resolution=resolution, problem="发票未公示",

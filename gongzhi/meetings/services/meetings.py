@@ -127,7 +127,8 @@ def meeting_create(
     `agenda` holds dicts with title and optionally notes, case, reference, is_fixed_content."""
     if kind not in MeetingKind.values:
         raise InvalidInput(_("Choose a valid kind of meeting."), fields={"kind": [_("Choose a valid kind of meeting.")]})
-    if body is None and case is None:
+    public_hearing = body is None and case is None and kind == MeetingKind.HEARING and area is not None
+    if body is None and case is None and not public_hearing:
         raise InvalidInput(_("A meeting belongs to a body or to a case."), fields={"body": [_("This field is required.")]})
     if body is not None:
         permissions.require(actor, "meetings.convene", body)
@@ -136,9 +137,12 @@ def meeting_create(
         if not body.is_active:
             message = _("This body is no longer active.")
             raise InvalidInput(message, fields={"body": [message]})
-    else:
+    elif case is not None:
         permissions.require(actor, "meetings.call_coordination", case)
         area = area or case.area
+        quorum = QuorumRule.NONE
+    else:  # a public hearing of an area (公开听证, on a deliberation topic): open to all, no quorum
+        permissions.require(actor, "meetings.convene", area)
         quorum = QuorumRule.NONE
     if starts_at is None:
         raise InvalidInput(_("Give the date and time."), fields={"starts_at": [_("This field is required.")]})
