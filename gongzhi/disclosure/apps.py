@@ -19,6 +19,7 @@ class DisclosureConfig(AppConfig):
     label = "disclosure"
     verbose_name = _("Disclosure")
     component = Component(
+        api="gongzhi.disclosure.api:router",
         urls="gongzhi.disclosure.urls",
         settings={
             # Files published with an item, a statement or a receipt (documents and images only).

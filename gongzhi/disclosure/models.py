@@ -264,11 +264,19 @@ class ItemAttachment(models.Model):
         return self.name
 
 
-class ThroughItemQuerySet(ScopedQuerySet):
-    """Rows that belong to an item: visible with it."""
+class QuestionQuerySet(ScopedQuerySet):
+    """Questions of items in the user's area scope; a user without one (a resident) sees the
+    questions they asked here (the public pages show the others, without the asker)."""
 
     def visible_to(self, user) -> models.QuerySet:
-        return self.filter(item__in=Item.objects.visible_to(user).values("pk"))
+        paths = scope.scope_paths(user)
+        if paths is None:
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if paths:
+            return self.filter(scope.path_q(paths, "item__community"))
+        return self.filter(asked_by=user)
 
 
 # --- residents' questions (质询) -------------------------------------------------------------------
@@ -291,7 +299,7 @@ class Question(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     flagged_at = models.DateTimeField(_("flagged unanswered"), null=True, blank=True)
 
-    objects = ScopedManager.from_queryset(ThroughItemQuerySet)()
+    objects = ScopedManager.from_queryset(QuestionQuerySet)()
 
     class Meta:
         verbose_name = _("question")
@@ -373,7 +381,7 @@ class Review(models.Model):
     after_publication = models.BooleanField(_("after publication"), default=False)
     created_at = models.DateTimeField(_("reviewed"), auto_now_add=True)
 
-    objects = ScopedManager.from_queryset(ThroughItemQuerySet)()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("review")

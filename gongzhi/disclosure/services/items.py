@@ -316,3 +316,19 @@ def publish_from_programme(*, actor: Actor, community: AreaNode | int, title: st
     except IntegrityError as exc:  # a concurrent call with the same reference won
         raise Conflict(_("This result is being published already."), code="conflict") from exc
     return item_publish(actor=actor, item=item, allowed_names=allowed_names)
+
+
+@transaction.atomic
+def item_attach(*, actor: Actor, item: Item | int, files: Sequence[UploadedFile]) -> list[ItemAttachment]:
+    """Attach documents or images to a planned slot or a draft (a published item changes only by a
+    correction)."""
+    row = lock_visible(Item, actor=actor, pk=item.pk if isinstance(item, Item) else item)
+    permissions.require(actor, "disclosure.compose", row)
+    if row.state not in (ItemState.PLANNED, ItemState.DRAFT):
+        raise Conflict(_("A published notice changes only by a correction."), code="invalid_transition")
+    if not files:
+        message = _("Choose a file.")
+        raise InvalidInput(message, fields={"attachments": [message]})
+    rows = attach(ItemAttachment, files=files, kinds=check_files(files), item=row)
+    audit.record(actor=actor, action="disclosure.item.attach", obj=row, after={"attachments": [a.name for a in rows]})
+    return rows
