@@ -73,6 +73,13 @@ PUBLIC_STATES = (ItemState.PUBLISHED, ItemState.SUPERSEDED)
 OPEN_STATES = (ItemState.PLANNED, ItemState.DRAFT)
 
 
+def yuan(fen: int) -> str:
+    """12345 fen → "123.45" (for texts and pages; never a float)."""
+    sign = "-" if fen < 0 else ""
+    fen = abs(int(fen))
+    return f"{sign}{fen // 100:,}.{fen % 100:02d}"
+
+
 def storage_name(instance, filename: str) -> str:
     """A random storage name (nothing in it says what it belongs to); files are served by scoped views."""
     extension = os.path.splitext(filename)[1].lower()[:10]
@@ -87,6 +94,8 @@ class TimingRule(models.Model):
     applies to that district's communities; the rule without one is the default. Due time =
     trigger + `working_days` working days + `working_hours` working hours (calendar)."""
 
+    area_scope_field = "district"
+
     district = models.ForeignKey(
         AreaNode, verbose_name=_("district"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="disclosure_timing_rules",
@@ -100,6 +109,8 @@ class TimingRule(models.Model):
     # How many working days before the due time the owner is reminded ("due soon").
     remind_days = models.PositiveSmallIntegerField(_("remind days before"), default=2)
     description = models.CharField(_("description"), max_length=300, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("timing rule")

@@ -24,6 +24,7 @@ from .models import (
     Rectification,
     RectificationState,
     Schedule,
+    yuan,
 )
 from .workflow import ITEM_WORKFLOW, RECTIFICATION_WORKFLOW
 
@@ -212,6 +213,10 @@ def case_panel(*, user, case) -> dict | None:
     if not entries:
         return None
     from django.utils.translation import gettext
+
+    may_open = can(user, "disclosure.view_money")
+    for e in entries:
+        e.amount_yuan, e.may_open = yuan(e.amount), may_open
 
     return {
         "title": gettext("Paid from the service fund"),

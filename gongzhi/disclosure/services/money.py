@@ -38,6 +38,7 @@ from ..models import (
     StatementLine,
     StatementState,
     Timing,
+    yuan,
 )
 from .files import attach, check_files
 from .items import _community, item_create, item_publish
@@ -47,13 +48,6 @@ STATEMENT_FIELDS = ["community", "title", "period_start", "period_end", "opening
 ENTRY_FIELDS = ["account", "kind", "amount", "occurred_on", "purpose", "approval", "approved_on", "case", "decision",
                 "project", "balance_after"]
 AMOUNT_LIMIT = 10**12  # ten billion yuan in fen: anything above is a typo
-
-
-def yuan(fen: int) -> str:
-    """12345 → "123.45" (for texts; never a float)."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(int(fen))
-    return f"{sign}{fen // 100:,}.{fen % 100:02d}"
 
 
 def _amount(value, field: str, *, positive: bool = True) -> int:
