@@ -67,7 +67,7 @@ def rectification_act(request, rectification_id: int, action: str):
         if exc.code in ("forbidden", "not_found"):
             raise
         return render(request, "disclosure/rectification.html",
-                      _rect_context(request, row, errors=exc.fields or {"__all__": [exc.message]},
+                      _rect_context(request, row, errors=exc.fields or {"general": [exc.message]},
                                     values=request.POST.dict()), status=400 if isinstance(exc, InvalidInput) else 409)
     messages.success(request, _("Saved."))
     return redirect("disclosure:rectification", rectification_id=row.pk)
@@ -114,7 +114,7 @@ def committee_page(request):
             if exc.code in ("forbidden", "not_found"):
                 raise
             return render(request, "disclosure/committee.html",
-                          _committee_context(request, community, exc.fields or {"__all__": [exc.message]}, values),
+                          _committee_context(request, community, exc.fields or {"general": [exc.message]}, values),
                           status=400)
     return render(request, "disclosure/committee.html", _committee_context(request, community))
 

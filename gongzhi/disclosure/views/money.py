@@ -79,7 +79,7 @@ def fund(request):
             if exc.code in ("forbidden", "not_found"):
                 raise
             return render(request, "disclosure/fund.html",
-                          _fund_context(request, community, exc.fields or {"__all__": [exc.message]}, values), status=400)
+                          _fund_context(request, community, exc.fields or {"general": [exc.message]}, values), status=400)
     return render(request, "disclosure/fund.html", _fund_context(request, community))
 
 
@@ -130,7 +130,7 @@ def statement_new(request):
         except DomainError as exc:
             if exc.code in ("forbidden",):
                 raise
-            errors = dict(exc.fields or {"__all__": [exc.message]})
+            errors = dict(exc.fields or {"general": [exc.message]})
             line_errors = [m for k, v in errors.items() if k.startswith("lines") for m in v]
             if line_errors:
                 errors["lines"] = line_errors

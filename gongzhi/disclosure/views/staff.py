@@ -108,7 +108,7 @@ def item_new(request):
                 attachments=request.FILES.getlist("attachments"))
             return redirect("disclosure:item", item_id=item.pk)
         except DomainError as exc:
-            errors = exc.fields or {"__all__": [exc.message]}
+            errors = exc.fields or {"general": [exc.message]}
             if "community" in errors:
                 errors["community_id"] = errors["community"]
     return render(request, "disclosure/item_new.html", _compose_context(request, values, errors))
@@ -149,13 +149,13 @@ def _act(request, item_id: int, act, *, success: str):
         result = act(item)
     except InvalidInput as exc:
         return render(request, "disclosure/item.html",
-                      _item_context(request, item, errors=exc.fields or {"__all__": [exc.message]},
+                      _item_context(request, item, errors=exc.fields or {"general": [exc.message]},
                                     values=request.POST.dict()), status=400)
     except DomainError as exc:
         if exc.code in ("forbidden", "not_found"):
             raise
         return render(request, "disclosure/item.html",
-                      _item_context(request, item, errors={"__all__": [exc.message]}), status=409)
+                      _item_context(request, item, errors={"general": [exc.message]}), status=409)
     messages.success(request, success)
     target = result.pk if hasattr(result, "kind") and hasattr(result, "timing") else item.pk
     return redirect("disclosure:item", item_id=target)
