@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core import calendar, components, scope
@@ -140,7 +141,7 @@ def figures(*, user, node: AreaNode, start: dt.date, end: dt.date) -> list[dict]
     b = board(user=user, node=node, start=start, end=end)
     t = b.total
     return [
-        {"key": "disclosure.on_time_rate", "label": "on_time_rate", "value": t.on_time_rate},
-        {"key": "disclosure.late", "label": "late", "value": t.late},
-        {"key": "disclosure.missing", "label": "missing", "value": t.missing},
+        {"key": "disclosure.on_time_rate", "label": gettext("Open books on time"), "value": t.on_time_rate},
+        {"key": "disclosure.late", "label": gettext("Published late"), "value": t.late},
+        {"key": "disclosure.missing", "label": gettext("Missing"), "value": t.missing},
     ]

@@ -8,6 +8,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from gongzhi.core.errors import errors
 from gongzhi.core.pagination import Pagination
@@ -127,10 +128,10 @@ def committee_get(request: HttpRequest, community_id: int):
 @router.post("/elections", response={201: ElectionOut, **errors(400, 401, 403, 404, 422)},
              summary="Record the committee's election (date, votes cast, term, votes per candidate)")
 def election_record(request: HttpRequest, payload: ElectionIn):
-    return 201, committee.election_record(
+    return Status(201, committee.election_record(
         actor=request.auth, community=payload.community_id, held_on=payload.held_on, term_start=payload.term_start,
         term_end=payload.term_end, voters=payload.voters, note=payload.note,
-        candidates=[Candidate(c.name, c.votes, c.elected, c.user_id, c.capacity) for c in payload.candidates])
+        candidates=[Candidate(c.name, c.votes, c.elected, c.user_id, c.capacity) for c in payload.candidates]))
 
 
 @router.get("/rectifications", response={200: list[RectificationOut], **errors(400, 401, 403, 404, 422)},
@@ -148,7 +149,7 @@ def rectification_create(request: HttpRequest, payload: RectificationIn):
     row = committee.rectification_create(actor=request.auth, community=payload.community_id, title=payload.title,
                                          description=payload.description, owner=user_in(payload.owner_id, "owner_id"),
                                          deadline=payload.deadline, item=item)
-    return 201, _with_actions(request.auth, row)
+    return Status(201, _with_actions(request.auth, row))
 
 
 @router.get("/rectifications/{rectification_id}", response={200: RectificationOut, **errors(401, 403, 404)},

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from gongzhi.core.errors import InvalidInput, errors
 from gongzhi.core.pagination import Pagination
@@ -123,7 +124,7 @@ def item_create(request: HttpRequest, payload: ItemIn):
                              timing_type=payload.timing, title=payload.title, body=payload.body,
                              trigger_at=payload.trigger_at, period_start=payload.period_start,
                              period_end=payload.period_end, owner=user_in(payload.owner_id, "owner_id"))
-    return 201, detail(request.auth, item)
+    return Status(201, detail(request.auth, item))
 
 
 @router.get("/items/{item_id}", response={200: ItemDetailOut, **errors(401, 403, 404)},
@@ -144,7 +145,7 @@ def item_edit(request: HttpRequest, item_id: int, payload: ItemEditIn):
              summary="Attach documents or images (checked by their first bytes) to a draft")
 def item_attach(request: HttpRequest, item_id: int, files: list[UploadedFile] = File(default=None)):  # noqa: B008
     selectors.item_get(user=request.auth, pk=item_id)
-    return 201, items.item_attach(actor=request.auth, item=item_id, files=files or [])
+    return Status(201, items.item_attach(actor=request.auth, item=item_id, files=files or []))
 
 
 @router.post("/items/{item_id}/publish", response={200: ItemDetailOut, **errors(400, 401, 403, 404, 409, 422)},
@@ -161,7 +162,7 @@ def item_correct(request: HttpRequest, item_id: int, payload: CorrectIn):
     selectors.item_get(user=request.auth, pk=item_id)
     new = items.item_correct(actor=request.auth, item=item_id, title=payload.title, body=payload.body,
                              reason=payload.reason, allowed_names=payload.allowed_names)
-    return 201, detail(request.auth, new)
+    return Status(201, detail(request.auth, new))
 
 
 @router.post("/items/{item_id}/reviews", response={201: ReviewOut, **errors(400, 401, 403, 404, 409, 422)},
@@ -171,14 +172,14 @@ def item_review(request: HttpRequest, item_id: int, payload: ReviewIn):
     selectors.item_get(user=request.auth, pk=item_id)
     review = committee.review_item(actor=request.auth, item=item_id, verdict=payload.verdict, comment=payload.comment,
                                    owner=user_in(payload.owner_id, "owner_id"), deadline=payload.deadline)
-    return 201, review
+    return Status(201, review)
 
 
 @router.post("/items/{item_id}/questions", response={201: QuestionOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="A signed-in resident asks about a published item (answered in public)")
 def item_ask(request: HttpRequest, item_id: int, payload: QuestionIn):
     selectors.item_get(user=request.auth, pk=item_id)
-    return 201, questions.question_ask(actor=request.auth, item=item_id, text=payload.text)
+    return Status(201, questions.question_ask(actor=request.auth, item=item_id, text=payload.text))
 
 
 @router.post("/questions/{question_id}/answer", response={200: QuestionOut, **errors(400, 401, 403, 404, 409, 422)},
@@ -199,6 +200,6 @@ def schedule_list(request: HttpRequest):
 @router.post("/schedules", response={201: ScheduleOut, **errors(400, 401, 403, 404, 422)},
              summary="Schedule regular business (monthly, quarterly …); the planner creates its slots ahead")
 def schedule_create(request: HttpRequest, payload: ScheduleIn):
-    return 201, items.schedule_create(actor=request.auth, community=payload.community_id, kind=payload.kind,
+    return Status(201, items.schedule_create(actor=request.auth, community=payload.community_id, kind=payload.kind,
                                       title=payload.title, cadence=payload.cadence, starts_on=payload.starts_on,
-                                      owner=user_in(payload.owner_id, "owner_id"))
+                                      owner=user_in(payload.owner_id, "owner_id")))

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from gongzhi.core.errors import errors
 from gongzhi.core.pagination import Pagination
@@ -125,12 +126,12 @@ def statement_list(request: HttpRequest, node_id: int | None = None):
              summary="A statement with its lines; refused unless opening + income − spending = closing and the "
                      "totals are the sums of the lines")
 def statement_create(request: HttpRequest, payload: StatementIn):
-    return 201, money.statement_create(
+    return Status(201, money.statement_create(
         actor=request.auth, community=payload.community_id, title=payload.title, period_start=payload.period_start,
         period_end=payload.period_end, opening_balance=payload.opening_balance, income_total=payload.income_total,
         spending_total=payload.spending_total, closing_balance=payload.closing_balance,
         lines=[Line(line.direction, line.description, line.amount, line.case_id, line.decision_id, line.project)
-               for line in payload.lines])
+               for line in payload.lines]))
 
 
 @router.get("/statements/{statement_id}", response={200: StatementOut, **errors(401, 403, 404)},
@@ -159,14 +160,15 @@ def fund_get(request: HttpRequest, community_id: int, year: int | None = None):
              summary="Record an allocation or a spending (purpose, approval, the case or project it served); "
                      "a spending beyond the balance is refused")
 def fund_record(request: HttpRequest, payload: EntryIn):
-    return 201, money.fund_record(actor=request.auth, **payload.dict())
+    return Status(201, money.fund_record(actor=request.auth, community=payload.community_id,
+                                           **payload.dict(exclude={"community_id"})))
 
 
 @router.post("/fund/entries/{entry_id}/receipts", response={201: list[AttachmentOut], **errors(400, 401, 403, 404, 422)},
              summary="Attach receipts (photos or documents, checked by their first bytes) to a fund entry")
 def fund_receipts(request: HttpRequest, entry_id: int, files: list[UploadedFile] = File(default=None)):  # noqa: B008
     selectors.fund_entry_get(user=request.auth, pk=entry_id)
-    return 201, money.fund_attach_receipts(actor=request.auth, entry=entry_id, receipts=files or [])
+    return Status(201, money.fund_attach_receipts(actor=request.auth, entry=entry_id, receipts=files or []))
 
 
 @router.post("/fund/publish-year", response={200: ItemOut, **errors(400, 401, 403, 404, 409, 422)},

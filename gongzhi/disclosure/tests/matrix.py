@@ -32,10 +32,14 @@ def _district(nodes: dict, owner) -> dict:
     statement = money.statement_create(
         actor=factories.ACTOR, community=community, title="2026年11月财务收支公开", period_start=dt.date(2026, 11, 1),
         period_end=dt.date(2026, 11, 30), opening_balance=0, income_total=500_000, spending_total=0,
-        closing_balance=500_000, lines=[Line(LineDirection.INCOME, "街道拨付办公经费", 500_000)])
+        closing_balance=500_000, lines=[Line(LineDirection.INCOME, "街道拨付办公经费", 500_000)],
+        attachments=[factories.pdf("拨款通知.pdf")])
     entry = money.fund_record(actor=factories.ACTOR, community=community, kind=FundEntryKind.ALLOCATION,
-                              amount=2_000_000, purpose="2026年党组织服务群众专项经费拨付")
-    return {"item": factories.draft(community, title="2026年度城乡低保对象名单公示"), "question": question,
+                              amount=2_000_000, purpose="2026年党组织服务群众专项经费拨付",
+                              receipts=[factories.png("拨款回单.png")])
+    item = factories.draft(community, title="2026年度城乡低保对象名单公示", attachments=[factories.pdf("名单.pdf")])
+    return {"item": item, "attachment": item.attachments.get(), "receipt": entry.receipts.get(),
+            "statement_attachment": statement.attachments.get(), "question": question,
             "rectification": rectification, "statement": statement, "entry": entry}
 
 
@@ -52,4 +56,8 @@ def objects(world: World) -> dict[str, Param]:
         "rectification_id": param("rectification"),
         "statement_id": param("statement"),
         "entry_id": param("entry"),
+        "attachment_id": param("attachment"),
+        "receipt_id": param("receipt"),
+        "statement_attachment_id": param("statement_attachment"),
+        "action": Param.fixed("report"),
     }

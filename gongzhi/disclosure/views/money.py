@@ -168,9 +168,9 @@ def statement_publish(request, statement_id: int):
 
 
 @scoped
-def statement_attachment(request, attachment_id: int):
+def statement_attachment(request, statement_attachment_id: int):
     row = StatementAttachment.objects.filter(
-        pk=attachment_id, statement__in=FinancialStatement.objects.visible_to(request.user)).first()
+        pk=statement_attachment_id, statement__in=FinancialStatement.objects.visible_to(request.user)).first()
     if row is None:
         raise Http404
     return downloads.serve(row.file, content_type=row.content_type, name=row.name)
@@ -183,5 +183,5 @@ urlpatterns = [
     path("statements/new/", statement_new, name="statement-new"),
     path("statements/<int:statement_id>/", statement_detail, name="statement"),
     path("statements/<int:statement_id>/publish/", statement_publish, name="statement-publish"),
-    path("statement-files/<int:attachment_id>/", statement_attachment, name="statement-attachment"),
+    path("statement-files/<int:statement_attachment_id>/", statement_attachment, name="statement-attachment"),
 ]
