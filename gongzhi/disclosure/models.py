@@ -201,6 +201,9 @@ class Item(models.Model):
             models.Index(fields=["community", "state", "due_at"], name="disclosure_item_comm_due"),
             # The public page: a community's published items by kind, newest first.
             models.Index(fields=["community", "state", "kind", "-published_at"], name="disclosure_item_public"),
+            # The public page without a kind: a community's public items, newest first (partial).
+            models.Index(fields=["community", "-published_at"], name="disclosure_item_public_all",
+                         condition=models.Q(state__in=["published", "superseded"])),
             # Figures by period.
             models.Index(fields=["community", "due_at"], name="disclosure_item_comm_period"),
             models.Index(fields=["reference"], name="disclosure_item_reference"),

@@ -258,7 +258,7 @@ def figures_export(request):
     columns = [xlsx.Column(_("Street"), 16), xlsx.Column(_("Community"), 18),
                xlsx.Column(_("Published on time"), 10, xlsx.INTEGER), xlsx.Column(_("Published late"), 10, xlsx.INTEGER),
                xlsx.Column(_("Missing"), 10, xlsx.INTEGER), xlsx.Column(_("Due soon"), 10, xlsx.INTEGER),
-               xlsx.Column(_("On time"), 10, xlsx.PERCENT)]
+               xlsx.Column(_("Share published on time"), 10, xlsx.PERCENT)]
     rows = []
     for street in b.streets:
         for c in street.communities:
