@@ -10,3 +10,6 @@ app_name = "disclosure"
 #   from .views import public
 #   urlpatterns += public.urlpatterns
 urlpatterns: list = []
+from .views import public  # noqa: E402
+
+urlpatterns += public.urlpatterns
