@@ -13,7 +13,8 @@ SEEN_BY = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMI
 
 
 def _district(nodes: dict) -> dict:
-    return {"item": factories.draft(nodes["community"], title="2026年度城乡低保对象名单公示")}
+    return {"item": factories.draft(nodes["community"], title="2026年度城乡低保对象名单公示"),
+            "public_item": factories.published(nodes["community"], title="2026年第四季度居务公开")}
 
 
 def objects(world: World) -> dict[str, Param]:
@@ -24,4 +25,8 @@ def objects(world: World) -> dict[str, Param]:
 
     return {
         "item_id": param("item"),
+        # The public pages (no login; everyone sees a published item): district 1's community in the
+        # path; district 2's published item named under it is outside (404 like an absent id).
+        "public.community_code": Param.fixed(world.d1["community"].code),
+        "public.item_id": param("public_item", frozenset(Role)),
     }
