@@ -40,4 +40,5 @@ class DisclosureConfig(AppConfig):
             "disclosure.schedule.plan",
         ),
         matrix="gongzhi.disclosure.tests.matrix:objects",
+        demo_order=95,
     )
