@@ -14,12 +14,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import personal_data, public_selectors, selectors
 from ..feeds import community_feed
-from ..models import ItemKind
+from ..models import ItemKind, Timing
 
 PAGE_SIZE = 20
 JSON_PAGE_SIZE = 50
@@ -62,8 +63,16 @@ def board(request, community_code: str):
     items = public_selectors.public_list(community=community, kind=kind or None, search=q, include_superseded=past)
     page = Paginator(items, PAGE_SIZE).get_page(_page_number(request))
     kinds = [(value, label) for value, label in ItemKind.choices]
+    # What each card shows, worked out once here (labels, link, local date) rather than per item in the
+    # template: the page is the one everybody opens.
+    kind_labels, timing_labels = dict(ItemKind.choices), dict(Timing.choices)
+    base = reverse("disclosure:public-board", kwargs={"community_code": community.code})
+    rows = [{"item": i, "url": f"{base}items/{i.pk}/", "kind_label": kind_labels.get(i.kind, i.kind),
+             "timing_label": timing_labels.get(i.timing, i.timing),
+             "published": timezone.localtime(i.published_at).date() if i.published_at else None}
+            for i in page.object_list]
     return render(request, "disclosure/public/board.html", {
-        "community": community, "page": page, "kind": kind, "q": q, "past": past, "kinds": kinds,
+        "community": community, "page": page, "rows": rows, "kind": kind, "q": q, "past": past, "kinds": kinds,
         "kind_label": ItemKind(kind).label if kind else "",
     })
 
