@@ -411,7 +411,7 @@ class TopicStep(models.Model):
     name = models.CharField(_("name"), max_length=60)  # copied: the timeline keeps what the step was called
     state = models.CharField(_("state"), max_length=10, choices=StepState.choices, default=StepState.CURRENT)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due by"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     finished_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("finished by"), null=True, blank=True, on_delete=models.PROTECT,
@@ -574,7 +574,7 @@ class Milestone(models.Model):
     resolution = models.ForeignKey(Resolution, verbose_name=_("resolution"), on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     title = models.CharField(_("title"), max_length=200)
-    due_on = models.DateField(_("due"))
+    due_on = models.DateField(_("due by"))
     done_on = models.DateField(_("done"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     overdue_flagged_at = models.DateTimeField(_("overdue flagged"), null=True, blank=True)

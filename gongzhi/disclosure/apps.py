@@ -85,4 +85,5 @@ class DisclosureConfig(AppConfig):
             "cases.case.panels": "gongzhi.disclosure.selectors:case_panel",
         },
         matrix="gongzhi.disclosure.tests.matrix:objects",
+        demo_order=95,
     )

@@ -40,7 +40,7 @@ def _district(nodes: dict, owner) -> dict:
     item = factories.draft(community, title="2026年度城乡低保对象名单公示", attachments=[factories.pdf("名单.pdf")])
     return {"item": item, "attachment": item.attachments.get(), "receipt": entry.receipts.get(),
             "statement_attachment": statement.attachments.get(), "question": question,
-            "rectification": rectification, "statement": statement, "entry": entry}
+            "rectification": rectification, "statement": statement, "entry": entry, "public_item": published}
 
 
 def objects(world: World) -> dict[str, Param]:
@@ -60,4 +60,8 @@ def objects(world: World) -> dict[str, Param]:
         "receipt_id": param("receipt"),
         "statement_attachment_id": param("statement_attachment"),
         "action": Param.fixed("report"),
+        # The public pages (no login; everyone sees a published item): district 1's community in the
+        # path; district 2's published item named under it is outside (404 like an absent id).
+        "public.community_code": Param.fixed(world.d1["community"].code),
+        "public.item_id": param("public_item", frozenset(Role)),
     }
