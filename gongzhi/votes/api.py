@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from gongzhi.areas.models import AreaNode
-from gongzhi.core.errors import Conflict, NotFound, errors
+from gongzhi.core.errors import NotFound, errors
 from gongzhi.core.pagination import Pagination
 from gongzhi.meetings.models import Meeting
 from gongzhi.meetings.services import sessions
@@ -286,10 +285,9 @@ def vote_cancel(request: HttpRequest, vote_id: int, payload: ReasonIn):
                                                  reason=payload.reason))
 
 
-@router.get("/{vote_id}/verify", response={200: VerifyOut, **errors(401, 403, 404, 409)},
+@router.get("/{vote_id}/verify", response={200: VerifyOut, **READ_ERRORS},
             summary="Whether the seal still matches the ballots")
 def vote_verify(request: HttpRequest, vote_id: int):
     vote = _vote(request, vote_id)
-    if not vote.sealed_hash:
-        raise Conflict(_("The vote is not closed: there is no seal yet."), code="not_sealed")
+    # Before the close there is no seal: it does not hold (yet).
     return {"holds": services.vote_verify(vote), "sealed_hash": vote.sealed_hash}

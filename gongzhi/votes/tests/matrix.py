@@ -23,5 +23,6 @@ def objects(world: World) -> dict[str, Param]:
     seen = AREA_ROLES - {Role.GRID_WORKER}
     return {
         "vote_id": Param(inside=inside["vote"].pk, outside=outside["vote"].pk, seen_by=seen),
+        "action": Param.fixed("close"),
         "attendance_id": Param(inside=inside["attendance"].pk, outside=outside["attendance"].pk, seen_by=seen),
     }
