@@ -76,7 +76,11 @@ def _my_ballot(vote: Vote, user) -> tuple[str, str]:
         return "", ""
     from .services.ballots import _voter_key
 
-    ballot = Ballot.objects.filter(vote=vote, voter_token=voter_token(vote.pk, _voter_key(vote, person))).first()
+    key = _voter_key(vote, person)
+    # The household's ballot is shown only to the member who cast it.
+    if not Participation.objects.filter(vote=vote, voter_key=key, user=user).exists():
+        return "", ""
+    ballot = Ballot.objects.filter(vote=vote, voter_token=voter_token(vote.pk, key)).first()
     if ballot is None:
         return "", ""
     return ballot.choice, str(ballot.get_choice_display())
