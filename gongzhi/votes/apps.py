@@ -2,8 +2,10 @@ import datetime as dt
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.components import Component
+from gongzhi.core.navigation import NavItem
 from gongzhi.core.periodic import Periodic
 
 
@@ -19,6 +21,10 @@ class VotesConfig(AppConfig):
     label = "votes"
     verbose_name = _("Votes")
     component = Component(
+        api="gongzhi.votes.api:router",
+        urls="gongzhi.votes.urls",
+        navigation=(NavItem(pgettext_lazy("navigation", "Votes"), "votes:list", permission="votes.view_list", order=46),),
+        matrix="gongzhi.votes.tests.matrix:objects",
         audit_actions=(
             "votes.vote.create",
             "votes.vote.open",

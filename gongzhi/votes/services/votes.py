@@ -253,7 +253,13 @@ def _tally(row: Vote) -> None:
     if row.meeting_id is not None:
         present = present_voters(row)
         proxies = valid_proxies(row, present)
-        row.attending_count = len(present) + len(proxies)
+        # A member who voted in person and left afterwards took part: their ballot stands and they
+        # attended this vote (counts never exceed those attending); a proxy needs its holder at the close.
+        voted_in_person = set(
+            Participation.objects.filter(vote=row, proxy__isnull=True, attendance__isnull=False)
+            .values_list("attendance_id", flat=True)
+        )
+        row.attending_count = len(present | voted_in_person) + len(proxies)
         if row.method != VoteMethod.SHOW_OF_HANDS:
             Ballot.objects.filter(vote=row, proxy__isnull=False).exclude(proxy_id__in=proxies).update(counted=False)
             Ballot.objects.filter(vote=row).filter(proxy__isnull=True).update(counted=True)

@@ -188,9 +188,10 @@ def test_a_proxy_counts_while_its_holder_is_present_and_not_after_the_holder_lef
     # When the holder leaves before the close
     sessions.attendance_mark_left(actor=f.ACTOR, attendance=holder)
     vote = _close(w, vote)
-    # Then the proxy's ballot is kept but not counted, and the holder's own ballot still counts
+    # Then the proxy's ballot is kept but not counted, and the holder's own ballot still counts (so
+    # the holder, who voted before leaving, is among those attending this vote)
     assert Ballot.objects.filter(vote=vote, proxy=proxy, counted=False).exists()
-    assert (vote.attending_count, vote.yes_count, vote.no_count) == (4, 1, 2)
+    assert (vote.attending_count, vote.yes_count, vote.no_count) == (5, 1, 2)
     assert vote.result == VoteResult.REJECTED
     assert not Ballot.objects.filter(vote=vote, name__gt="").exists()  # secret: no names on ballots
 
