@@ -364,7 +364,7 @@ class ElectionResult(models.Model):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     member = models.ForeignKey(BodyMember, verbose_name=_("member"), null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="election_results")
-    votes = models.PositiveIntegerField(_("votes"))
+    votes = models.PositiveIntegerField(_("votes received"))
     elected = models.BooleanField(_("elected"), default=False)
 
     class Meta:
