@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import AreaKind, AreaNode
 
@@ -79,3 +80,32 @@ def notice(resolution: Resolution) -> Notice:
 def notice_filename(resolution: Resolution) -> str:
     day = timezone.localdate(resolution.published_at) if resolution.published_at else timezone.localdate()
     return f"resolution-{resolution.pk}-{day.isoformat()}.pdf"
+
+
+def publish_as_disclosure(*, actor, resolution: Resolution) -> str:
+    """决议结果公示 as a 事务 item of the community's open books (the disclosure programme), with the
+    result and the vote figures, published at once (a 重大事项, due one working day after the vote's
+    close). Idempotent per topic: publishing again returns the same item. Returns "disclosure:<id>"."""
+    from gongzhi.disclosure.models import ItemKind, Timing
+    from gongzhi.disclosure.services.items import publish_from_programme
+
+    data = notice(resolution)
+    community = community_of(resolution.topic.area)
+    lines = [
+        _("Topic: %(title)s (%(scope)s)") % {"title": data.topic_title, "scope": data.scope},
+        _("Resolution: %(text)s") % {"text": data.text},
+    ]
+    if data.vote is not None:
+        lines.append(
+            _("Vote (%(method)s): in favour %(yes)d, against %(no)d, abstaining %(abstain)d; %(attending)d attending "
+              "of %(electorate)d. Result: %(result)s. Seal: %(seal)s") % {
+                "method": data.vote.method, "yes": data.vote.yes, "no": data.vote.no, "abstain": data.vote.abstain,
+                "attending": data.vote.attending, "electorate": data.vote.electorate, "result": data.vote.result,
+                "seal": data.vote.sealed_hash[:16]})
+    item = publish_from_programme(
+        actor=actor, community=community, kind=ItemKind.AFFAIRS, timing=Timing.MAJOR,
+        title=_("Result of the deliberation: %(title)s") % {"title": data.topic_title}, body="\n".join(lines),
+        reference=f"topic:{resolution.topic_id}",
+        trigger_at=data.vote.closed_at if data.vote is not None and data.vote.closed_at else None,
+    )
+    return f"disclosure:{item.pk}"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import AreaNode
-from gongzhi.core import calendar, components
+from gongzhi.core import calendar
 from gongzhi.core.actors import Actor, actor_user
 from gongzhi.core.errors import Conflict, InvalidInput
 from gongzhi.core.notifications import notify
@@ -156,17 +156,14 @@ def _resolution_for(topic: Topic, vote: Vote | None) -> Resolution:
 
 
 def _publish(actor: Actor, topic: Topic, step: TopicStep) -> None:
-    """Publish the resolution: on the community's public page now, and through whatever fills the
-    `deliberation.publish` extension point (the disclosure programme's 事务 item)."""
+    """Publish the resolution: on the community's public page of resolutions, and as a 事务 item of
+    the community's open books with the result and the vote figures (决议结果公示)."""
+    from .publication import publish_as_disclosure
+
     resolution = _resolution_for(topic, step.vote)
     resolution.published_at = timezone.now()
-    fields = ["published_at"]
-    for publish in components.extensions("deliberation.publish"):
-        reference = publish(actor=actor, resolution=resolution)
-        if reference:
-            resolution.publication_reference = str(reference)[:60]
-            fields.append("publication_reference")
-    resolution.save(update_fields=fields)
+    resolution.publication_reference = publish_as_disclosure(actor=actor, resolution=resolution)
+    resolution.save(update_fields=["published_at", "publication_reference"])
 
 
 # --- the moves ----------------------------------------------------------------------------------

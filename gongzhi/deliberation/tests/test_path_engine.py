@@ -50,6 +50,12 @@ def test_a_topic_walks_the_six_steps_and_is_resolved_and_published():
     ]
     assert not topic.steps.filter(state=StepState.CURRENT).exists()
     assert topic.resolution.published_at is not None
+    # and the result with the vote figures is a 事务 item of the community's open books
+    from gongzhi.disclosure.models import Item, ItemKind
+
+    item = Item.objects.get(reference=f"topic:{topic.pk}")
+    assert item.kind == ItemKind.AFFAIRS and item.community == w.community and item.published_at is not None
+    assert "30" in item.body and topic.resolution.publication_reference == f"disclosure:{item.pk}"
 
 
 def test_a_step_cannot_be_skipped_a_vote_step_needs_a_passed_vote():
