@@ -152,7 +152,7 @@ class ProxyOut(Schema):
     holder_id: int
 
 
-class AttendanceOut(Schema):
+class VoteAttendanceOut(Schema):
     id: int
     name: str
     left: bool
@@ -266,7 +266,7 @@ def vote_proxy(request: HttpRequest, vote_id: int, payload: ProxyIn):
     return Status(201, made)
 
 
-@router.post("/{vote_id}/attendances/{attendance_id}/left", response={200: AttendanceOut, **WRITE_ERRORS},
+@router.post("/{vote_id}/attendances/{attendance_id}/left", response={200: VoteAttendanceOut, **WRITE_ERRORS},
              summary="Mark a member present as gone (back=true: came back)")
 def vote_member_left(request: HttpRequest, vote_id: int, attendance_id: int, payload: LeftIn):
     vote = _vote(request, vote_id)

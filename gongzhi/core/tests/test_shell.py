@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 LOGIN_URL = "/accounts/login/"
 # Views an anonymous visitor may open; everything else must send them to the sign-in page.
 PUBLIC_URL_NAMES = {"login", "logout", "set_language"}
+# Pages meant for everyone without an account: a community's open books and its resolutions.
+PUBLIC_ROUTE_PREFIXES = ("deliberation/public/", "disclosure/public/")
 # Mounted sub-sites with their own authentication (the admin's login page, the API's 401 body).
 OWN_AUTH_PREFIXES = ("admin/", "api/", "i18n/")
 SAMPLE_ARGS = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.UUID(int=1))}
@@ -99,7 +101,8 @@ def _route_urls():
                 yield prefix + route, pattern.name
 
     for route, name in walk(get_resolver().url_patterns, ""):
-        if route.startswith(OWN_AUTH_PREFIXES) or route.startswith("^") or name in PUBLIC_URL_NAMES:
+        if (route.startswith(OWN_AUTH_PREFIXES) or route.startswith(PUBLIC_ROUTE_PREFIXES) or route.startswith("^")
+                or name in PUBLIC_URL_NAMES):
             continue
         url = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE_ARGS.get(m.group(1) or "str", "x"), route)
         yield "/" + url, name

@@ -159,11 +159,11 @@ class ReasonIn(Schema):
     reason: str = Field("", max_length=500)
 
 
-class PhoneOut(Schema):
+class HearingPhoneOut(Schema):
     phone: str
 
 
-class DocumentOut(Schema):
+class HearingDocumentOut(Schema):
     id: int
     topic_id: int
     name: str
@@ -239,7 +239,7 @@ def cancel(request: HttpRequest, hearing_id: int, registration_id: int):
 
 
 @router.post("/hearings/{hearing_id}/registrations/{registration_id}/reveal",
-             response={200: PhoneOut, **WRITE_ERRORS},
+             response={200: HearingPhoneOut, **WRITE_ERRORS},
              summary="The full phone number of a registered person (audited, with the reason)")
 def reveal(request: HttpRequest, hearing_id: int, registration_id: int, payload: ReasonIn):
     hearing = _hearing(request, hearing_id)
@@ -276,7 +276,7 @@ def view_record(request: HttpRequest, hearing_id: int, payload: ViewIn):
     return Status(201, view)
 
 
-@router.post("/hearings/{hearing_id}/record", response={201: DocumentOut, **WRITE_ERRORS},
+@router.post("/hearings/{hearing_id}/record", response={201: HearingDocumentOut, **WRITE_ERRORS},
              summary="After the hearing: attach the record of views (PDF) to the topic")
 def record_attach(request: HttpRequest, hearing_id: int):
     return Status(201, services.record_attach(actor=request.auth, hearing=_hearing(request, hearing_id)))

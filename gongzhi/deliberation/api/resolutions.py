@@ -63,7 +63,7 @@ class ResolutionOut(Schema):
         return getattr(obj, "open_rectifications", 0)
 
 
-class OwnerOut(Schema):
+class ResolutionOwnerOut(Schema):
     id: int
     name: str
     user_id: int | None = None
@@ -89,7 +89,7 @@ class SpendingOut(Schema):
     purpose: str
 
 
-class PhotoOut(Schema):
+class ResolutionPhotoOut(Schema):
     id: int
     name: str
     content_type: str
@@ -101,19 +101,19 @@ class PhotoOut(Schema):
         return reverse("deliberation:resolution-photo", kwargs={"photo_id": obj.pk})
 
 
-class UpdateOut(Schema):
+class ResolutionUpdateOut(Schema):
     id: int
     text: str
     progress: int
     created_at: dt.datetime
-    photos: list[PhotoOut]
+    photos: list[ResolutionPhotoOut]
 
     @staticmethod
     def resolve_photos(obj) -> list:
         return list(obj.photos.all())
 
 
-class RectificationOut(Schema):
+class ResolutionRectificationOut(Schema):
     id: int
     resolution_id: int
     problem: str
@@ -147,11 +147,11 @@ class VoteFiguresOut(Schema):
 class ResolutionDetailOut(ResolutionOut):
     sign_off_note: str
     vote: VoteFiguresOut | None = None
-    owners: list[OwnerOut]
+    owners: list[ResolutionOwnerOut]
     milestones: list[MilestoneOut]
     spendings: list[SpendingOut]
-    updates: list[UpdateOut]
-    rectifications: list[RectificationOut]
+    updates: list[ResolutionUpdateOut]
+    rectifications: list[ResolutionRectificationOut]
     actions: list[str]
     notice_url: str
 
@@ -262,7 +262,7 @@ def my_resolutions(request: HttpRequest, state: str = "implementing"):
     return selectors.my_resolutions(user=request.auth, state=state)
 
 
-@router.get("/rectifications", response={200: list[RectificationOut], **errors(400, 401, 403, 422)},
+@router.get("/rectifications", response={200: list[ResolutionRectificationOut], **errors(400, 401, 403, 422)},
             summary="Rectifications of the resolutions I see (unsettled by default)")
 @paginate(Pagination)
 def list_rectifications(request: HttpRequest, state: str = "unsettled"):
@@ -385,7 +385,7 @@ def carried_out(request: HttpRequest, resolution_id: int, payload: NoteIn):
 
 
 @router.post("/resolutions/{resolution_id}/rectifications",
-             response={201: RectificationOut, **errors(400, 401, 403, 404, 409, 422)},
+             response={201: ResolutionRectificationOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="The committee raises a rectification with an owner and a deadline")
 def raise_rectification(request: HttpRequest, resolution_id: int, payload: RectificationIn):
     resolution = selectors.resolution_get(user=request.auth, pk=resolution_id)
@@ -395,7 +395,7 @@ def raise_rectification(request: HttpRequest, resolution_id: int, payload: Recti
 
 
 @router.post("/rectifications/{rectification_id}/respond",
-             response={200: RectificationOut, **errors(400, 401, 403, 404, 409, 422)},
+             response={200: ResolutionRectificationOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="The owner reports it rectified")
 def respond(request: HttpRequest, rectification_id: int, payload: ResponseIn):
     found = selectors.rectification_get(user=request.auth, pk=rectification_id)
@@ -403,7 +403,7 @@ def respond(request: HttpRequest, rectification_id: int, payload: ResponseIn):
 
 
 @router.post("/rectifications/{rectification_id}/accept",
-             response={200: RectificationOut, **errors(400, 401, 403, 404, 409, 422)},
+             response={200: ResolutionRectificationOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="The committee accepts the rectification")
 def accept(request: HttpRequest, rectification_id: int, payload: NoteIn):
     found = selectors.rectification_get(user=request.auth, pk=rectification_id)
@@ -411,7 +411,7 @@ def accept(request: HttpRequest, rectification_id: int, payload: NoteIn):
 
 
 @router.post("/rectifications/{rectification_id}/reject",
-             response={200: RectificationOut, **errors(400, 401, 403, 404, 409, 422)},
+             response={200: ResolutionRectificationOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="The committee says it is not yet rectified")
 def reject(request: HttpRequest, rectification_id: int, payload: RejectIn):
     found = selectors.rectification_get(user=request.auth, pk=rectification_id)

@@ -22,7 +22,7 @@ from .items import user_in
 router = Router(tags=["disclosure"])
 
 
-class RectificationOut(Schema):
+class DisclosureRectificationOut(Schema):
     id: int
     community_id: int
     item_id: int | None = None
@@ -98,7 +98,7 @@ class ElectionOut(Schema):
         return list(obj.results.all())
 
 
-class MemberOut(Schema):
+class CommitteeMemberOut(Schema):
     id: int
     name: str
     capacity: str
@@ -107,7 +107,7 @@ class MemberOut(Schema):
 
 class CommitteeOut(Schema):
     body_id: int | None = None
-    members: list[MemberOut]
+    members: list[CommitteeMemberOut]
     elections: list[ElectionOut]
 
 
@@ -134,7 +134,7 @@ def election_record(request: HttpRequest, payload: ElectionIn):
         candidates=[Candidate(c.name, c.votes, c.elected, c.user_id, c.capacity) for c in payload.candidates]))
 
 
-@router.get("/rectifications", response={200: list[RectificationOut], **errors(400, 401, 403, 404, 422)},
+@router.get("/rectifications", response={200: list[DisclosureRectificationOut], **errors(400, 401, 403, 404, 422)},
             summary="Rectifications of the caller's scope (and those the caller owns); open_only for the open ones")
 @paginate(Pagination)
 def rectification_list(request: HttpRequest, node_id: int | None = None, open_only: bool = False):
@@ -142,7 +142,7 @@ def rectification_list(request: HttpRequest, node_id: int | None = None, open_on
     return selectors.rectifications_visible(user=request.auth, node_id=node_id, open_only=open_only)
 
 
-@router.post("/rectifications", response={201: RectificationOut, **errors(400, 401, 403, 404, 422)},
+@router.post("/rectifications", response={201: DisclosureRectificationOut, **errors(400, 401, 403, 404, 422)},
              summary="The committee sets a rectification with an owner and a deadline")
 def rectification_create(request: HttpRequest, payload: RectificationIn):
     item = selectors.item_get(user=request.auth, pk=payload.item_id) if payload.item_id else None
@@ -152,14 +152,14 @@ def rectification_create(request: HttpRequest, payload: RectificationIn):
     return Status(201, _with_actions(request.auth, row))
 
 
-@router.get("/rectifications/{rectification_id}", response={200: RectificationOut, **errors(401, 403, 404)},
+@router.get("/rectifications/{rectification_id}", response={200: DisclosureRectificationOut, **errors(401, 403, 404)},
             summary="One rectification with the actions offered")
 def rectification_get(request: HttpRequest, rectification_id: int):
     return _with_actions(request.auth, selectors.rectification_get(user=request.auth, pk=rectification_id))
 
 
 @router.post("/rectifications/{rectification_id}/report",
-             response={200: RectificationOut, **errors(400, 401, 403, 404, 409, 422)},
+             response={200: DisclosureRectificationOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="The owner reports the rectification done")
 def rectification_report(request: HttpRequest, rectification_id: int, payload: ReportIn):
     selectors.rectification_get(user=request.auth, pk=rectification_id)
@@ -168,7 +168,7 @@ def rectification_report(request: HttpRequest, rectification_id: int, payload: R
 
 
 @router.post("/rectifications/{rectification_id}/accept",
-             response={200: RectificationOut, **errors(400, 401, 403, 404, 409, 422)},
+             response={200: DisclosureRectificationOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="The committee accepts the report and closes the rectification")
 def rectification_accept(request: HttpRequest, rectification_id: int, payload: NoteIn):
     selectors.rectification_get(user=request.auth, pk=rectification_id)
@@ -177,7 +177,7 @@ def rectification_accept(request: HttpRequest, rectification_id: int, payload: N
 
 
 @router.post("/rectifications/{rectification_id}/reject",
-             response={200: RectificationOut, **errors(400, 401, 403, 404, 409, 422)},
+             response={200: DisclosureRectificationOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="The committee sends the rectification back to its owner")
 def rectification_reject(request: HttpRequest, rectification_id: int, payload: NoteIn):
     selectors.rectification_get(user=request.auth, pk=rectification_id)

@@ -20,7 +20,7 @@ from gongzhi.core.permissions import can, require
 from .. import selectors
 from ..models import Item
 from ..services import committee, items, questions
-from .schemas import AttachmentOut, ItemDetailOut, ItemOut, QuestionOut, ReviewOut
+from .schemas import DisclosureAttachmentOut, DisclosureQuestionOut, ItemDetailOut, ItemOut, ReviewOut
 
 router = Router(tags=["disclosure"])
 
@@ -141,7 +141,7 @@ def item_edit(request: HttpRequest, item_id: int, payload: ItemEditIn):
                                                 body=payload.body))
 
 
-@router.post("/items/{item_id}/attachments", response={201: list[AttachmentOut], **errors(400, 401, 403, 404, 409, 422)},
+@router.post("/items/{item_id}/attachments", response={201: list[DisclosureAttachmentOut], **errors(400, 401, 403, 404, 409, 422)},
              summary="Attach documents or images (checked by their first bytes) to a draft")
 def item_attach(request: HttpRequest, item_id: int, files: list[UploadedFile] = File(default=None)):  # noqa: B008
     selectors.item_get(user=request.auth, pk=item_id)
@@ -175,14 +175,14 @@ def item_review(request: HttpRequest, item_id: int, payload: ReviewIn):
     return Status(201, review)
 
 
-@router.post("/items/{item_id}/questions", response={201: QuestionOut, **errors(400, 401, 403, 404, 409, 422)},
+@router.post("/items/{item_id}/questions", response={201: DisclosureQuestionOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="A signed-in resident asks about a published item (answered in public)")
 def item_ask(request: HttpRequest, item_id: int, payload: QuestionIn):
     selectors.item_get(user=request.auth, pk=item_id)
     return Status(201, questions.question_ask(actor=request.auth, item=item_id, text=payload.text))
 
 
-@router.post("/questions/{question_id}/answer", response={200: QuestionOut, **errors(400, 401, 403, 404, 409, 422)},
+@router.post("/questions/{question_id}/answer", response={200: DisclosureQuestionOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="The item's owner answers a resident's question in public")
 def question_answer(request: HttpRequest, question_id: int, payload: AnswerIn):
     selectors.question_get(user=request.auth, pk=question_id)

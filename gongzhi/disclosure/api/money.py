@@ -17,7 +17,7 @@ from gongzhi.core.permissions import require
 from .. import selectors
 from ..services import money
 from ..services.money import Line
-from .schemas import AttachmentOut, ItemOut
+from .schemas import DisclosureAttachmentOut, ItemOut
 
 router = Router(tags=["disclosure"])
 
@@ -60,7 +60,7 @@ class StatementOut(Schema):
     state: str
     item_id: int | None = None
     lines: list[LineOut]
-    attachments: list[AttachmentOut]
+    attachments: list[DisclosureAttachmentOut]
 
     @staticmethod
     def resolve_lines(obj) -> list:
@@ -96,7 +96,7 @@ class EntryOut(Schema):
     decision_id: int | None = None
     project: str
     balance_after: int
-    receipts: list[AttachmentOut]
+    receipts: list[DisclosureAttachmentOut]
 
     @staticmethod
     def resolve_receipts(obj) -> list:
@@ -164,7 +164,7 @@ def fund_record(request: HttpRequest, payload: EntryIn):
                                            **payload.dict(exclude={"community_id"})))
 
 
-@router.post("/fund/entries/{entry_id}/receipts", response={201: list[AttachmentOut], **errors(400, 401, 403, 404, 422)},
+@router.post("/fund/entries/{entry_id}/receipts", response={201: list[DisclosureAttachmentOut], **errors(400, 401, 403, 404, 422)},
              summary="Attach receipts (photos or documents, checked by their first bytes) to a fund entry")
 def fund_receipts(request: HttpRequest, entry_id: int, files: list[UploadedFile] = File(default=None)):  # noqa: B008
     selectors.fund_entry_get(user=request.auth, pk=entry_id)

@@ -7,14 +7,14 @@ import datetime as dt
 from ninja import Schema
 
 
-class AttachmentOut(Schema):
+class DisclosureAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
     size: int
 
 
-class QuestionOut(Schema):
+class DisclosureQuestionOut(Schema):
     id: int
     item_id: int
     text: str
@@ -83,10 +83,10 @@ class ItemOut(Schema):
 
 class ItemDetailOut(ItemOut):
     body: str
-    attachments: list[AttachmentOut]
+    attachments: list[DisclosureAttachmentOut]
     versions: list[ItemOut]
     reviews: list[ReviewOut]
-    questions: list[QuestionOut]
+    questions: list[DisclosureQuestionOut]
     actions: list[str]
 
     @staticmethod
