@@ -1,54 +1,33 @@
 """The printable notice of a resolution for the community's notice board (决议结果公示), A4: the
 topic, the resolution, the vote's figures and the seal of its ballots, the budget, the dates.
-Chinese is set in reportlab's built-in CID font STSong-Light (as `gongzhi/meetings/pdf.py`), so no
+Chinese is set in the CID font of `gongzhi.core.pdf`, so no
 font file is embedded or needed on the server. Nothing personal is printed."""
 
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+
+from gongzhi.core.pdf import paragraph
+from gongzhi.core.pdf import styles as pdf_styles
 
 from .models import Resolution
 from .services.publication import notice
 from .services.resolutions import yuan
 
-FONT = "STSong-Light"
-_registered = False
+
+def _styles():
+    return pdf_styles(size=12, leading=19, title=22, h2=14, cell=11.5, muted=9)
 
 
-def _font() -> str:
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        _registered = True
-    return FONT
+_p = paragraph
 
-
-def _styles() -> dict[str, ParagraphStyle]:
-    font = _font()
-    base = ParagraphStyle("base", fontName=font, fontSize=12, leading=19, wordWrap="CJK")
-    return {
-        "title": ParagraphStyle("title", parent=base, fontSize=22, leading=30, alignment=1, spaceAfter=6 * mm),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=14, leading=20, spaceBefore=5 * mm, spaceAfter=2 * mm),
-        "body": base,
-        "right": ParagraphStyle("right", parent=base, alignment=2),
-        "muted": ParagraphStyle("muted", parent=base, fontSize=9, leading=13, textColor=colors.HexColor("#555555")),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=11.5, leading=16),
-    }
-
-
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
 def _day(value) -> str:

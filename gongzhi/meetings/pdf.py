@@ -6,47 +6,27 @@ STSong-Light, so no font file is embedded or needed on the server."""
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+
+from gongzhi.core.pdf import paragraph
+from gongzhi.core.pdf import styles as pdf_styles
 
 from . import selectors
 from .models import AttendanceStatus, Meeting
 
-FONT = "STSong-Light"
-_registered = False
+
+def _styles():
+    return pdf_styles()
 
 
-def _font() -> str:
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        _registered = True
-    return FONT
+_p = paragraph
 
-
-def _styles() -> dict[str, ParagraphStyle]:
-    font = _font()
-    base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
-    return {
-        "title": ParagraphStyle("title", parent=base, fontSize=17, leading=24, alignment=1, spaceAfter=4 * mm),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=12.5, leading=18, spaceBefore=4 * mm, spaceAfter=2 * mm),
-        "body": base,
-        "muted": ParagraphStyle("muted", parent=base, textColor=colors.HexColor("#555555")),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=13),
-    }
-
-
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
 def _local(value) -> str:
