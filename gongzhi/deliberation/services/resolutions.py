@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import AreaNode, Department, Unit
-from gongzhi.cases.services.attachments import sniff
 from gongzhi.core import audit, components, permissions
 from gongzhi.core.actors import Actor, actor_user
 from gongzhi.core.errors import Conflict, InvalidInput, NotFound
@@ -47,7 +46,6 @@ from ..workflow import RESOLUTION_WORKFLOW
 User = get_user_model()
 
 TEXT_LIMIT = 2000
-PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic")
 PHOTOS_PER_REPORT = 9
 # The most a single amount may be (一亿元), so a slip of the keyboard is caught.
 MAX_FEN = 100_000_000 * 100
@@ -304,24 +302,11 @@ def spending_record(*, actor: Actor, resolution: Resolution | int, amount_fen: i
 
 
 def check_photos(photos: Sequence[UploadedFile]) -> list[str]:
-    """The photos' content types from their first bytes (never the name or the browser's claim);
-    images only, each within DELIBERATION_PHOTO_MAX_BYTES."""
-    limit = components.setting("DELIBERATION_PHOTO_MAX_BYTES")
-    if len(photos) > PHOTOS_PER_REPORT:
-        raise _field("photos", _("At most %(n)d photos at a time.") % {"n": PHOTOS_PER_REPORT})
-    kinds = []
-    for index, f in enumerate(photos):
-        if f.size > limit:
-            message = _("“%(name)s” is larger than %(mb)d MB.") % {"name": f.name, "mb": limit // (1024 * 1024)}
-            raise InvalidInput(message, fields={"photos": [message], f"photos.{index}": [message]})
-        f.seek(0)
-        kind = sniff(f.read(16))
-        f.seek(0)
-        if kind not in PHOTO_TYPES:
-            message = _("“%(name)s” is not a photo (JPEG, PNG, WebP or HEIC).") % {"name": f.name}
-            raise InvalidInput(message, fields={"photos": [message], f"photos.{index}": [message]})
-        kinds.append(kind)
-    return kinds
+    """The photos' content types from their first bytes, images only, each within
+    DELIBERATION_PHOTO_MAX_BYTES (the meetings' check, with this programme's limits)."""
+    from gongzhi.meetings.services.decisions import check_photos as check
+
+    return check(photos, max_bytes=components.setting("DELIBERATION_PHOTO_MAX_BYTES"), most=PHOTOS_PER_REPORT)
 
 
 def _progress(value: Any) -> int:

@@ -245,11 +245,12 @@ def decision_record(
 # --- progress ------------------------------------------------------------------------------------
 
 
-def check_photos(photos: Sequence[UploadedFile]) -> list[str]:
+def check_photos(photos: Sequence[UploadedFile], *, max_bytes: int | None = None, most: int | None = None) -> list[str]:
     """The photos' content types from their first bytes (never the name or the browser's claim);
-    each problem named on its field."""
-    limit = components.setting("MEETINGS_PHOTO_MAX_BYTES")
-    most = components.setting("MEETINGS_PHOTOS_PER_UPDATE")
+    each problem named on its field. Limits default to the meetings settings; other programmes'
+    progress photos (a resolution's) pass their own."""
+    limit = max_bytes or components.setting("MEETINGS_PHOTO_MAX_BYTES")
+    most = most or components.setting("MEETINGS_PHOTOS_PER_UPDATE")
     if len(photos) > most:
         message = _("At most %(n)d photos at a time.") % {"n": most}
         raise InvalidInput(message, fields={"photos": [message]})
