@@ -26,3 +26,22 @@ def add_domain_errors(form: forms.Form, exc: DomainError, *, not_echoed: Iterabl
             form.data[field] = ""
     if not placed:
         form.add_error(None, exc.message)
+
+
+def local_datetime(value: str, field: str):
+    """A datetime-local input (the site's time zone) as an aware datetime; refused on `field`."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from .errors import InvalidInput
+
+    message = _("Enter a date and time.")
+    try:
+        parsed = dt.datetime.fromisoformat((value or "").strip())
+    except ValueError as exc:
+        raise InvalidInput(message, fields={field: [message]}) from exc
+    if not 2000 <= parsed.year <= 2100:
+        raise InvalidInput(message, fields={field: [message]})
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed

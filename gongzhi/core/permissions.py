@@ -162,3 +162,26 @@ def page_requires(action: str):
         return login_required(guarded)
 
     return decorate
+
+
+def scoped_page(view):
+    """Decorate a page view that asks services and selectors: sign-in required; a `NotFound` answers
+    404 (outside the area scope looks absent), a `Forbidden` 403 with the gate's words."""
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from .errors import NotFound
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404 from exc
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    return login_required(guarded)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from gongzhi.core.forms import local_datetime as _local_input
 from gongzhi.core.permissions import can, require
 
 from .. import hearings_pdf
@@ -49,17 +50,6 @@ def _require(user, action: str, obj=None) -> None:
         raise PermissionDenied(exc.message) from exc
 
 
-def _local_input(value: str, field: str) -> dt.datetime:
-    """A datetime-local field (Asia/Shanghai) as an aware datetime; refused on its field."""
-    try:
-        parsed = dt.datetime.fromisoformat((value or "").strip())
-    except ValueError as exc:
-        message = _("Enter a date and time.")
-        raise InvalidInput(message, fields={field: [message]}) from exc
-    if parsed.year < 2000 or parsed.year > 2100:
-        message = _("Enter a date and time.")
-        raise InvalidInput(message, fields={field: [message]})
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 # --- lists ---------------------------------------------------------------------------------------

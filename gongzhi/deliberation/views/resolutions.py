@@ -7,13 +7,9 @@ whose refusals come back beside the field."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.dateparse import parse_date
@@ -26,6 +22,7 @@ from gongzhi.core import downloads
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from gongzhi.core.permissions import can, page_requires
+from gongzhi.core.permissions import scoped_page as scoped
 
 from .. import selectors_resolutions as selectors
 from ..models import RectificationState, ResolutionState
@@ -38,19 +35,6 @@ from ..services.publication import notice, notice_filename
 PER_PAGE = 20
 
 
-def scoped(view):
-    """Sign-in required; NotFound → 404 (outside scope looks absent), Forbidden → 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return login_required(wrapped)
 
 
 def _yesno(request, name: str) -> bool:

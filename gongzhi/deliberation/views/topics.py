@@ -6,14 +6,10 @@ outside scope is 404); a service's refusal comes back beside its field."""
 
 from __future__ import annotations
 
-import functools
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -27,6 +23,7 @@ from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from gongzhi.core.forms import add_domain_errors
 from gongzhi.core.permissions import can, page_requires
+from gongzhi.core.permissions import scoped_page as domain_view
 from gongzhi.meetings.models import Meeting
 from gongzhi.votes.models import Vote
 
@@ -39,20 +36,6 @@ from ..services import topics as topic_services
 PER_PAGE = 30
 
 
-def domain_view(func):
-    """Sign-in required; NotFound → 404 (outside scope looks absent), Forbidden → 403."""
-
-    @functools.wraps(func)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        try:
-            return func(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 # --- forms ---------------------------------------------------------------------------------------

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, InvalidInput
 from gongzhi.core.permissions import can, page_requires, require
+from gongzhi.core.permissions import scoped_page as scoped
 
 from .. import selectors
 from ..services import committee
 from ..services.committee import Candidate
-from .common import communities_for, community_from, date_or_none, node_from, scoped
+from .common import communities_for, community_from, date_or_none, node_from
 
 
 @page_requires("disclosure.view")

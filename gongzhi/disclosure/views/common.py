@@ -4,32 +4,14 @@ communities a user may write for, parsing form values."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.areas.selectors import area_node_get, area_roots_for
-from gongzhi.core.errors import Forbidden, InvalidInput, NotFound
-
-
-def scoped(view):
-    """Sign-in required; NotFound → 404 (outside scope looks absent), Forbidden → 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return login_required(wrapped)
+from gongzhi.core.errors import InvalidInput
 
 
 def node_from(request, name: str = "node_id") -> AreaNode:

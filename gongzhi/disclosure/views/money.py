@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.core import downloads
 from gongzhi.core.errors import DomainError, InvalidInput
 from gongzhi.core.permissions import can, page_requires, require
+from gongzhi.core.permissions import scoped_page as scoped
 
 from .. import selectors
 from ..models import (
@@ -27,7 +28,7 @@ from ..models import (
 )
 from ..services import money
 from ..services.money import Line
-from .common import communities_for, community_from, date_or_none, fen_from_yuan, scoped
+from .common import communities_for, community_from, date_or_none, fen_from_yuan
 
 LINE_ROWS = 8
 

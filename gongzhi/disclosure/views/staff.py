@@ -17,12 +17,13 @@ from gongzhi.core import downloads, xlsx
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, InvalidInput
 from gongzhi.core.permissions import can, page_requires, require
+from gongzhi.core.permissions import scoped_page as scoped
 
 from .. import board as board_module
 from .. import selectors
 from ..models import Item, ItemAttachment, ItemKind, ItemState, ScheduleCadence, Timing, Verdict
 from ..services import committee, items, questions
-from .common import communities_for, date_or_none, datetime_or_none, node_from, scoped
+from .common import communities_for, date_or_none, datetime_or_none, node_from
 
 PER_PAGE = 30
 

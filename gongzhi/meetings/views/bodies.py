@@ -6,11 +6,9 @@ Thin: forms parse, services write, selectors read (scoped; outside is 404)."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,9 +22,10 @@ from django.views.decorators.http import require_POST
 from gongzhi.accounts.models import User
 from gongzhi.areas.models import AreaKind, AreaNode, Estate, Unit
 from gongzhi.core import selectors as core_selectors
-from gongzhi.core.errors import DomainError, Forbidden, NotFound
+from gongzhi.core.errors import DomainError, Forbidden
 from gongzhi.core.forms import add_domain_errors
 from gongzhi.core.permissions import can, page_requires
+from gongzhi.core.permissions import scoped_page as domain_view
 from gongzhi.party.models import PartyMember, PartyOrganization
 
 from .. import selectors
@@ -45,20 +44,6 @@ WEEKDAYS = [
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def domain_view(func):
-    """Sign-in required; NotFound → 404, Forbidden → 403."""
-
-    @functools.wraps(func)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        try:
-            return func(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 def _int(value, default=None):

@@ -6,14 +6,11 @@ quick entry), and calling a coordination meeting from a case. Reads through the 
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,6 +24,7 @@ from gongzhi.core import components, downloads
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from gongzhi.core.permissions import can, page_requires
+from gongzhi.core.permissions import scoped_page as scoped
 
 from .. import selectors
 from ..models import AgendaItem, DecisionState, Meeting, MemberRole
@@ -36,19 +34,6 @@ from ..services.meetings import checked_phone
 PER_PAGE = 30
 
 
-def scoped(view):
-    """Sign-in required; NotFound → 404 (outside scope looks absent), Forbidden → 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return login_required(wrapped)
 
 
 # --- my meetings, my decisions -------------------------------------------------------------------

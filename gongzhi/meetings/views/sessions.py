@@ -22,6 +22,7 @@ from gongzhi.accounts.selectors import users_visible
 from gongzhi.core import downloads
 from gongzhi.core import selectors as core_selectors
 from gongzhi.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from gongzhi.core.forms import local_datetime as _local_input
 from gongzhi.core.permissions import can, require
 
 from .. import pdf, selectors
@@ -50,17 +51,6 @@ def _require(user, action: str, obj) -> None:
         raise PermissionDenied(exc.message) from exc
 
 
-def _local_input(value: str, field: str) -> dt.datetime:
-    """A datetime-local field (Asia/Shanghai) as an aware datetime; refused on its field."""
-    try:
-        parsed = dt.datetime.fromisoformat((value or "").strip())
-    except ValueError as exc:
-        message = _("Enter a date and time.")
-        raise InvalidInput(message, fields={field: [message]}) from exc
-    if parsed.year < 2000 or parsed.year > 2100:
-        message = _("Enter a date and time.")
-        raise InvalidInput(message, fields={field: [message]})
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 # --- calling a meeting ---------------------------------------------------------------------------
