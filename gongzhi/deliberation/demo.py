@@ -19,6 +19,7 @@ from gongzhi.meetings.models import AttendanceStatus, Body, BodyKind, Meeting
 from gongzhi.meetings.services import meetings as meeting_services
 from gongzhi.meetings.services import minutes as minutes_services
 from gongzhi.meetings.services import sessions
+from gongzhi.residents.models import Person, PersonStatus
 from gongzhi.votes import services as votes
 from gongzhi.votes.models import Choice, Electorate, VoteMethod
 
@@ -141,7 +142,10 @@ def load(ctx: DemoContext) -> None:  # noqa: PLR0915 - one story, told in order
     ctx.log(f"deliberation: the lift vote {vote.get_result_display()}, sealed {vote.sealed_hash[:12]}")
 
     # 增设非机动车棚 (楼院协商): the households of one building vote online now.
-    building = AreaNode.objects.filter(kind=AreaKind.BUILDING, path__startswith=main.path).order_by("path").first()
+    # the first building of the community where registered residents live (an online vote needs voters)
+    homes = Person.objects.filter(status=PersonStatus.LIVING, household__path__startswith=main.path)
+    home = homes.order_by("household__path").values_list("household__path", flat=True).first()
+    building = AreaNode.objects.filter(kind=AreaKind.BUILDING, path=home[: 5 * AreaNode.steplen]).first() if home else None
     if building is not None:
         shed = raise_topic("增设非机动车棚", "楼下电动车、自行车乱停乱放，住户提议在楼西侧空地建非机动车棚。",
                            ConsultationGroup.URBAN_MANAGEMENT, path=building_path, scope=ScopeKind.BUILDING,
