@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.accounts.roles import Role
 from gongzhi.core import scope
 from gongzhi.core.permissions import Rule
-from gongzhi.meetings.permissions import MANAGER_ROLES
+from gongzhi.meetings.permissions import MANAGER_ROLES, owned_by
 
 # Staff who raise topics in their area (grid workers collect them on their rounds: 两网融合).
 RAISER_ROLES = MANAGER_ROLES | frozenset({Role.GRID_WORKER})
@@ -43,14 +43,7 @@ def _resolution_of(obj: Any):
 def owns_resolution(user, obj: Any) -> bool:
     """The user, the user's unit or department owns the resolution (of a milestone, a spending …)."""
     resolution = _resolution_of(obj)
-    if resolution is None or not getattr(user, "is_authenticated", False):
-        return False
-    return any(
-        (o.user_id and o.user_id == user.pk)
-        or (o.unit_id and o.unit_id == getattr(user, "unit_id", None))
-        or (o.department_id and o.department_id == getattr(user, "department_id", None))
-        for o in resolution.owners.all()
-    )
+    return resolution is not None and owned_by(user, resolution.owners.all())
 
 
 def carries_out(user, obj: Any) -> bool:

@@ -120,9 +120,14 @@ def invited(user, meeting: Any) -> bool:
 
 def owns(user, decision: Any) -> bool:
     """The user, the user's unit or department owns the decision."""
+    return owned_by(user, decision.owners.all())
+
+
+def owned_by(user, owners) -> bool:
+    """Among `owners` (rows with user, unit and department: a decision's, a resolution's) is the
+    user, the user's unit or the user's department."""
     if not getattr(user, "is_authenticated", False):
         return False
-    owners = decision.owners.all()
     return any(
         (o.user_id and o.user_id == user.pk)
         or (o.unit_id and o.unit_id == getattr(user, "unit_id", None))
