@@ -4,11 +4,11 @@
 
 Every organisation is attached to a node of the area tree; its scope is that node's subtree."""
 
-import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
@@ -251,9 +251,9 @@ class PartyMember(PersonalCopiesMixin, models.Model):
             errors["home_community"] = [_("Only in-service members register with a home community.")]
         if not self.is_in_service and (self.employer_id or self.employer_name):
             errors["employer"] = [_("Only an in-service member has an employer.")]
-        if self.birth_year and not (1900 <= self.birth_year <= datetime.date.today().year):
+        if self.birth_year and not (1900 <= self.birth_year <= timezone.localdate().year):
             errors["birth_year"] = [_("Enter a real year of birth.")]
-        if self.joined_on and self.joined_on > datetime.date.today():
+        if self.joined_on and self.joined_on > timezone.localdate():
             errors["joined_on"] = [_("The date of joining cannot lie in the future.")]
         if self.phone and not all(c.isdigit() or c in "+- " for c in self.phone):
             errors["phone"] = [_("A phone number holds digits, spaces, “+” and “-” only.")]

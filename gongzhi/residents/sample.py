@@ -8,6 +8,8 @@ import datetime
 import io
 import random
 
+from django.utils import timezone
+
 from . import xlsx
 
 REGIONS = ("620103", "620102", "620104", "620105", "620111", "620121", "620122")  # 兰州 districts and counties
@@ -30,7 +32,7 @@ def id_number(*, born: datetime.date, male: bool, region: str = "620103", order:
 
 
 def random_birth(rng: random.Random, *, min_age: int = 0, max_age: int = 95, today: datetime.date | None = None) -> datetime.date:
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     days = rng.randint(min_age * 365 + 1, max_age * 365)
     return today - datetime.timedelta(days=days)
 

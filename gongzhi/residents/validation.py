@@ -8,6 +8,7 @@ import datetime
 import re
 from functools import lru_cache
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
@@ -55,7 +56,7 @@ def clean_id_number(value: str, *, quote: bool = True) -> tuple[str, datetime.da
     except ValueError:
         raise problem(_("The ID number %(masked)s contains an impossible date of birth."),
                       _("Characters 7 to 14 (the date of birth) are not a real date.")) from None
-    if born > datetime.date.today() or born.year < 1880:
+    if born > timezone.localdate() or born.year < 1880:
         raise problem(_("The ID number %(masked)s contains an impossible date of birth."),
                       _("Characters 7 to 14 (the date of birth) are not a real date."))
     if not _place_known(number[:6]):
@@ -67,7 +68,7 @@ def clean_id_number(value: str, *, quote: bool = True) -> tuple[str, datetime.da
 
 def check_not_future(value: datetime.date | None, *, label: str) -> datetime.date | None:
     """A date of birth or move-in: not after today (ValueError naming the field otherwise)."""
-    if value is not None and value > datetime.date.today():
+    if value is not None and value > timezone.localdate():
         raise ValueError(_("%(label)s cannot lie in the future (%(date)s is after today).")
                          % {"label": label, "date": value.isoformat()})
     return value
@@ -109,7 +110,7 @@ def clean_date(value, *, label: str) -> datetime.date | None:
         except ValueError:
             pass
         else:
-            if 1880 <= parsed.year and parsed <= datetime.date.today() + datetime.timedelta(days=366):
+            if 1880 <= parsed.year and parsed <= timezone.localdate() + datetime.timedelta(days=366):
                 return parsed
     for fmt in _DATE_FORMATS:
         try:
@@ -118,7 +119,7 @@ def clean_date(value, *, label: str) -> datetime.date | None:
             continue
         if parsed.year < 1880:
             raise ValueError(_("%(label)s: %(value)s lies before 1880.") % {"label": label, "value": text[:20]})
-        if parsed > datetime.date.today() + datetime.timedelta(days=366):
+        if parsed > timezone.localdate() + datetime.timedelta(days=366):
             raise ValueError(_("%(label)s: %(value)s lies in the future.") % {"label": label, "value": text[:20]})
         return parsed
     raise ValueError(_("%(label)s: “%(value)s” is not a date (write it as 2024-03-01).") % {"label": label, "value": text[:20]})

@@ -376,3 +376,21 @@ def test_import_contracts():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([command, "--no-cache"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+# ---------------------------------------------------------------------------------------------
+# Today
+
+
+def test_today_is_the_sites_day():
+    """`date.today()` is the server process's day, which differs from the site's (TIME_ZONE,
+    Asia/Shanghai) for eight hours of every UTC day: a date typed as "tomorrow" passed as today,
+    and tests failed only in the evening. Code and tests ask `django.utils.timezone.localdate()`."""
+    offences = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = _relative(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=rel)):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "today"
+                    and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "date"):
+                offences.append(f"{rel}:{node.lineno}")
+    assert not offences, "date.today() instead of timezone.localdate():\n" + "\n".join(offences)

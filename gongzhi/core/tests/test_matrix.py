@@ -36,6 +36,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
+from django.utils import timezone
 
 from gongzhi.accounts.roles import Role
 from gongzhi.core import components
@@ -182,7 +183,7 @@ def sample(schema: dict, root: dict, *, files: dict | None = None, name: str = "
     if fmt == "binary":
         return SimpleUploadedFile("photo.png", PNG, content_type="image/png")
     if fmt == "date":
-        return dt.date.today().isoformat()
+        return timezone.localdate().isoformat()
     if fmt == "date-time":
         return dt.datetime.now(dt.UTC).isoformat()
     if fmt == "time":

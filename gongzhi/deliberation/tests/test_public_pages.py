@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from gongzhi.accounts.roles import Role
 from gongzhi.accounts.tests.factories import user
@@ -31,7 +32,7 @@ def _published(w):
     resolutions.progress_report(actor=w.cstaff, resolution=resolution, text="空调已到货，联系人13912345678",
                                 progress=60, photos=[SimpleUploadedFile("现场.png", PNG)])
     supervision.rectification_raise(actor=w.supervisor, resolution=resolution, problem="外机缺少防护罩",
-                                     owner=owner, deadline=resolution.created_at.date())
+                                     owner=owner, deadline=timezone.localdate(resolution.created_at))
     return resolution
 
 

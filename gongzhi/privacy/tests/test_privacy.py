@@ -190,7 +190,7 @@ def test_the_command_dry_run_changes_nothing_and_the_run_does(w):
 
 def _person_with_history(w):
     someone = person(w.household_a, name="张三", phone="13912340000", relation="head")
-    resident_services.person_tag_add(actor=SYSTEM, person=someone, kind="elderly_alone", start_on=datetime.date.today())
+    resident_services.person_tag_add(actor=SYSTEM, person=someone, kind="elderly_alone", start_on=timezone.localdate())
     _visit(w.household_a, w.worker_a, LATELY, met=[someone])
     case = cf.submit(w)
     case.caller_name, case.caller_phone, case.caller_phone_index = "张三", "13912340000", someone.phone_hash

@@ -3,9 +3,9 @@ of each district a person with a tag, a visit with a photo; an import job of the
 (another user's is outside: imports are the uploader's own; a role that may not import is
 given a grid worker's job, which it must not see)."""
 
-import datetime
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from gongzhi.accounts.roles import Role
 from gongzhi.accounts.tests.factories import user
@@ -29,7 +29,7 @@ def _district(nodes: dict, visitor) -> dict:
     household = nodes["household_a"]
     someone = person(household, relation="head")
     tag = services.person_tag_add(actor=ACTOR, person=someone, kind="elderly_alone",
-                                  start_on=datetime.date.today())
+                                  start_on=timezone.localdate())
     visit = services.visit_create(actor=visitor, household=household, findings="测试")
     photo = VisitPhoto.objects.create(visit=visit, file=ContentFile(PNG, name="p.png"), content_type="image/png",
                                       size=len(PNG))

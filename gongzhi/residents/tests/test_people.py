@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from gongzhi.core import pii
 from gongzhi.core.errors import Forbidden, InvalidInput, NotFound
@@ -62,16 +63,16 @@ def test_move_out_and_death_keep_history_and_end_tags():
     staff = w["community_staff"]
     p = w["person_a"]
     services.person_tag_add(actor=staff, person=p, kind="elderly_alone")
-    services.person_move_out(actor=staff, person=p, date=datetime.date.today(), place="北京")
+    services.person_move_out(actor=staff, person=p, date=timezone.localdate(), place="北京")
     p.refresh_from_db()
     assert p.status == PersonStatus.MOVED_OUT
     assert list(Move.objects.filter(person=p).values_list("kind", flat=True).order_by("id")) == ["move_in", "move_out"]
-    assert p.tags.get().end_on == datetime.date.today()
+    assert p.tags.get().end_on == timezone.localdate()
     # and a second person dies
     q = w["person_b"]
-    services.person_record_death(actor=staff, person=q, date=datetime.date.today())
+    services.person_record_death(actor=staff, person=q, date=timezone.localdate())
     q.refresh_from_db()
-    assert q.status == PersonStatus.DECEASED and q.died_on == datetime.date.today()
+    assert q.status == PersonStatus.DECEASED and q.died_on == timezone.localdate()
     assert AuditEvent.objects.filter(action="residents.person.death").count() == 1
     # the living list no longer shows them, the full list does
     assert not selectors.people_visible(user=staff).filter(pk__in=[p.pk, q.pk]).exists()

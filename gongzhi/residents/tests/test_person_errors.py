@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from gongzhi.core.errors import InvalidInput
 from gongzhi.residents import sample, services, xlsx
@@ -16,7 +17,7 @@ from gongzhi.residents.tests.factories import ACTOR, id_number
 
 pytestmark = pytest.mark.django_db
 
-TOMORROW = datetime.date.today() + datetime.timedelta(days=1)
+TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
 
 
 def error_beside(html: str, field: str) -> str:
@@ -84,7 +85,7 @@ def test_the_api_refuses_a_future_date_of_birth(client, w):
 
 def test_the_import_says_a_date_lies_in_the_future(w):
     # given a spreadsheet row with a date of birth next year and one moving in tomorrow
-    next_year = datetime.date.today().replace(year=datetime.date.today().year + 2, day=1)
+    next_year = timezone.localdate().replace(year=timezone.localdate().year + 2, day=1)
     rows = [
         {"name": "周一", "birth_date": next_year.isoformat(), "residence_type": "户籍", "relation": "户主",
          "building": w["building_a"].code, "unit": "1单元", "room": "101"},
