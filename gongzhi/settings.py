@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "gongzhi.accounts",
     "gongzhi.areas",
     "gongzhi.party",
+    "gongzhi.points",
     "gongzhi.residents",
     "gongzhi.cases",
     "gongzhi.triage",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "gongzhi.votes",
     "gongzhi.disclosure",
     "gongzhi.deliberation",
+    "gongzhi.volunteers",
     "gongzhi.privacy",
     "gongzhi.benchdata",
 ]

@@ -1,0 +1,5 @@
+"""The volunteers API: people (filled by its owner)."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,68 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from gongzhi.core.components import Component
+from gongzhi.core.navigation import NavItem
+
+
+class VolunteersConfig(AppConfig):
+    """Volunteers: registration, teams, activities with sign-up and check-in by a rotating code,
+    hours, the record and its certificate, points in the ledger engine and the store that spends
+    them, the monthly publicity, mobilisation (吹哨报到) and donation campaigns."""
+
+    name = "gongzhi.volunteers"
+    label = "volunteers"
+    verbose_name = _("Volunteers")
+    component = Component(
+        api="gongzhi.volunteers.api:router",
+        urls="gongzhi.volunteers.urls",
+        navigation=(
+            NavItem(pgettext_lazy("navigation", "Volunteers"), "volunteers:home", order=50),
+        ),
+        matrix="gongzhi.volunteers.tests.matrix:objects",
+        demo_order=90,
+        audit_actions=(
+            "volunteers.volunteer.register",
+            "volunteers.volunteer.update",
+            "volunteers.volunteer.leave",
+            "volunteers.volunteer.reveal",
+            "volunteers.team.create",
+            "volunteers.team.update",
+            "volunteers.team.member",
+            "volunteers.activity.create",
+            "volunteers.activity.update",
+            "volunteers.activity.publish",
+            "volunteers.activity.finish",
+            "volunteers.activity.cancel",
+            "volunteers.signup.create",
+            "volunteers.signup.cancel",
+            "volunteers.signup.promote",
+            "volunteers.signup.check_in",
+            "volunteers.signup.check_out",
+            "volunteers.signup.no_show",
+            "volunteers.record.add",
+            "volunteers.certificate.issue",
+            "volunteers.goods.create",
+            "volunteers.goods.update",
+            "volunteers.order.place",
+            "volunteers.order.pick_up",
+            "volunteers.order.cancel",
+            "volunteers.publicity.publish",
+            "volunteers.mobilisation.call",
+            "volunteers.mobilisation.answer",
+            "volunteers.mobilisation.arrive",
+            "volunteers.mobilisation.close",
+            "volunteers.campaign.create",
+            "volunteers.campaign.update",
+            "volunteers.pledge.create",
+            "volunteers.donation.record",
+        ),
+        notification_kinds=(
+            "volunteers.reminder",
+            "volunteers.promoted",
+            "volunteers.activity_cancelled",
+            "volunteers.order_ready",
+            "volunteers.whistle",
+        ),
+    )

@@ -1,0 +1,3 @@
+"""Volunteers pages: activities (filled by its owner)."""
+
+urlpatterns: list = []

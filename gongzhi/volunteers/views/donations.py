@@ -1,0 +1,3 @@
+"""Volunteers pages: donations (filled by its owner)."""
+
+urlpatterns: list = []

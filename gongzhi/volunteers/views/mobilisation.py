@@ -1,0 +1,3 @@
+"""Volunteers pages: mobilisation (filled by its owner)."""
+
+urlpatterns: list = []

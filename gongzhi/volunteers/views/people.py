@@ -1,0 +1,3 @@
+"""Volunteers pages: people (filled by its owner)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Volunteers pages: store (filled by its owner)."""
+
+urlpatterns: list = []
