@@ -24,6 +24,7 @@ AUDIT_ACTIONS = (
     "privacy.retention.run",
     "privacy.retention.people",
     "privacy.retention.visits",
+    "privacy.retention.volunteers",
     "privacy.retention.cases",
     "privacy.person.export",
 )

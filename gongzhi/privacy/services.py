@@ -15,6 +15,7 @@ from gongzhi.core.actors import Actor
 from gongzhi.core.permissions import require
 from gongzhi.residents import retention as resident_retention
 from gongzhi.residents.models import Person
+from gongzhi.volunteers import retention as volunteer_retention
 
 from . import selectors
 
@@ -48,9 +49,13 @@ def run_retention(*, actor: Actor, now: datetime.datetime | None = None, dry_run
         return pending(now=now)
     cut = cutoffs(now=now)
     size = int(components.setting("PRIVACY_BATCH_SIZE"))
+    def people_and_their_volunteer_records() -> list[int]:
+        ids = resident_retention.anonymise_people(actor=actor, left_before=timezone.localdate(cut["people"]), limit=size)
+        volunteer_retention.anonymise_volunteers_of(actor=actor, person_ids=ids)
+        return ids
+
     steps = {
-        "people": lambda: resident_retention.anonymise_people(
-            actor=actor, left_before=timezone.localdate(cut["people"]), limit=size),
+        "people": people_and_their_volunteer_records,
         "visits": lambda: resident_retention.clear_visit_notes(actor=actor, visited_before=cut["visits"], limit=size),
         "cases": lambda: case_retention.anonymise_closed_cases(actor=actor, closed_before=cut["cases"], limit=size),
     }

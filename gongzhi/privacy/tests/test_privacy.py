@@ -281,3 +281,29 @@ def test_a_csrf_failure_is_a_translated_page_with_nothing_inline():
     # (the shell's own scripts are files: every <script> names its src; nothing is styled inline)
     assert not re.search(r"<style[\s>]", page) and " style=" not in page
     assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", page))
+
+
+def test_a_volunteer_registered_from_a_person_past_retention_is_anonymised_with_them_and_keeps_the_hours(w):
+    # given a resident who moved out long ago and had volunteered, with points, and one who lives here
+    from gongzhi.points.selectors import account_of
+    from gongzhi.volunteers.models import Volunteer
+    from gongzhi.volunteers.tests import factories as vf
+
+    gone = _left(person(w.household_a, name="王五"), LONG_AGO)
+    here = person(w.household_a, name="周八")
+    old = vf.volunteer(w.household_a, name="王五", person=gone, phone="13912345678",
+                       id_number=id_number(born=datetime.date(1960, 3, 4)), languages="兰州话")
+    current = vf.volunteer(w.household_a, name="周八", person=here, phone="13812345678")
+    vf.give_points(old, 30)
+    # when the retention job runs
+    services.run_retention(actor=SYSTEM)
+    # then the old volunteer record no longer names or reaches them, and keeps number and points
+    old = Volunteer.objects.get(pk=old.pk)
+    assert old.name == ANONYMISED_NAME and not old.publish_name
+    assert (old.phone, old.phone_hash, old.phone_masked, old.id_number, old.id_number_hash, old.id_number_masked,
+            old.languages) == ("",) * 7
+    account = account_of(programme="volunteers", holder=old)
+    assert account.name == ANONYMISED_NAME and account.balance == 30
+    assert Volunteer.objects.get(pk=current.pk).name == "周八"
+    event = AuditEvent.objects.get(action="privacy.retention.volunteers")
+    assert event.after["ids"] == [old.pk] and "王五" not in str(event.after) + event.note
