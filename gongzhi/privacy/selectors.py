@@ -14,6 +14,7 @@ from gongzhi.cases.models import Case
 from gongzhi.core import components
 from gongzhi.core.models import AuditEvent
 from gongzhi.residents.models import Person, PersonStatus, Visit
+from gongzhi.volunteers.selectors.privacy import volunteer_rows_of
 
 LOGGED_ACTIONS = ("residents.person.reveal", "privacy.person.export")
 
@@ -89,6 +90,7 @@ def person_data(*, user, person: Person) -> dict[str, dict]:
              for c in person_cases(user=user, person=person)]
     log = [[e.created_at, e.actor_label, e.action, ", ".join((e.after or {}).get("fields", []) or []), e.note]
            for e in access_log(person=person)]
+    volunteering = volunteer_rows_of(person=person)
     return {
         _("Person"): {"headers": [_("Field"), pgettext("field", "Value")], "rows": [[k, v] for k, v in details]},
         _("Moves"): {"headers": [_("Kind"), _("Date"), pgettext("move", "From"), pgettext("move", "To"), _("Outside place"), _("Note")], "rows": moves},
@@ -97,4 +99,6 @@ def person_data(*, user, person: Person) -> dict[str, dict]:
         _("Cases"): {"headers": [_("Reference"), _("Filed"), _("Matter"), _("Title"), _("State"), _("Closed")],
                      "rows": cases},
         _("Reveal log"): {"headers": [_("Time"), _("Who"), pgettext("record", "Action"), _("Fields"), _("Why")], "rows": log},
+        **({_("Volunteer service"): {"headers": [pgettext("volunteer record", "What"), _("Time"), _("Detail"),
+                                                 _("Minutes or points")], "rows": volunteering}} if volunteering else {}),
     }

@@ -307,3 +307,23 @@ def test_a_volunteer_registered_from_a_person_past_retention_is_anonymised_with_
     assert Volunteer.objects.get(pk=current.pk).name == "周八"
     event = AuditEvent.objects.get(action="privacy.retention.volunteers")
     assert event.after["ids"] == [old.pk] and "王五" not in str(event.after) + event.note
+
+
+def test_a_person_s_export_holds_their_volunteer_service_and_points(w):
+    # given a resident who volunteers, served at an activity and earned points
+    from gongzhi.volunteers.tests import factories as vf
+
+    someone = person(w.household_a, name="李秀兰")
+    volunteer = vf.volunteer(w.household_a, name="李秀兰", person=someone)
+    activity = vf.activity(w.nodes["community"], title="楼道清扫")
+    vf.signup(activity, volunteer, state="done", minutes=90)
+    vf.give_points(volunteer, 15)
+    client = Client()
+    client.force_login(w.cstaff)
+    # when the staff export the person's data
+    response = client.get(f"/api/privacy/people/{someone.pk}/export", {"reason": "本人申请"})
+    # then a sheet lists the volunteer number, the activity with its minutes and the points
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book["志愿服务"]
+    text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
+    assert volunteer.number in text and "楼道清扫" in text and "90" in text and "15" in text
