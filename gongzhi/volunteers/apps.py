@@ -18,7 +18,7 @@ class VolunteersConfig(AppConfig):
         api="gongzhi.volunteers.api:router",
         urls="gongzhi.volunteers.urls",
         navigation=(
-            NavItem(pgettext_lazy("navigation", "Volunteers"), "volunteers:home", order=50),
+            NavItem(pgettext_lazy("navigation", "Volunteers"), "volunteers:home", permission="volunteers.view_home", order=50),
         ),
         matrix="gongzhi.volunteers.tests.matrix:objects",
         demo_order=90,

@@ -82,6 +82,8 @@ def whistles_for(user, obj: Any) -> bool:
 
 
 RULES = {
+    # The volunteers' home: a volunteer's card and phone pages, or the staff's figures (everyone signed in).
+    "volunteers.view_home": Rule(everyone=True),
     # Lists and details of the area's volunteers, teams, activities, figures (staff).
     "volunteers.view_list": Rule(roles=READER_ROLES),
     # Register a volunteer, change one, mark one left (object: the area node or the volunteer).
