@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from gongzhi.core.errors import errors
@@ -148,7 +148,7 @@ def points_account_entries(request: HttpRequest, account_id: int):
 def points_adjust(request: HttpRequest, account_id: int, payload: PointsAdjustmentIn):
     account = selectors.account_get(user=request.auth, pk=account_id)
     row = points.adjustment_request(actor=request.auth, account=account, amount=payload.amount, reason=payload.reason)
-    return 201, row
+    return Status(201, row)
 
 
 @router.get("/points/adjustments", response={200: list[PointsAdjustmentOut], **READ_ERRORS},

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from gongzhi.core.errors import errors
@@ -119,7 +119,7 @@ def store_goods(request: HttpRequest):
              summary="Redeem goods with my points")
 def store_redeem(request: HttpRequest, goods_id: int, payload: StoreQuantityIn):
     goods = selectors.goods_offered_get(user=request.auth, pk=goods_id)
-    return 201, services.order_place(actor=request.auth, goods=goods, quantity=payload.quantity)
+    return Status(201, services.order_place(actor=request.auth, goods=goods, quantity=payload.quantity))
 
 
 @router.get("/store/orders/mine", response={200: list[StoreOrderOut], **READ_ERRORS}, summary="My redemptions")
@@ -153,7 +153,7 @@ def store_manage_goods(request: HttpRequest, area_id: int | None = None, q: str 
 @router.post("/store/manage/goods", response={201: StoreGoodsOut, **WRITE_ERRORS}, summary="New goods")
 def store_goods_new(request: HttpRequest, payload: StoreGoodsNewIn):
     data = payload.dict()
-    return 201, services.goods_create(actor=request.auth, area=data.pop("area_id"), **data)
+    return Status(201, services.goods_create(actor=request.auth, area=data.pop("area_id"), **data))
 
 
 @router.get("/store/manage/goods/{goods_id}", response={200: StoreGoodsOut, **READ_ERRORS}, summary="Goods")
