@@ -36,7 +36,8 @@ PLACE = "社区党群服务中心一楼 积分超市"
 def _community(node: AreaNode) -> AreaNode:
     if node.kind == AreaKind.COMMUNITY:
         return node
-    return next((a for a in node.get_ancestors() if a.kind == AreaKind.COMMUNITY), node)
+    prefixes = [node.path[:n] for n in range(AreaNode.steplen, len(node.path), AreaNode.steplen)]
+    return AreaNode.objects.filter(path__in=prefixes, kind=AreaKind.COMMUNITY).first() or node
 
 
 def _at(month: dt.date, day: int, hour: int) -> dt.datetime:
