@@ -21,9 +21,6 @@ On SQLite at a small scale (to see it runs there):
         --households 2000 --shape 2,8,40
     .venv/bin/python benchmarks/volunteers_ledger.py --database-url sqlite:////tmp/gz_vol.sqlite3
 
-Beside the selector, the same publicity through `month_totals_one_query` (below): the change of
-`month_totals` this benchmark proposes, with the same lines (one grouped query instead of three).
-
 Balance: 1,000 random volunteers, each read once through `selectors.balance` (p50/p95). Monthly
 publicity: 20 runs; the community runs go through 20 different communities (a cold one each time);
 the district runs read the whole district. `--explain` prints EXPLAIN (ANALYZE, BUFFERS) of the
@@ -67,46 +64,6 @@ def balance_reads(count: int, seed: int) -> dict:
     result = bench.timings(lambda: selectors.balance(programme="volunteers", holder=next(holders)),
                            repeat=len(picked) - 2, warmup=2)
     return {**result, "volunteers": len(ids), "entries": Entry.objects.count()}
-
-
-def month_totals_one_query(*, programme: str, area, month: dt.date) -> list:
-    """The change proposed for `gongzhi.points.selectors.month_totals` (measured here beside it):
-    one grouped query instead of three. The closing balance is the kept balance less what the
-    entries after the month moved (equal to the month's last balance_after whenever points-check
-    passes), and each account's name and area come from the same join, so no list of tens of
-    thousands of ids travels to the database and back (two `pk__in` lists cost ~3 s of the
-    district's 7 s: Django compiling them, psycopg's client-side binding, the planner)."""
-    from django.db.models import Count, Q, Sum
-
-    from gongzhi.points.models import Entry, EntryKind
-    from gongzhi.points.selectors import EARNED_KINDS, SPENT_KINDS, MonthLine, month_bounds
-
-    start, end = month_bounds(month)
-    within = Q(created_at__lt=end)
-    rows = (
-        Entry.objects.filter(account__programme=programme, account__area__path__startswith=area.path,
-                             created_at__gte=start)
-        .values("account_id", "account__name", "account__area_id", "account__balance")
-        .annotate(
-            gained=Sum("amount", filter=within & Q(kind__in=EARNED_KINDS)),
-            deducted=Sum("amount", filter=within & Q(kind=EntryKind.DEDUCT)),
-            spent=Sum("amount", filter=within & Q(kind__in=SPENT_KINDS)),
-            net=Sum("amount", filter=within),
-            later=Sum("amount", filter=Q(created_at__gte=end)),
-            count=Count("id", filter=within),
-        )
-        .filter(count__gt=0)
-        .order_by()
-    )
-    lines = []
-    for row in rows:
-        closing = row["account__balance"] - (row["later"] or 0)
-        lines.append(MonthLine(
-            account_id=row["account_id"], name=row["account__name"], area_id=row["account__area_id"],
-            opening=closing - (row["net"] or 0), earned=row["gained"] or 0, deducted=-(row["deducted"] or 0),
-            spent=-(row["spent"] or 0), closing=closing, entries=row["count"],
-        ))
-    return sorted(lines, key=lambda line: (-line.earned, line.name, line.account_id))
 
 
 def explain(queries: list[tuple[str, tuple]]) -> None:
@@ -177,11 +134,6 @@ def main() -> None:  # noqa: PLR0915
 
     community = bench.timings(community_month, repeat=args.repeat, warmup=1)
     whole = bench.timings(district_month, repeat=args.repeat, warmup=1)
-    cycle = iter(picked * (args.repeat // len(picked) + 3))
-    community_one = bench.timings(lambda: month_totals_one_query(programme="volunteers", area=next(cycle), month=month),
-                                  repeat=args.repeat, warmup=1)
-    whole_one = bench.timings(lambda: month_totals_one_query(programme="volunteers", area=district, month=month),
-                              repeat=args.repeat, warmup=1)
 
     started = time.perf_counter()
     call_command("points_check", stdout=open("/dev/null", "w"))  # noqa: SIM115 - raises when any account differs
@@ -204,7 +156,6 @@ def main() -> None:  # noqa: PLR0915
     out = {"machine": machine, "sizes": sizes, "balance": balance, "balance_tenth": small,
            "community_month": {**community, "accounts_per_run_mean": round(sum(lines_seen) / max(len(lines_seen), 1))},
            "district_month": {**whole, "accounts": district_lines[-1] if district_lines else 0},
-           "community_month_one_query": community_one, "district_month_one_query": whole_one,
            "points_check_s": check_s,
            "target": {"community_month_p95_ms": 200, "district_month_p95_ms": 3000}}
     rows = [
@@ -217,10 +168,6 @@ def main() -> None:  # noqa: PLR0915
         (f"month publicity, one community ({month:%Y-%m})", f"{community['p50_ms']} / {community['p95_ms']}",
          community["max_ms"]),
         (f"month publicity, whole district ({month:%Y-%m})", f"{whole['p50_ms']} / {whole['p95_ms']}", whole["max_ms"]),
-        ("  proposed one-query month_totals, one community", f"{community_one['p50_ms']} / {community_one['p95_ms']}",
-         community_one["max_ms"]),
-        ("  proposed one-query month_totals, whole district", f"{whole_one['p50_ms']} / {whole_one['p95_ms']}",
-         whole_one["max_ms"]),
         (f"points-check, {sizes['accounts']:,} accounts", f"{check_s * 1000:.0f}", ""),
     ]
     bench.emit("volunteers_ledger", out, rows, headers=("read", "p50/p95 ms", "max ms"))

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongzhi.core.components import Component
+from gongzhi.core.components import Component, Export
 from gongzhi.core.navigation import NavItem
 
 
@@ -49,6 +49,7 @@ class VolunteersConfig(AppConfig):
             "volunteers.order.pick_up",
             "volunteers.order.cancel",
             "volunteers.publicity.publish",
+            "volunteers.publicity.export",
             "volunteers.mobilisation.call",
             "volunteers.mobilisation.answer",
             "volunteers.mobilisation.arrive",
@@ -57,6 +58,9 @@ class VolunteersConfig(AppConfig):
             "volunteers.campaign.update",
             "volunteers.pledge.create",
             "volunteers.donation.record",
+        ),
+        exports=(
+            Export("volunteers.publicity", "volunteers:publicity-export", _("Monthly points publicity (.xlsx)")),
         ),
         notification_kinds=(
             "volunteers.reminder",
