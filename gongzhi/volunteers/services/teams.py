@@ -41,6 +41,11 @@ def _check(*, level: str, kind: str, area: AreaNode, parent: Team | None, name: 
         raise _refuse("name", _("This field is required."))
     if len(name) > 100:
         raise _refuse("name", _("At most %(n)d characters.") % {"n": 100})
+    same = Team.objects.filter(area=area, name=name)
+    if team is not None:
+        same = same.exclude(pk=team.pk)
+    if same.exists():
+        raise _refuse("name", _("This area already has a team of that name."))
     if level not in TeamLevel.values:
         raise _refuse("level", _("Choose a valid level."))
     if kind not in TeamKind.values:
