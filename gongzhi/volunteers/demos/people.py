@@ -14,7 +14,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from gongzhi.accounts.roles import Role
+from gongzhi.accounts.models import User
 from gongzhi.core.errors import DomainError
 from gongzhi.party.models import PartyMember
 from gongzhi.residents.models import Person, PersonStatus
@@ -51,19 +51,24 @@ def _adult_q(today: dt.date):
     return {"birth_date__lte": today - dt.timedelta(days=18 * 366), "birth_date__gte": today - dt.timedelta(days=78 * 365)}
 
 
+def _account(username: str):
+    """A demo account of `gongzhi.accounts.demo` by its username (shuji: the community's secretary
+    who keeps the volunteers; jumin: the demo resident)."""
+    return User.objects.filter(username=username, is_active=True).first()
+
+
 def load(ctx) -> None:
     actor = ctx.actor
     rng = ctx.rng
     today = timezone.localdate()
-    users = ctx.data.get("users", {})
     main, street, district = ctx.data["main_community"], ctx.data["street"], ctx.data["district"]
-    staff = users.get(Role.COMMUNITY_STAFF) or actor
+    staff = _account("shuji") or actor
     skills = {name: Skill.objects.get_or_create(name=name, defaults={"order": i})[0] for i, name in enumerate(SKILLS)}
     skill_rows = list(skills.values())
 
     # The demo resident registers themself (their account is linked to a resident of the registry).
     me = None
-    resident_user = users.get(Role.RESIDENT)
+    resident_user = _account("jumin")
     if resident_user is not None and people_services.own_person(resident_user) is not None:
         me = people_services.volunteer_register_self(
             actor=resident_user, consent=True, skills=[skills["维修"], skills["电脑"]],

@@ -99,7 +99,7 @@ class VolunteerForm(AvailabilityMixin, forms.Form):
         if kind == "person":
             for name in ("name", "phone", "id_number", "area"):
                 del self.fields[name]
-        elif kind == "party_member":
+        elif kind == "member":
             for name in ("name", "area"):
                 del self.fields[name]
         elif kind == "unit":
@@ -171,8 +171,8 @@ def volunteer_list(request):
 
 
 def _source(request):
-    """The registration's source from the query (?person= / ?party_member= / ?unit=), visible to the user."""
-    for key, model in (("person", Person), ("party_member", PartyMember), ("unit", Unit)):
+    """The registration's source from the query (?person= / ?member= / ?unit=), visible to the user."""
+    for key, model in (("person", Person), ("member", PartyMember), ("unit", Unit)):
         pk = _int(request.GET.get(key) or request.POST.get(f"source_{key}"))
         if pk:
             found = model.objects.visible_to(request.user).filter(pk=pk).first()
@@ -204,7 +204,7 @@ def volunteer_register(request):
         try:
             volunteer = services.volunteer_register(
                 actor=request.user, area=data.get("area"), person=obj if kind == "person" else None,
-                party_member=obj if kind == "party_member" else None, unit=obj if kind == "unit" else None,
+                party_member=obj if kind == "member" else None, unit=obj if kind == "unit" else None,
                 name=data.get("name", ""), phone=data.get("phone", ""), id_number=data.get("id_number", ""),
                 skills=list(data["skills"]), availability=form.availability(), languages=data["languages"],
                 consent=data["consent"], publish_name=data["publish_name"],

@@ -9,9 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import Unit
 from gongzhi.core.errors import DomainError
