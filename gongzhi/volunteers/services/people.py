@@ -316,6 +316,7 @@ def volunteer_update(
     if not own or name is not None or area is not None:
         permissions.require(actor, "volunteers.register", volunteer)
     before = describe(volunteer)
+    old_area, old_name = volunteer.area_id, volunteer.name
     if name is not None:
         volunteer.name = _text(name, "name", limit=50)
     if phone is not None:
@@ -339,7 +340,7 @@ def volunteer_update(
     old, new = audit.diff(before, after)
     if old or new:
         audit.record(actor=actor, action="volunteers.volunteer.update", obj=volunteer, before=old, after=new)
-    if volunteer.area_id != before["area"] or volunteer.name != before["name"]:
+    if volunteer.area_id != old_area or volunteer.name != old_name:
         volunteer_account(actor=actor, volunteer=volunteer)
     return volunteer
 

@@ -230,3 +230,20 @@ def test_my_card(w):
     factories.volunteer(w["household_a"], user=account, name="我自己")
     card = client.get("/api/volunteers/me").json()
     assert card["name"] == "我自己" and card["balance"] == 0
+
+
+def test_update_through_the_api_and_by_the_volunteer(w):
+    account = residents.user(Role.RESIDENT)
+    v = factories.volunteer(w["household_a"], user=account, name="周志愿", phone=residents.phone(),
+                            id_number=residents.id_number())
+    client = Client()
+    client.force_login(w["community_staff"])
+    changed = client.patch(f"/api/volunteers/people/{v.pk}", {"name": "周改名", "languages": "英语"}, content_type=JSON)
+    assert changed.status_code == 200 and changed.json()["name"] == "周改名"
+    assert AuditEvent.objects.filter(action="volunteers.volunteer.update").exists()
+    own = Client()
+    own.force_login(account)
+    mine = own.patch(f"/api/volunteers/people/{v.pk}", {"availability": [{"weekday": 6, "start": "09:00", "end": "10:00"}]},
+                     content_type=JSON)
+    assert mine.status_code == 200 and mine.json()["availability"][0]["weekday"] == 6
+    assert own.patch(f"/api/volunteers/people/{v.pk}", {"name": "自改"}, content_type=JSON).status_code == 403
