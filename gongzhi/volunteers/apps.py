@@ -61,6 +61,7 @@ class VolunteersConfig(AppConfig):
         ),
         exports=(
             Export("volunteers.publicity", "volunteers:publicity-export", _("Monthly points publicity (.xlsx)")),
+            Export("volunteers.certificate", "volunteers:certificate-pdf", _("Service record certificate (PDF)")),
         ),
         notification_kinds=(
             "volunteers.reminder",
