@@ -235,14 +235,12 @@ def activity_cancel(*, actor: Actor, activity: Activity | int, reason: str) -> A
             obj.cancel_reason = reason
             return ["cancel_reason"]
 
-        def tell(obj):
-            with transaction.atomic():
-                notify(recipients=recipients, kind="volunteers.activity_cancelled", obj=obj,
-                       title=_("Cancelled: %(title)s") % {"title": obj.title}, body=reason,
-                       url=reverse("volunteers:activity-join", args=[obj.pk]))
-
-        return apply_transition(ACTIVITY_WORKFLOW, actor=actor, obj=row, action="cancel", update=update, notify=tell,
-                                 note=reason, locked=True)
+        done = apply_transition(ACTIVITY_WORKFLOW, actor=actor, obj=row, action="cancel", update=update,
+                                note=reason, locked=True)
+        notify(recipients=recipients, kind="volunteers.activity_cancelled", obj=done,
+               title=_("Cancelled: %(title)s") % {"title": done.title}, body=reason,
+               url=reverse("volunteers:activity-join", args=[done.pk]))
+        return done
 
 
 def activity_finish(*, actor: Actor, activity: Activity | int) -> Activity:

@@ -14,10 +14,11 @@ from django.utils import timezone
 from gongzhi.accounts.roles import Role
 from gongzhi.accounts.tests.factories import user
 from gongzhi.areas.tests.factories import tree
+from gongzhi.core.actors import SystemActor
 from gongzhi.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gongzhi.core.models import AuditEvent, Notification
 from gongzhi.points.models import Entry
-from gongzhi.volunteers import checkin_codes, tasks
+from gongzhi.volunteers import checkin_codes
 from gongzhi.volunteers.models import (
     ActivityRecurrence,
     ActivityState,
@@ -33,6 +34,7 @@ from gongzhi.volunteers.tests import factories
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now
+SWEEP = SystemActor(label="task:test")
 
 
 def world(volunteers: int = 3) -> SimpleNamespace:
@@ -235,7 +237,7 @@ def test_check_in_and_out_by_code_counts_the_minutes_and_earns_points_once():
     assert balance == int(10 * hours.quantity) + 5
     # when the award runs again (the sweep, a retry), nothing more is earned
     services._award(services.RUN and w.staff, done)
-    tasks.close_finished.enqueue()
+    services.close_finished(actor=SWEEP)
     assert volunteer_balance(volunteer=w.volunteers[0]) == balance
     assert Entry.objects.filter(source__startswith=f"signup:{signup.pk}:").count() == 2
 
@@ -329,13 +331,14 @@ def test_reminders_go_the_day_before_and_two_hours_before_each_once():
     activity = factories.activity(w.nodes["community"], starts_at=NOW() + dt.timedelta(hours=20))
     factories.signup(activity, w.volunteers[0])
     factories.signup(activity, w.volunteers[1], state=SignupState.WAITLISTED)
-    assert tasks.remind_upcoming.enqueue().return_value == 1
-    assert tasks.remind_upcoming.enqueue().return_value == 0
-    # two hours before
+    assert services.remind_upcoming(actor=SWEEP) == 1
+    assert services.remind_upcoming(actor=SWEEP) == 0
+    # eighteen hours later: two hours before (the clock moved by moving the activity and the reminder)
+    Signup.objects.filter(activity=activity).exclude(reminded_at=None).update(reminded_at=NOW() - dt.timedelta(hours=18))
     type(activity).objects.filter(pk=activity.pk).update(starts_at=NOW() + dt.timedelta(minutes=100),
                                                           ends_at=NOW() + dt.timedelta(hours=3))
-    assert tasks.remind_upcoming.enqueue().return_value == 1
-    assert tasks.remind_upcoming.enqueue().return_value == 0
+    assert services.remind_upcoming(actor=SWEEP) == 1
+    assert services.remind_upcoming(actor=SWEEP) == 0
     assert Notification.objects.filter(kind="volunteers.reminder", recipient=w.users[0]).count() == 2
     assert not Notification.objects.filter(recipient=w.users[1]).exists()
 
@@ -348,7 +351,7 @@ def test_after_the_end_the_sweep_checks_out_at_the_end_records_no_shows_and_fini
     services.check_in_by_organiser(actor=w.staff, signup=came, at=activity.starts_at)
     services.check_out_by_organiser(actor=w.staff, signup=came, at=activity.starts_at + dt.timedelta(hours=1))
     services.check_in_by_organiser(actor=w.staff, signup=forgot, at=activity.starts_at + dt.timedelta(minutes=30))
-    assert tasks.close_finished.enqueue().return_value == 1
+    assert services.close_finished(actor=SWEEP) == 1
     for row in (came, forgot, absent):
         row.refresh_from_db()
     activity.refresh_from_db()
@@ -357,4 +360,4 @@ def test_after_the_end_the_sweep_checks_out_at_the_end_records_no_shows_and_fini
     assert (forgot.state, forgot.minutes, forgot.checked_out_at) == (SignupState.DONE, 90, activity.ends_at)
     assert absent.state == SignupState.NO_SHOW
     assert volunteer_balance(volunteer=w.volunteers[1]) == 15
-    assert tasks.close_finished.enqueue().return_value == 0
+    assert services.close_finished(actor=SWEEP) == 0
