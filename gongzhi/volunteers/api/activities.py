@@ -3,7 +3,6 @@ those of my scope, one activity, setting up (one-off or a series), changing, pub
 cancelling, finishing; signing up and cancelling; checking in and out by the code; the organiser's
 current code, the roster, checking someone in or out by hand and evaluating them."""
 
-from __future__ import annotations
 
 import datetime as dt
 
