@@ -1,9 +1,20 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.components import Component, Export
 from gongzhi.core.navigation import NavItem
+from gongzhi.core.periodic import Periodic
+
+
+def every_ten_minutes() -> dt.timedelta:
+    return dt.timedelta(minutes=10)
+
+
+def every_hour() -> dt.timedelta:
+    return dt.timedelta(hours=1)
 
 
 class VolunteersConfig(AppConfig):
@@ -58,6 +69,10 @@ class VolunteersConfig(AppConfig):
             "volunteers.campaign.update",
             "volunteers.pledge.create",
             "volunteers.donation.record",
+        ),
+        periodic=(
+            Periodic("volunteers.remind-upcoming", "gongzhi.volunteers.tasks.remind_upcoming", every=every_ten_minutes),
+            Periodic("volunteers.close-finished", "gongzhi.volunteers.tasks.close_finished", every=every_hour),
         ),
         exports=(
             Export("volunteers.publicity", "volunteers:publicity-export", _("Monthly points publicity (.xlsx)")),
