@@ -13,7 +13,7 @@ from gongzhi.core.permissions import can
 
 from ..models import CampaignKind, PledgeFrequency, TeamMember
 from ..services import donations as service
-from .mobilisation import _ancestor
+from .mobilisation import ancestor_of
 
 
 def _months_back(today: dt.date, n: int) -> dt.date:
@@ -29,7 +29,7 @@ def load(ctx) -> None:
         return
     volunteers = list(handles["volunteers"])
     first = volunteers[0]
-    community = _ancestor(first.area, AreaKind.COMMUNITY)
+    community = ancestor_of(first.area, AreaKind.COMMUNITY)
     if community is None:
         return
     staff = handles.get("staff")

@@ -16,7 +16,7 @@ from ..models import Mobilisation, MobilisationResponse, ResponseState
 from ..services import mobilisation as service
 
 
-def _ancestor(node: AreaNode, kind: str) -> AreaNode | None:
+def ancestor_of(node: AreaNode, kind: str) -> AreaNode | None:
     if node.kind == kind:
         return node
     step = AreaNode.steplen
@@ -50,8 +50,8 @@ def load(ctx) -> None:
     staff = handles.get("staff")
     EarningRule.objects.get_or_create(programme=Programme.VOLUNTEERS, key=service.EARNING_KEY,
                                       defaults={"label": "吹哨报到到场", "basis": RuleBasis.PER_EVENT, "points": 20})
-    building = next((b for v in volunteers if (b := _ancestor(v.area, AreaKind.BUILDING))), None)
-    grid = next((g for v in volunteers if (g := _ancestor(v.area, AreaKind.GRID))), None)
+    building = next((b for v in volunteers if (b := ancestor_of(v.area, AreaKind.BUILDING))), None)
+    grid = next((g for v in volunteers if (g := ancestor_of(v.area, AreaKind.GRID))), None)
     if building is not None:
         past = service.mobilisation_call(
             actor=_caller(ctx, staff, building), node=building, title="暴雨后地下室进水，急需人手排水搬物",
