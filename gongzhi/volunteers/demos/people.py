@@ -71,7 +71,8 @@ def load(ctx) -> None:
     resident_user = _account("jumin")
     if resident_user is not None and people_services.own_person(resident_user) is not None:
         me = people_services.volunteer_register_self(
-            actor=resident_user, consent=True, skills=[skills["维修"], skills["电脑"]],
+            actor=resident_user, consent=True, phone=people_services.own_person(resident_user).phone or "13919310618",
+            skills=[skills["维修"], skills["电脑"]],
             availability=[{"weekday": 5, "start": "08:30", "end": "11:30"}], languages="兰州话",
         )
         Volunteer.objects.filter(pk=me.pk).update(registered_on=today - dt.timedelta(days=400))
