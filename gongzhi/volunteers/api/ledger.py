@@ -17,7 +17,7 @@ from ..selectors import ledger as selectors
 
 router = Router()
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
-READ_ERRORS = errors(401, 403, 404)
+READ_ERRORS = errors(401, 403, 404, 422)
 
 
 class PointsAccountOut(Schema):

@@ -16,7 +16,7 @@ from ..services import publicity as services
 
 router = Router()
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
-READ_ERRORS = errors(400, 401, 403, 404)
+READ_ERRORS = errors(400, 401, 403, 404, 422)
 
 
 class PublicityLineOut(Schema):

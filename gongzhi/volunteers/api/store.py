@@ -20,7 +20,7 @@ from . import ledger, publicity
 
 router = Router()
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
-READ_ERRORS = errors(401, 403, 404)
+READ_ERRORS = errors(401, 403, 404, 422)
 
 
 class StoreGoodsOut(Schema):

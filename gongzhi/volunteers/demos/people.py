@@ -90,7 +90,8 @@ def load(ctx) -> None:
     for pk in rng.sample(pool, k=min(RESIDENTS, len(pool))):
         person = Person.objects.get(pk=pk)
         volunteers.append(people_services.volunteer_register(
-            actor=staff, person=person, consent=True, skills=rng.sample(skill_rows, k=rng.randint(1, 2)),
+            actor=staff, person=person, consent=True, phone=person.phone or f"139{rng.randint(10_000_000, 99_999_999)}",
+            skills=rng.sample(skill_rows, k=rng.randint(1, 2)),
             availability=_availability(rng), languages=rng.choice(["", "", "兰州话", "英语"]),
             publish_name=rng.random() > 0.1, registered_on=registered_on(),
         ))
