@@ -13,7 +13,14 @@ from selenium.webdriver.common.by import By
 from gongzhi.accounts.roles import Role
 from gongzhi.accounts.tests.factories import user
 from gongzhi.areas.tests.factories import tree
-from gongzhi.core.tests.browser import PHONE, assert_png, login, save_screenshot, set_viewport, submit_and_wait
+from gongzhi.core.tests.browser import (
+    PHONE,
+    assert_png,
+    login,
+    save_screenshot,
+    set_viewport,
+    submit_and_wait,
+)
 from gongzhi.points.selectors import balance
 from gongzhi.volunteers.models import Order, Signup, SignupState
 from gongzhi.volunteers.tests import factories as vf
