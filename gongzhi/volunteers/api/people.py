@@ -297,7 +297,9 @@ def _visible(model, user, pk, field: str):
 def _skills(ids) -> list[Skill]:
     if ids is None:
         return None
-    found = list(Skill.objects.filter(pk__in=ids))
+    # An id no database column holds (negative, beyond 64 bits) is not on the list either.
+    in_range = {i for i in ids if 0 < i < 2**63}
+    found = list(Skill.objects.filter(pk__in=in_range)) if in_range else []
     if len(found) != len(set(ids)):
         message = _("Choose specialties from the list.")
         raise InvalidInput(message, fields={"skill_ids": [message]})
