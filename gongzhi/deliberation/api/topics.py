@@ -336,7 +336,9 @@ def raise_topic(request: HttpRequest, payload: RaiseIn):
     path = _scoped(Path, user, payload.path_id, "path_id", _("Choose a path of your district."))
     meeting = _scoped(Meeting, user, payload.meeting_id, "meeting_id", _("Choose a meeting you can see."))
     unit = _scoped(Unit, user, payload.unit_id, "unit_id", _("Choose a unit you can see."))
-    cases = list(Case.objects.visible_to(user).filter(pk__in=payload.case_ids))
+    # An id no database column holds (negative, beyond 64 bits) is no case either.
+    in_range = [i for i in payload.case_ids if 0 < i < 2**63]
+    cases = list(Case.objects.visible_to(user).filter(pk__in=in_range)) if in_range else []
     if len(cases) != len(set(payload.case_ids)):
         message = _("One of the cases is not in your area.")
         raise InvalidInput(message, fields={"case_ids": [message]})
