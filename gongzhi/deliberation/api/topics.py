@@ -277,7 +277,7 @@ def _detail(user, pk: int):
 def _scoped(model, user, pk: int | None, field: str, message: str):
     if pk is None:
         return None
-    found = model.objects.visible_to(user).filter(pk=pk).first()
+    found = model.objects.visible_to(user).filter(pk=pk).first() if 0 < pk < 2**63 else None
     if found is None:
         raise InvalidInput(message, fields={field: [message]})
     return found
