@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from gongzhi.core.errors import errors
+from gongzhi.core.errors import Id, errors
 
 from .. import hearings_pdf
 from .. import hearings_selectors as selectors
@@ -152,7 +152,7 @@ class ViewIn(Schema):
     text: str = Field(..., max_length=5000)
     position: str = Field(ViewPosition.OTHER, max_length=8, description="for, against or other")
     speaker: str = Field("", max_length=100, description="as minuted; defaults to the registered speaker's name")
-    registration_id: int | None = None
+    registration_id: Id | None = None
 
 
 class ReasonIn(Schema):

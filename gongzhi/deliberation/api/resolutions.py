@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from gongzhi.areas.models import Department, Unit
-from gongzhi.core.errors import InvalidInput, errors
+from gongzhi.core.errors import Id, InvalidInput, errors
 from gongzhi.core.pagination import Pagination
 from gongzhi.core.permissions import require
 
@@ -185,9 +185,9 @@ class ResolutionDetailOut(ResolutionOut):
 
 
 class OwnerIn(Schema):
-    user_id: int | None = None
-    unit_id: int | None = None
-    department_id: int | None = None
+    user_id: Id | None = None
+    unit_id: Id | None = None
+    department_id: Id | None = None
     name: str = ""
 
 
@@ -226,7 +226,7 @@ class OpinionIn(Schema):
 
 class RectificationIn(Schema):
     problem: str
-    owner_id: int | None = None
+    owner_id: Id | None = None
     deadline: dt.date | None = None
 
 

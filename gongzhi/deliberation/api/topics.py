@@ -18,7 +18,7 @@ from ninja.responses import Status
 from gongzhi.areas.models import AreaNode, Estate, Unit
 from gongzhi.cases.models import Case
 from gongzhi.core import downloads
-from gongzhi.core.errors import InvalidInput, errors
+from gongzhi.core.errors import Id, InvalidInput, errors
 from gongzhi.core.pagination import Pagination
 from gongzhi.core.permissions import require
 from gongzhi.meetings.models import Meeting
@@ -246,19 +246,19 @@ class RaiseIn(Schema):
     group: str
     source: str
     scope_kind: str
-    area_id: int | None = None
-    estate_id: int | None = None
-    path_id: int | None = None
-    case_ids: list[int] = []
-    meeting_id: int | None = None
-    unit_id: int | None = None
+    area_id: Id | None = None
+    estate_id: Id | None = None
+    path_id: Id | None = None
+    case_ids: list[Id] = []
+    meeting_id: Id | None = None
+    unit_id: Id | None = None
     open_now: bool = True
 
 
 class CompleteIn(Schema):
     outcome: str = Field("", max_length=5000)
-    meeting_id: int | None = None
-    vote_id: int | None = None
+    meeting_id: Id | None = None
+    vote_id: Id | None = None
     households_consulted: int | None = Field(None, ge=0)
     households_in_favour: int | None = Field(None, ge=0)
     households_against: int | None = Field(None, ge=0)
@@ -277,7 +277,7 @@ def _detail(user, pk: int):
 def _scoped(model, user, pk: int | None, field: str, message: str):
     if pk is None:
         return None
-    found = model.objects.visible_to(user).filter(pk=pk).first() if 0 < pk < 2**63 else None
+    found = model.objects.visible_to(user).filter(pk=pk).first()
     if found is None:
         raise InvalidInput(message, fields={field: [message]})
     return found
@@ -336,9 +336,7 @@ def raise_topic(request: HttpRequest, payload: RaiseIn):
     path = _scoped(Path, user, payload.path_id, "path_id", _("Choose a path of your district."))
     meeting = _scoped(Meeting, user, payload.meeting_id, "meeting_id", _("Choose a meeting you can see."))
     unit = _scoped(Unit, user, payload.unit_id, "unit_id", _("Choose a unit you can see."))
-    # An id no database column holds (negative, beyond 64 bits) is no case either.
-    in_range = [i for i in payload.case_ids if 0 < i < 2**63]
-    cases = list(Case.objects.visible_to(user).filter(pk__in=in_range)) if in_range else []
+    cases = list(Case.objects.visible_to(user).filter(pk__in=payload.case_ids))
     if len(cases) != len(set(payload.case_ids)):
         message = _("One of the cases is not in your area.")
         raise InvalidInput(message, fields={"case_ids": [message]})

@@ -7,11 +7,12 @@ current code, the roster, checking someone in or out by hand and evaluating them
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from gongzhi.areas.models import AreaNode
-from gongzhi.core.errors import Id, NotFound, errors
+from gongzhi.core.errors import Id, InvalidInput, NotFound, errors
 from gongzhi.core.pagination import Pagination
 from gongzhi.core.permissions import can
 
@@ -183,7 +184,7 @@ def activity_list(request: HttpRequest, month: dt.date | None = None):
 @router.get("/activities/open", response={200: list[ActivityOut], **errors(401, 403, 404, 422)},
             summary="Upcoming activities open to me for sign-up")
 @paginate(Pagination)
-def activity_open_list(request: HttpRequest, type: str = "", skill: int | None = None, on: dt.date | None = None,
+def activity_open_list(request: HttpRequest, type: str = "", skill: Id | None = None, on: dt.date | None = None,
                        until: dt.date | None = None):
     return selectors.open_activities(request.auth, type=type, skill=skill, on=on, until=until)
 
@@ -200,12 +201,14 @@ def activity_my_signups(request: HttpRequest):
 def activity_new(request: HttpRequest, payload: ActivityIn):
     area = AreaNode.objects.filter(pk=payload.area_id).first()
     if area is None or not can(request.auth, "volunteers.run_activity", area):
-        raise NotFound()
+        message = _("Choose an area where you run activities.")
+        raise InvalidInput(message, fields={"area_id": [message]})
     team = None
     if payload.team_id is not None:
         team = Team.objects.filter(pk=payload.team_id).first()
-        if team is None:
-            raise NotFound()
+        if team is None:  # the service checks the team works in the area and is the leader's own
+            message = _("Choose the team you lead.")
+            raise InvalidInput(message, fields={"team_id": [message]})
     activity = services.activity_create(
         actor=request.auth, area=area, title=payload.title, type=payload.type, theme=payload.theme,
         place=payload.place, starts_at=payload.starts_at, ends_at=payload.ends_at, capacity=payload.capacity,

@@ -3,7 +3,6 @@ its totals (pledged vs received, per team), its pledges and donations, adding a 
 donation (receipt number given), opening and closing, and a donation's receipt PDF. Amounts in are
 yuan as strings (two decimals at most), parsed into fen; amounts out are fen."""
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -13,7 +12,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from gongzhi.areas.models import AreaNode
-from gongzhi.core.errors import InvalidInput, errors
+from gongzhi.core.errors import Id, InvalidInput, errors
 from gongzhi.core.permissions import require
 
 from ..models import Team, Volunteer
@@ -80,7 +79,7 @@ class DonationOut(Schema):
 
 
 class CampaignIn(Schema):
-    area_id: int
+    area_id: Id
     name: str
     kind: str
     starts_on: dt.date
@@ -97,8 +96,8 @@ class PledgeIn(Schema):
     donor: str = ""
     amount: str
     frequency: str = "once"
-    volunteer_id: int | None = None
-    team_id: int | None = None
+    volunteer_id: Id | None = None
+    team_id: Id | None = None
     pledged_on: dt.date | None = None
 
 
@@ -106,9 +105,9 @@ class DonationIn(Schema):
     amount: str
     donor: str = ""
     received_on: dt.date | None = None
-    pledge_id: int | None = None
-    volunteer_id: int | None = None
-    team_id: int | None = None
+    pledge_id: Id | None = None
+    volunteer_id: Id | None = None
+    team_id: Id | None = None
 
 
 def _detail(user, pk: int):

@@ -1,7 +1,6 @@
 """The volunteers' points API (/api/volunteers/points/…): my points; an area's accounts, an
 account's entries, manual points (request, approve, reject), the earning rules."""
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -9,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from gongzhi.core.errors import errors
+from gongzhi.core.errors import Id, errors
 from gongzhi.core.pagination import Pagination
 from gongzhi.points import services as points
 
@@ -125,7 +124,7 @@ def points_mine(request: HttpRequest):
 
 @router.get("/points/accounts", response={200: list[PointsAccountOut], **READ_ERRORS}, summary="Points accounts of an area")
 @paginate(Pagination)
-def points_accounts(request: HttpRequest, area_id: int | None = None, q: str = ""):
+def points_accounts(request: HttpRequest, area_id: Id | None = None, q: str = ""):
     area = selectors.area_for(user=request.auth, area_id=area_id)
     return selectors.accounts_list(user=request.auth, area=area, q=q)
 
@@ -154,7 +153,7 @@ def points_adjust(request: HttpRequest, account_id: int, payload: PointsAdjustme
 @router.get("/points/adjustments", response={200: list[PointsAdjustmentOut], **READ_ERRORS},
             summary="Manual points of an area (pending by default)")
 @paginate(Pagination)
-def points_adjustments(request: HttpRequest, area_id: int | None = None, state: str = "pending"):
+def points_adjustments(request: HttpRequest, area_id: Id | None = None, state: str = "pending"):
     area = selectors.area_for(user=request.auth, area_id=area_id)
     return selectors.adjustments(user=request.auth, area=area, state=state if state != "all" else "")
 

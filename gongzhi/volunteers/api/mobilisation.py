@@ -2,7 +2,6 @@
 answers, answering (报到 / cannot come / arrived), checking someone in, closing, the whistles that
 reach me, and the four-level evaluation. Same services and selectors as the pages; outside is 404."""
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -13,7 +12,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from gongzhi.areas.models import AreaNode
-from gongzhi.core.errors import InvalidInput, NotFound, errors
+from gongzhi.core.errors import Id, InvalidInput, NotFound, errors
 from gongzhi.core.permissions import require
 
 from ..models import Mobilisation
@@ -80,7 +79,7 @@ class MyWhistleOut(MobilisationOut):
 
 
 class MobilisationIn(Schema):
-    node_id: int
+    node_id: Id
     title: str
     place: str
     needed: int = 1
@@ -92,7 +91,7 @@ class MobilisationReplyIn(Schema):
 
 
 class MobilisationCheckInIn(Schema):
-    user_id: int
+    user_id: Id
 
 
 class MobilisationCloseIn(Schema):

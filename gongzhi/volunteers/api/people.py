@@ -2,7 +2,6 @@
 audited reveal), their record and certificates, teams and their members, the signed-in
 volunteer's card. Phones and ID numbers are masked; outside the user's scope is 404, like absent."""
 
-from __future__ import annotations
 
 import datetime
 
@@ -13,7 +12,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from gongzhi.areas.models import AreaNode, Unit
-from gongzhi.core.errors import InvalidInput, NotFound, errors
+from gongzhi.core.errors import Id, InvalidInput, NotFound, errors
 from gongzhi.core.pagination import Pagination
 from gongzhi.core.permissions import require
 from gongzhi.party.models import PartyMember, PartyOrganization
@@ -100,14 +99,14 @@ class VolunteerDetailOut(VolunteerOut):
 
 
 class VolunteerIn(Schema):
-    person_id: int | None = None
-    party_member_id: int | None = None
-    unit_id: int | None = None
-    area_id: int | None = None
+    person_id: Id | None = None
+    party_member_id: Id | None = None
+    unit_id: Id | None = None
+    area_id: Id | None = None
     name: str = ""
     phone: str = ""
     id_number: str = ""
-    skill_ids: list[int] = []
+    skill_ids: list[Id] = []
     availability: list[VolunteerAvailabilityIn] = []
     languages: str = ""
     consent: bool = False
@@ -117,7 +116,7 @@ class VolunteerIn(Schema):
 class VolunteerSelfIn(Schema):
     consent: bool = False
     phone: str = ""
-    skill_ids: list[int] = []
+    skill_ids: list[Id] = []
     availability: list[VolunteerAvailabilityIn] = []
     languages: str = ""
     publish_name: bool = True
@@ -224,12 +223,12 @@ class TeamOut(Schema):
 class TeamIn(Schema):
     name: str
     level: str
-    area_id: int
+    area_id: Id
     kind: str = TeamKind.TEAM
-    parent_id: int | None = None
-    skill_id: int | None = None
-    led_by_id: int | None = None
-    unit_id: int | None = None
+    parent_id: Id | None = None
+    skill_id: Id | None = None
+    led_by_id: Id | None = None
+    unit_id: Id | None = None
     description: str = ""
 
 
@@ -259,7 +258,7 @@ class TeamMemberOut(Schema):
 
 
 class TeamMemberIn(Schema):
-    volunteer_id: int
+    volunteer_id: Id
     is_leader: bool = False
 
 
@@ -297,9 +296,7 @@ def _visible(model, user, pk, field: str):
 def _skills(ids) -> list[Skill]:
     if ids is None:
         return None
-    # An id no database column holds (negative, beyond 64 bits) is not on the list either.
-    in_range = {i for i in ids if 0 < i < 2**63}
-    found = list(Skill.objects.filter(pk__in=in_range)) if in_range else []
+    found = list(Skill.objects.filter(pk__in=ids))
     if len(found) != len(set(ids)):
         message = _("Choose specialties from the list.")
         raise InvalidInput(message, fields={"skill_ids": [message]})
@@ -324,8 +321,8 @@ def list_skills(request: HttpRequest):
 
 @router.get("/people", response={200: list[VolunteerOut], **READ}, summary="Volunteers of my scope")
 @paginate(Pagination)
-def list_volunteers(request: HttpRequest, q: str = "", team: int | None = None, skill: int | None = None,
-                    status: str = "", area: int | None = None):
+def list_volunteers(request: HttpRequest, q: str = "", team: Id | None = None, skill: Id | None = None,
+                    status: str = "", area: Id | None = None):
     require(request.auth, "volunteers.view_list")
     return selectors.volunteers_visible(user=request.auth, q=q, team_id=team, skill_id=skill, status=status,
                                         area_id=area).prefetch_related("skills")

@@ -1,14 +1,13 @@
 """The monthly points publicity API (/api/volunteers/publicity…): an area's month computed from the
 ledger with its published snapshot, and publishing it."""
 
-from __future__ import annotations
 
 import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from gongzhi.core.errors import errors
+from gongzhi.core.errors import Id, errors
 
 from ..selectors import ledger as ledger_selectors
 from ..selectors import publicity as selectors
@@ -55,7 +54,7 @@ class PublicityMonthOut(Schema):
 
 
 class PublicityPublishIn(Schema):
-    area_id: int
+    area_id: Id
     month: str
 
 
@@ -68,7 +67,7 @@ def _out(p) -> dict:
 
 @router.get("/publicity", response={200: PublicityMonthOut, **READ_ERRORS},
             summary="An area's month: points earned, deducted, spent and the balance per volunteer")
-def publicity_month(request: HttpRequest, area_id: int | None = None, month: str = ""):
+def publicity_month(request: HttpRequest, area_id: Id | None = None, month: str = ""):
     area = ledger_selectors.area_for(user=request.auth, area_id=area_id)
     return _out(selectors.publicity_for(user=request.auth, area=area, month=selectors.month_from(month)))
 

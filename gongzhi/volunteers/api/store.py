@@ -2,7 +2,6 @@
 my orders (with the pick-up code), cancel; for staff: goods, stock, the orders, the hand-over by
 code. The points ledger (/points/…) and the monthly publicity (/publicity/…) routers join here."""
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -10,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from gongzhi.core.errors import errors
+from gongzhi.core.errors import Id, errors
 from gongzhi.core.pagination import Pagination
 
 from ..selectors import ledger as ledger_selectors
@@ -48,7 +47,7 @@ class StoreGoodsIn(Schema):
 
 
 class StoreGoodsNewIn(StoreGoodsIn):
-    area_id: int
+    area_id: Id
 
 
 class StoreGoodsUpdateIn(StoreGoodsIn):
@@ -142,7 +141,7 @@ def store_order_cancel(request: HttpRequest, order_id: int, payload: StoreCancel
 
 @router.get("/store/manage/goods", response={200: list[StoreGoodsOut], **READ_ERRORS}, summary="Goods of the stores in scope")
 @paginate(Pagination)
-def store_manage_goods(request: HttpRequest, area_id: int | None = None, q: str = ""):
+def store_manage_goods(request: HttpRequest, area_id: Id | None = None, q: str = ""):
     from gongzhi.core.permissions import require
 
     require(request.auth, "volunteers.view_list")
@@ -177,7 +176,7 @@ def store_goods_restock(request: HttpRequest, goods_id: int, payload: StoreQuant
 @router.get("/store/manage/orders", response={200: list[StoreOrderOut], **READ_ERRORS},
             summary="Redemptions at the stores in scope")
 @paginate(Pagination)
-def store_manage_orders(request: HttpRequest, area_id: int | None = None, state: str = ""):
+def store_manage_orders(request: HttpRequest, area_id: Id | None = None, state: str = ""):
     from gongzhi.core.permissions import require
 
     require(request.auth, "volunteers.view_list")

@@ -84,3 +84,22 @@ def test_outside_the_scope_activities_are_absent_on_pages_and_api():
         assert client.post(f"/api/volunteers/activities/{outside.pk}/signup").status_code == 404
         assert client.post(f"/api/volunteers/activities/signups/{signup.pk}/check-in", {},
                            content_type=JSON).status_code == 404
+
+
+def test_the_api_names_the_field_when_the_area_is_not_ones_own_or_an_id_is_beyond_the_database():
+    # given staff of one community and the area of another district
+    w = world(1)
+    staff = _client(w.staff)
+    elsewhere = tree()["community"]
+    start = timezone.now() + dt.timedelta(days=1)
+    body = {"title": "三月学雷锋", "type": "environment", "place": "小区广场", "starts_at": start.isoformat(),
+            "ends_at": (start + dt.timedelta(hours=2)).isoformat(), "capacity": 5}
+    # when they set up an activity there, or with ids no database holds
+    outside = staff.post("/api/volunteers/activities", {**body, "area_id": elsewhere.pk}, content_type=JSON)
+    huge = staff.post("/api/volunteers/activities", {**body, "area_id": w.nodes["community"].pk, "skill_ids": [2**70]},
+                      content_type=JSON)
+    # then each is refused on its field and nothing is written
+    assert outside.status_code == 400 and "area_id" in outside.json()["fields"]
+    assert huge.status_code == 422
+    from gongzhi.volunteers.models import Activity
+    assert not Activity.objects.filter(title="三月学雷锋").exists()

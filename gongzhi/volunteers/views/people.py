@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import Unit
-from gongzhi.core.errors import DomainError, NotFound
+from gongzhi.core.errors import DB_ID_MAX, DomainError, NotFound
 from gongzhi.core.forms import add_domain_errors
 from gongzhi.core.permissions import can, page_requires, scoped_page
 from gongzhi.party.models import PartyMember
@@ -47,7 +47,7 @@ def _int(value, default=None):
         number = int(value)
     except (TypeError, ValueError):
         return default
-    return number if 0 < number < 2**63 else default
+    return number if 0 < number <= DB_ID_MAX else default
 
 
 class AvailabilityMixin:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import Unit
-from gongzhi.core.errors import DomainError
+from gongzhi.core.errors import DB_ID_MAX, DomainError
 from gongzhi.core.forms import add_domain_errors
 from gongzhi.core.permissions import can, page_requires, scoped_page
 from gongzhi.party.models import PartyOrganization
@@ -29,7 +29,7 @@ def _int(value):
         number = int(value)
     except (TypeError, ValueError):
         return None
-    return number if 0 < number < 2**63 else None
+    return number if 0 < number <= DB_ID_MAX else None
 
 
 class TeamForm(forms.Form):
