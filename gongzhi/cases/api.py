@@ -20,7 +20,7 @@ from gongzhi.accounts.models import User
 from gongzhi.areas.models import AreaNode, Department
 from gongzhi.areas.selectors import area_node_get
 from gongzhi.core import downloads, pii
-from gongzhi.core.errors import Code, Day, InvalidInput, NotFound, check_period, errors
+from gongzhi.core.errors import Code, Day, Id, InvalidInput, NotFound, check_period, errors
 from gongzhi.core.pagination import Pagination
 from gongzhi.core.permissions import can, require
 from gongzhi.residents.selectors import person_get
@@ -536,7 +536,7 @@ def inbox(request: HttpRequest, box: str = "to_claim", q: str = "", category: st
 
 class BulkIn(Schema):
     action: str = Field(..., description="claim, or dispatch (accept when needed, then dispatch along the catalogue's route)")
-    case_ids: list[int] = Field(..., max_length=100)
+    case_ids: list[Id] = Field(..., max_length=100)
 
 
 class BulkFailureOut(Schema):

@@ -145,7 +145,7 @@ class RegisterIn(Schema):
 
 
 class OrderIn(Schema):
-    order: list[int] = Field(..., max_length=2000, description="the ids of every registration that asked to speak")
+    order: list[Id] = Field(..., max_length=2000, description="the ids of every registration that asked to speak")
 
 
 class ViewIn(Schema):

@@ -18,7 +18,7 @@ from ninja.responses import Status
 
 from gongzhi.areas.models import Department
 from gongzhi.cases.selectors import case_get
-from gongzhi.core.errors import InvalidInput, errors
+from gongzhi.core.errors import Id, InvalidInput, errors
 from gongzhi.core.pagination import Pagination
 from gongzhi.core.permissions import require
 
@@ -98,7 +98,7 @@ class DecisionDetailOut(DecisionOut):
     agenda_item_id: int | None = None
     updates: list[UpdateOut]
     actions: list[str]
-    dispatch_department_ids: list[int]
+    dispatch_department_ids: list[Id]
 
     @staticmethod
     def resolve_updates(obj) -> list:
@@ -141,9 +141,9 @@ class DecisionIn(Schema):
     text: str
     deadline: dt.date
     agenda_item_id: int | None = None
-    owner_user_ids: list[int] = []
-    owner_unit_ids: list[int] = []
-    owner_department_ids: list[int] = []
+    owner_user_ids: list[Id] = []
+    owner_unit_ids: list[Id] = []
+    owner_department_ids: list[Id] = []
     owner_names: list[str] = []
 
 

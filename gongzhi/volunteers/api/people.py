@@ -125,7 +125,7 @@ class VolunteerSelfIn(Schema):
 class VolunteerPatch(Schema):
     name: str | None = None
     phone: str | None = None
-    skill_ids: list[int] | None = None
+    skill_ids: list[Id] | None = None
     availability: list[VolunteerAvailabilityIn] | None = None
     languages: str | None = None
     publish_name: bool | None = None
