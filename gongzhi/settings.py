@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gongzhi.disclosure",
     "gongzhi.deliberation",
     "gongzhi.volunteers",
+    "gongzhi.cobuilding",
     "gongzhi.privacy",
     "gongzhi.benchdata",
 ]

@@ -1,0 +1,5 @@
+"""Co-building API: cards (filled by its owner)."""
+
+from ninja import Router
+
+router = Router()

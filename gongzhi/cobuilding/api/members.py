@@ -1,0 +1,5 @@
+"""Co-building API: members (filled by its owner)."""
+
+from ninja import Router
+
+router = Router()

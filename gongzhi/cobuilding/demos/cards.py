@@ -1,0 +1,7 @@
+"""Co-building demo: cards (filled by its owner)."""
+
+from __future__ import annotations
+
+
+def load(ctx) -> None:
+    return None
