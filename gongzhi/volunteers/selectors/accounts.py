@@ -17,7 +17,8 @@ def volunteer_account(*, volunteer: Volunteer) -> Account | None:
 
 
 def volunteer_of(user) -> Volunteer | None:
-    """The active volunteer registered to this user account, if any."""
+    """The volunteer registered to this user account, active or left (a former volunteer keeps their
+    record and certificate), if any; callers that act check the status."""
     if not getattr(user, "is_authenticated", False):
         return None
     return Volunteer.objects.filter(user=user).select_related("area").first()
