@@ -4,7 +4,8 @@ Projects of 瓜州路社区: 加装路灯 owned by the estate's property company
 meeting when there is one), 四点半课堂 with 七里河区第一小学, and the 红色微家 of 铁建丽苑 bound by a
 双向服务协议书 with its signed agreement (a small real PDF), each with partners, milestones (one of
 them overdue) and the demo resident's evaluation. Problems: 员工停车难 and 招工难, taken up by the
-street. Uses ctx.data: main_community, street, units, users (optional), cobuilding_units (optional).
+street. Uses ctx.data: main_community, street, units, cobuilding_units (optional); the demo resident is the
+account linked to a person living in the community, the liaison the account of one of the units.
 Leaves ctx.data["cobuilding_projects"] (title → Project)."""
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from gongzhi.core.pdf import cjk_font
 from gongzhi.meetings.models import BodyKind, Decision
+from gongzhi.residents.models import Person, PersonStatus
 
 from ..models import Category, MemberReport, ReportInState
 from ..services import problems as problem_service
@@ -126,14 +129,16 @@ def load(ctx) -> None:
     service.project_start(actor=actor, project=micro)
     made[micro.title] = micro
 
-    resident = (data.get("users") or {}).get("resident")
+    linked = Person.objects.filter(user__isnull=False, status=PersonStatus.LIVING,
+                                   household__path__startswith=main.path).select_related("user").first()
+    resident = linked.user if linked is not None else None
     if resident is not None:
         for project, rating, comment in ((lights, 5, "晚上遛弯终于不黑了，谢谢物业和社区"),
                                          (classroom, 4, "孩子放学有地方写作业了，希望周五也能延长一点")):
             if service.lives_in_area(resident, project.area):
                 service.project_evaluate(actor=resident, project=project, rating=rating, comment=comment)
 
-    liaison = next((u for u in (data.get("users") or {}).values() if getattr(u, "unit_id", None)), None)
+    liaison = get_user_model().objects.filter(unit__in=units, is_active=True).select_related("unit").first()
     raiser = liaison if liaison is not None else actor
     parking_unit = liaison.unit if liaison is not None else school
     area = street or main

@@ -23,12 +23,11 @@ def test_the_projects_demo():
         "兰州安居物业服务有限公司", "中铁建物业管理有限公司", "七里河区第一小学", "西站社区卫生服务中心", "瓜州路农贸市场")]
     decision = alliance_decision(nodes["community"])
     resident = resident_of(nodes["household_a"])
-    liaison = user(Role.UNIT_LIAISON, unit=units[2])
+    user(Role.UNIT_LIAISON, unit=units[2])
     ctx = DemoContext(seed=1, actor=SystemActor(label="demo"), verbose=False)
     demo.load(ctx)  # nothing to build on: nothing
     assert not Project.objects.exists()
-    ctx.data.update(main_community=nodes["community"], street=nodes["street"], units=units,
-                    users={"resident": resident, "unit_liaison": liaison})
+    ctx.data.update(main_community=nodes["community"], street=nodes["street"], units=units)
     demo.load(ctx)
     lights = Project.objects.get(title="瓜州路小区加装路灯")
     assert lights.owner_unit.name == "兰州安居物业服务有限公司" and lights.decision == decision
