@@ -74,7 +74,10 @@ def load(ctx) -> None:
     hospital = _unit(units, "卫生服务中心")
     market = _unit(units, "农贸市场", "商业广场")
     members = list(MemberReport.objects.filter(community=main, state=ReportInState.ACTIVE)[:3])
-    alliance_decision = Decision.objects.filter(meeting__body__kind=BodyKind.ALLIANCE).order_by("-created_at").first()
+    # The alliance decision closest to the community (社区大党委 before 街道大工委 before the district's).
+    above = [main.path[:depth] for depth in range(len(main.path), 0, -main.steplen)]
+    alliance_decision = next((found for path in above if (found := Decision.objects.filter(
+        meeting__body__kind=BodyKind.ALLIANCE, meeting__area__path=path).order_by("-created_at").first())), None)
     made = {}
 
     start = today - dt.timedelta(days=120)
