@@ -28,6 +28,7 @@ class CobuildingConfig(AppConfig):
                     order=55),
         ),
         matrix="gongzhi.cobuilding.tests.matrix:objects",
+        extensions={"meetings.decision.panels": "gongzhi.cobuilding.selectors.projects:decision_panel"},
         demo_order=92,
         audit_actions=(
             "cobuilding.member_report.register",

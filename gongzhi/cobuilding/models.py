@@ -26,7 +26,7 @@ from gongzhi.core.pii import PHONE, EncryptedCharField, PersonalCopiesMixin
 from gongzhi.core.visibility import ScopedQuerySet
 from gongzhi.meetings.models import Decision
 from gongzhi.party.models import PartyMember
-from gongzhi.residents.models import Person, Visit
+from gongzhi.residents.models import Person, PersonStatus, Visit
 
 
 def _scoped(user, *lookups: str) -> Q | None:
@@ -551,7 +551,8 @@ class ProjectState(models.TextChoices):
 
 class ProjectQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> models.QuerySet:
-        """The area's staff; the liaisons of the owner unit and of partner units; partner members."""
+        """The area's staff; the liaisons of the owner unit and of partner units; partner members;
+        residents living in the project's area (who evaluate it)."""
         condition = _scoped(user, "area")
         if condition is None:
             return self
@@ -559,6 +560,11 @@ class ProjectQuerySet(ScopedQuerySet):
             condition |= Q(owner_unit_id=user.unit_id) | Q(partners__unit_id=user.unit_id)
         if _signed_in(user):
             condition |= Q(partners__member_report__member__user=user)
+            homes = Person.objects.filter(user=user, status=PersonStatus.LIVING).values_list("household__path", flat=True)
+            steplen = AreaNode.steplen
+            above = {path[:depth] for path in homes for depth in range(steplen, len(path), steplen)}
+            if above:
+                condition |= Q(area__path__in=sorted(above))
         return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
 
 

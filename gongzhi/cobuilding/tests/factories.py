@@ -72,7 +72,8 @@ def resource(provider: UnitReport | MemberReport, *, title: str = "会议室", k
 
 def need(area: AreaNode, *, title: str = "独居老人午餐送餐", cat: Category | None = None, state: str = NeedState.OPEN,
          raised_by=None, beneficiary_user=None) -> Need:
-    community = area if area.kind == "community" else area.get_ancestors().filter(kind="community").first()
+    prefixes = [area.path[:end] for end in range(AreaNode.steplen, len(area.path) + 1, AreaNode.steplen)]
+    community = AreaNode.objects.filter(kind="community", path__in=prefixes).first()
     return Need.objects.create(area=area, community_path=(community or area).path, category=cat or category(),
                                title=title, state=state, raised_by=raised_by, beneficiary_user=beneficiary_user)
 

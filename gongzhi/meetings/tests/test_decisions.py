@@ -256,3 +256,24 @@ def test_the_quick_entry_renders_for_the_chairs_screen(place, rf):
     html = render_to_string("meetings/_quick_decision.html", {"meeting": place["meeting"]}, request=request)
     action = reverse("meetings:decision-create", kwargs={"meeting_id": place["meeting"].pk})
     assert f'action="{action}"' in html and 'name="owner_names"' in html and 'value="/meetings/chair/"' in html
+
+
+def test_the_decision_page_shows_the_panels_apps_above_provide(place, client, monkeypatch):
+    from gongzhi.core import components
+
+    decision = factories.decision(place["meeting"], text="加装路灯交由共建项目办理")
+    seen = []
+
+    def provide(*, user, decision):
+        seen.append((user.pk, decision.pk))
+        return {"title": "共建项目", "template": "meetings/decision_case_panel.html",
+                "context": {"case": None, "meetings": [], "decisions": [], "may_call": False}}
+
+    real = components.extensions
+    monkeypatch.setattr(components, "extensions",
+                        lambda point: [provide] if point == "meetings.decision.panels" else real(point))
+    client.force_login(place["staff"])
+    page = client.get(reverse("meetings:decision", kwargs={"decision_id": decision.pk}))
+    assert page.status_code == 200
+    assert "共建项目" in page.content.decode()
+    assert seen == [(place["staff"].pk, decision.pk)]

@@ -84,6 +84,9 @@ def _decision_page(request, decision_id: int, *, status: int = 200, errors=None,
     }
     if core_selectors.can_see_history(user):
         context["events"] = core_selectors.history_for(user=user, obj=decision)[:50]
+    # Panels of the apps above (co-building projects decided here …), each {"title", "template", "context"}.
+    context["panels"] = [p for provide in components.extensions("meetings.decision.panels")
+                         if (p := provide(user=user, decision=decision))]
     return render(request, "meetings/decision.html", context, status=status)
 
 
