@@ -28,6 +28,8 @@ MINE = (
     Link(_("Make a wish"), "cobuilding:wish-new", "cobuilding.wish"),
     Link(_("My unit"), "cobuilding:my-unit", "cobuilding.report_in"),
     Link(_("For our employer"), "cobuilding:employer-inbox", "cobuilding.confirm_for_employer"),
+    Link(_("Our unit's problems"), "cobuilding:problems", "cobuilding.raise_problem"),
+    Link(_("Co-building projects around me"), "cobuilding:projects", "cobuilding.evaluate"),
 )
 # For staff: the lists of their area.
 KEEPING = (
@@ -75,7 +77,9 @@ def home_for(*, user) -> dict:
             continue
         if link.url_name == "cobuilding:my-unit" and not getattr(user, "unit_id", None):
             continue
-        if link.url_name == "cobuilding:employer-inbox" and staff:
+        if link.url_name in ("cobuilding:employer-inbox", "cobuilding:projects", "cobuilding:problems") and staff:
+            continue
+        if link.url_name == "cobuilding:problems" and not getattr(user, "unit_id", None):
             continue
         if link.url_name == "cobuilding:wish-new" and staff:
             continue
