@@ -15,6 +15,7 @@ from gongzhi.core.permissions import can, page_requires
 
 from ..selectors import cards as selectors
 from ..services import cards as services
+from . import cards_figures
 
 
 def _areas(request) -> list[AreaNode]:
@@ -74,4 +75,5 @@ def cards_pdf(request):
 urlpatterns = [
     path("cards/", cards, name="cards"),
     path("cards/pdf/", cards_pdf, name="cards-pdf"),
+    *cards_figures.urlpatterns,
 ]
