@@ -114,3 +114,36 @@ def test_given_an_ended_pairing_then_the_card_has_no_member(here):
     ServicePost.objects.filter(report=report).update(ended_on=timezone.localdate() - timezone.timedelta(days=1))
     [row] = contacts_of(households_under([here["grid_a"]]))
     assert row.member is None and row.grid_worker.name == "张网格"
+
+
+def test_given_no_area_when_the_pdf_is_asked_then_the_page_says_to_choose_one(client, here):
+    client.force_login(here["staff"])
+    response = client.get(reverse("cobuilding:cards-pdf"))
+    assert response.status_code == 400 and 'id="area-error"' in response.content.decode()
+
+
+def test_given_a_community_node_when_the_pdf_is_asked_then_it_is_refused(client, here):
+    response = _print(client, here["staff"], here["community"])
+    assert response.status_code == 400 and not ContactCard.objects.exists()
+
+
+def test_given_the_api_then_it_lists_the_households_with_masked_phones(client, here):
+    client.force_login(here["staff"])
+    data = client.get("/api/cobuilding/cards", {"area_id": here["grid_a"].pk}).json()
+    assert data["households"] == 1 and data["to_print"] == 1
+    assert data["rows"][0]["grid_worker_phone"] == "138****2222" and data["rows"][0]["card"] == "none"
+    other = tree()
+    assert client.get("/api/cobuilding/cards", {"area_id": other["grid_a"].pk}).status_code == 404
+
+
+def test_given_the_demo_loader_then_the_first_grid_has_current_cards(here):
+    from gongzhi.cobuilding.demos import cards as demo
+    from gongzhi.core.actors import SystemActor
+    from gongzhi.core.demo import DemoContext
+
+    ctx = DemoContext(seed=1, actor=SystemActor(label="demo"), verbose=False)
+    ctx.data.update({"main_community": here["community"], "grids": {here["community"].code: [here["grid_a"]]},
+                     "users": {"community_staff": here["staff"]}})
+    demo.load(ctx)
+    assert ctx.data["cards"]["printed"] == 1
+    assert ContactCard.objects.get(is_current=True).printed_by == here["staff"]

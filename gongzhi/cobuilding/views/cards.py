@@ -41,7 +41,7 @@ def form_url_for(request):
 
 
 @page_requires("cobuilding.view_list")
-def cards(request):
+def cards(request, *, error: str = ""):
     areas = _areas(request)
     area = areas[0] if areas else None
     overview = selectors.cards_overview(area=area) if area is not None and area.kind in selectors.BATCH_KINDS else None
@@ -50,8 +50,9 @@ def cards(request):
         "area": area,
         "overview": overview,
         "can_print": area is not None and can(request.user, "cobuilding.print_cards", area),
+        "error": error,
     }
-    return render(request, "cobuilding/cards/index.html", context)
+    return render(request, "cobuilding/cards/index.html", context, status=400 if error else 200)
 
 
 @page_requires("cobuilding.print_cards")
@@ -63,8 +64,8 @@ def cards_pdf(request):
                                               only_outdated=only_outdated)
     except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
-    except DomainError:
-        return cards(request)
+    except DomainError as exc:
+        return cards(request, error=exc.message)
     response = HttpResponse(content, content_type="application/pdf")
     name = areas[0].code if areas else "cards"
     response["Content-Disposition"] = f'inline; filename="contact-cards-{name}.pdf"'
