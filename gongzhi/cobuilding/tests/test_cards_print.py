@@ -147,3 +147,20 @@ def test_given_the_demo_loader_then_the_first_grid_has_current_cards(here):
     demo.load(ctx)
     assert ctx.data["cards"]["printed"] == 1
     assert ContactCard.objects.get(is_current=True).printed_by == here["staff"]
+
+
+def test_given_the_service_then_each_cards_qr_code_is_the_form_of_its_own_household(here):
+    from gongzhi.cobuilding.services.cards import cards_print
+
+    second = child(here["unit_a"], name="102室")
+    asked = []
+    cards_print(actor=here["staff"], areas=[here["building_a"]],
+                form_url=lambda pk: asked.append(pk) or f"https://example.cn/cases/new/?location={pk}")
+    assert asked == [here["household_a"].pk, second.pk]
+
+
+def test_given_the_worker_of_another_grid_or_a_resident_then_the_cards_are_not_theirs(client, here):
+    other_worker = grid_worker(here["grid_b"], name="王二", phone="13700001111")
+    assert _print(client, other_worker, here["grid_a"]).status_code == 404
+    assert _print(client, user("resident"), here["grid_a"]).status_code == 403
+    assert not ContactCard.objects.exists()
