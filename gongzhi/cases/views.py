@@ -194,7 +194,8 @@ def new(request):
     channels = [(c.value, c.label) for c in Channel if c.value in services.STAFF_CHANNELS] if staff else [
         (Channel.ONLINE.value, Channel.ONLINE.label)]
     own = own_households(user=user)
-    place = _place(user, request.POST.get("location")) if request.method == "POST" else None
+    # a household's contact card (民情联系卡) opens this form with ?location=<household>
+    place = _place(user, request.POST.get("location") if request.method == "POST" else request.GET.get("location"))
     context = {"channels": channels, "staff": staff, "leaves": leaves,
                "values": request.POST, "errors": {}, "lookup": request.GET.get("phone", ""),
                "triage_available": services.suggestions_available(),

@@ -1,5 +1,80 @@
-"""Co-building pages: cards (filled by its owner)."""
+"""Co-building pages: the household contact cards (民情联系卡) — choose a grid or building of one's
+scope, see how many households it has and which cards are out of date, print them as one PDF."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+
+from gongzhi.areas.models import AreaNode
+from gongzhi.areas.selectors import area_node_get
+from gongzhi.core.errors import DomainError, Forbidden, NotFound
+from gongzhi.core.permissions import can, page_requires
+
+from ..selectors import cards as selectors
+from ..services import cards as services
+from . import cards_figures
+
+
+def _areas(request) -> list[AreaNode]:
+    """The area nodes named by `?area=` (one or more), each in the user's scope, else 404."""
+    found = []
+    for raw in request.GET.getlist("area"):
+        raw = raw.strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or len(raw) > 18:
+            raise Http404
+        try:
+            found.append(area_node_get(user=request.user, pk=int(raw)))
+        except NotFound as exc:
+            raise Http404 from exc
+    return found
+
+
+def form_url_for(request):
+    """The absolute URL of the request form with a household chosen (what the QR code opens)."""
+    base = request.build_absolute_uri(reverse("cases:new"))
+    return lambda household_id: f"{base}?location={household_id}"
+
+
+@page_requires("cobuilding.view_list")
+def cards(request, *, error: str = ""):
+    areas = _areas(request)
+    area = areas[0] if areas else None
+    overview = selectors.cards_overview(area=area) if area is not None and area.kind in selectors.BATCH_KINDS else None
+    context = {
+        "choices": selectors.card_areas(user=request.user).order_by("path")[:500],
+        "area": area,
+        "overview": overview,
+        "can_print": area is not None and can(request.user, "cobuilding.print_cards", area),
+        "error": error,
+    }
+    return render(request, "cobuilding/cards/index.html", context, status=400 if error else 200)
+
+
+@page_requires("cobuilding.print_cards")
+def cards_pdf(request):
+    areas = _areas(request)
+    only_outdated = request.GET.get("only") == "outdated"
+    try:
+        content, count = services.cards_print(actor=request.user, areas=areas, form_url=form_url_for(request),
+                                              only_outdated=only_outdated)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        return cards(request, error=exc.message)
+    response = HttpResponse(content, content_type="application/pdf")
+    name = areas[0].code if areas else "cards"
+    response["Content-Disposition"] = f'inline; filename="contact-cards-{name}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+urlpatterns = [
+    path("cards/", cards, name="cards"),
+    path("cards/pdf/", cards_pdf, name="cards-pdf"),
+    *cards_figures.urlpatterns,
+]
