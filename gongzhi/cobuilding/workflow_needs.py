@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.workflow import Transition, Workflow, bind
 
@@ -21,9 +22,9 @@ NEED_WORKFLOW = bind(
     Workflow(
         "cobuilding.need",
         (
-            Transition("claim", _("Claim"), (S.OPEN,), (S.CLAIMED,), permission="cobuilding.claim"),
+            Transition("claim", pgettext_lazy("need", "Claim"), (S.OPEN,), (S.CLAIMED,), permission="cobuilding.claim"),
             Transition("release", _("Give it back"), (S.CLAIMED,), (S.OPEN,), permission="cobuilding.claim"),
-            Transition("complete", _("Report it done"), (S.CLAIMED,), (S.DONE,), permission="cobuilding.claim"),
+            Transition("complete", pgettext_lazy("need", "Report it done"), (S.CLAIMED,), (S.DONE,), permission="cobuilding.claim"),
             Transition("confirm", _("Confirm it was met"), (S.DONE,), (S.CONFIRMED,), permission="cobuilding.claim"),
             Transition("dispute", _("Not met yet"), (S.DONE,), (S.CLAIMED,), permission="cobuilding.claim"),
             Transition("to_project", _("Make it a project"), (S.OPEN, S.CLAIMED), (S.PROJECT,),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.permissions import can
 
@@ -41,7 +42,7 @@ KEEPING = (
     Link(_("Projects list"), "cobuilding:projects", "cobuilding.view_list"),
     Link(_("Problem list"), "cobuilding:problems", "cobuilding.view_list"),
     Link(_("Contact cards"), "cobuilding:cards", "cobuilding.view_list"),
-    Link(_("Figures"), "cobuilding:figures", "cobuilding.view_list"),
+    Link(pgettext_lazy("co-building", "Figures"), "cobuilding:figures", "cobuilding.view_list"),
 )
 
 
