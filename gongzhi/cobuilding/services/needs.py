@@ -32,7 +32,6 @@ from ..models import (
     MemberReport,
     Need,
     NeedSource,
-    NeedState,
     ReportInState,
     Resource,
     UnitReport,

@@ -3,14 +3,14 @@
 import pytest
 
 from gongzhi.areas.models import AreaNode
-from gongzhi.core.audit import AuditEvent
-from gongzhi.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from gongzhi.core.notifications import Notification
 from gongzhi.cobuilding.models import NeedSource, NeedState, Resource, ResourceKind, UnitReportState
 from gongzhi.cobuilding.selectors import matching
 from gongzhi.cobuilding.services import needs as need_services
 from gongzhi.cobuilding.services import resources as resource_services
 from gongzhi.cobuilding.services import units as unit_services
+from gongzhi.core.audit import AuditEvent
+from gongzhi.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gongzhi.core.notifications import Notification
 
 from . import factories
 from .factories_needs import world
