@@ -75,7 +75,7 @@ class ResourceForm(forms.Form):
 
 
 class NeedForm(forms.Form):
-    area = forms.TypedChoiceField(label=gettext_lazy("For"), coerce=int)
+    area = forms.TypedChoiceField(label=gettext_lazy("Area"), coerce=int)
     category = forms.TypedChoiceField(label=gettext_lazy("Category"), coerce=int)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=100)
     description = forms.CharField(label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 3}),
