@@ -7,7 +7,7 @@ cobuilding_needs (title → Need), cobuilding_categories (name → Category)."""
 
 from __future__ import annotations
 
-from gongzhi.accounts.roles import Role
+from gongzhi.accounts.models import User
 from gongzhi.areas import services as area_services
 from gongzhi.areas.models import UnitKind
 from gongzhi.core.errors import InvalidInput
@@ -73,6 +73,11 @@ def _offer_for(name: str):
     return ("参与社区共建活动。", [])
 
 
+def _account(username: str):
+    """A demo account by its name (shequ: the community's staff; jumin: the demo resident)."""
+    return User.objects.filter(username=username, is_active=True).first()
+
+
 def load(ctx) -> None:
     actor = ctx.actor
     main = ctx.data["main_community"]
@@ -100,13 +105,13 @@ def load(ctx) -> None:
             actor=actor, member_report=report, kind=ResourceKind.SKILL, category=categories["课业辅导"],
             title="初中数学辅导", capacity=20, capacity_unit="小时", availability="周末下午")
     needs = {}
-    staff = ctx.data.get("users", {}).get(Role.COMMUNITY_STAFF) or actor
+    staff = _account("shequ") or actor
     for i, (title, category, urgency, who, count, where) in enumerate(NEEDS):
         area = main if where == "community" or not buildings else buildings[(i * 7) % len(buildings)]
         needs[title] = need_services.need_raise(actor=staff, area=area, category=categories[category], title=title,
                                                 urgency=urgency, beneficiaries=who, beneficiary_count=count,
                                                 description=f"{who}：{title}。")
-    resident = ctx.data.get("users", {}).get(Role.RESIDENT)
+    resident = _account("jumin")
     if resident is not None:
         try:
             needs["想请人帮忙修一下家里的水龙头"] = need_services.wish_raise(

@@ -23,8 +23,8 @@ def branch(district, name: str = "区委机关党委") -> PartyOrganization:
     return organization(None, kind=OrgKind.DISTRICT_COMMITTEE, area=district, name=name)
 
 
-def resident_of(household, *, name: str = "李桂兰"):
-    account = user(Role.RESIDENT)
+def resident_of(household, *, name: str = "李桂兰", username: str | None = None):
+    account = user(Role.RESIDENT, username=username)
     row = person(household, name=name)
     Person.objects.filter(pk=row.pk).update(user=account)
     return account

@@ -23,9 +23,9 @@ def test_the_needs_demo():
         "兰州安居物业服务有限公司", "七里河区第一小学", "西站社区卫生服务中心", "兰州银行西站支行", "国网七里河供电公司",
         "乐龄社会工作服务中心")]
     ctx = DemoContext(seed=1, actor=SystemActor(label="demo"), verbose=False)
-    ctx.data.update(main_community=t["community"], units=units, buildings=[t["building_a"], t["building_b"]],
-                    users={Role.COMMUNITY_STAFF: user(Role.COMMUNITY_STAFF, nodes=[t["community"]]),
-                           Role.RESIDENT: resident_of(t["household_a"])})
+    ctx.data.update(main_community=t["community"], units=units, buildings=[t["building_a"], t["building_b"]])
+    user(Role.COMMUNITY_STAFF, nodes=[t["community"]], username="shequ")
+    resident_of(t["household_a"], username="jumin")
     demo.load(ctx)
     assert UnitReport.objects.count() == 7  # and the supermarket the demo adds
     assert Resource.objects.filter(title="独居老人爱心午餐").get().used == 12

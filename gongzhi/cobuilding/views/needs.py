@@ -106,7 +106,7 @@ class WishForm(forms.Form):
 class ClaimForm(forms.Form):
     resource = forms.TypedChoiceField(label=gettext_lazy("With my resource"), coerce=int, required=False,
                                       empty_value=None)
-    amount = forms.CharField(label=gettext_lazy("Amount"), max_length=9, required=False)
+    amount = forms.CharField(label=gettext_lazy("Amount used"), max_length=9, required=False)
 
     def __init__(self, *args, resources, units: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
