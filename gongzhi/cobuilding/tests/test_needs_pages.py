@@ -141,3 +141,20 @@ def test_given_a_case_when_raising_a_need_from_it_then_prefilled_and_linked(w):
                                                  "title": "独居老人吃饭难", "urgency": "normal",
                                                  "beneficiary_count": "3"})
     assert Need.objects.get().case == case
+
+
+def test_given_a_case_when_the_case_pipeline_asks_for_panels_and_hot_issue_actions_then_a_need_can_be_raised(w):
+    from gongzhi.cases import catalogue_data, services
+    from gongzhi.cases.models import Category, Channel
+    from gongzhi.cobuilding.selectors import needs as selectors
+
+    catalogue_data.load()
+    case = services.case_submit(actor=w.resident, category=Category.objects.get(code="shared-bikes"),
+                                channel=Channel.ONLINE, title="单车堆放", description="楼下单车太多", location=w.building_a)
+    panel = selectors.case_panel(user=w.staff, case=case)
+    assert panel["context"]["raise_url"].endswith(f"?case={case.pk}")
+    assert selectors.case_panel(user=w.resident, case=case) is None
+    actions = selectors.hot_issue_actions(user=w.staff, row={"category": "shared-bikes", "location_id": w.building_a.pk})
+    assert actions and actions[0]["url"].endswith(f"?case={case.pk}")
+    assert selectors.hot_issue_actions(user=w.other_staff, row={"category": "shared-bikes",
+                                                                "location_id": w.building_a.pk}) == []
