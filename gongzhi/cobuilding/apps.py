@@ -28,7 +28,11 @@ class CobuildingConfig(AppConfig):
                     order=55),
         ),
         matrix="gongzhi.cobuilding.tests.matrix:objects",
-        extensions={"meetings.decision.panels": "gongzhi.cobuilding.selectors.projects:decision_panel"},
+        extensions={
+            "meetings.decision.panels": "gongzhi.cobuilding.selectors.projects:decision_panel",
+            "cases.case.panels": "gongzhi.cobuilding.selectors.needs:case_panel",
+            "cases.hot_issue.actions": "gongzhi.cobuilding.selectors.needs:hot_issue_actions",
+        },
         demo_order=92,
         audit_actions=(
             "cobuilding.member_report.register",
