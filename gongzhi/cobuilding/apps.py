@@ -84,6 +84,7 @@ class CobuildingConfig(AppConfig):
             "cobuilding.problem.reopen",
             "cobuilding.problem.withdraw",
             "cobuilding.card.print",
+            "cobuilding.community_phone.set",
             "cobuilding.figures.export",
         ),
         periodic=(

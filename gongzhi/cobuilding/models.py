@@ -829,3 +829,28 @@ class ContactCard(models.Model):
 
     def __str__(self) -> str:
         return str(self.household)
+
+
+class CommunityPhone(PersonalCopiesMixin, models.Model):
+    """The number a community's service desk answers (社区服务电话), printed on every household's
+    contact card. Often a staff member's mobile, so kept like every number of the product:
+    encrypted, a masked copy on screen; the cards print it in full (the print is audited)."""
+
+    area_scope_field = "community"
+
+    community = models.OneToOneField(AreaNode, verbose_name=_("community"), on_delete=models.CASCADE,
+                                     related_name="service_phone")
+    phone = EncryptedCharField(_("community's service phone"), kind=PHONE, max_length=30)
+    phone_masked = models.CharField(_("community's service phone"), max_length=30, blank=True, editable=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("community's service phone")
+        verbose_name_plural = _("communities' service phones")
+
+    def __str__(self) -> str:
+        return f"{self.community}: {self.phone_masked}"

@@ -11,7 +11,8 @@ from django.urls import reverse
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core.permissions import can
 
-from ..services.cards import cards_print
+from ..selectors.cards import community_of
+from ..services.cards import cards_print, community_phone_set
 
 # The demo runs on a developer's machine: the QR codes open the local server.
 DEMO_SITE = "http://127.0.0.1:8000"
@@ -33,6 +34,9 @@ def load(ctx) -> None:
     # the community's staff print them (the first demo account the gate lets keep the grid's lists)
     actor = next((u for u in users if can(u, "cobuilding.keep_registrations", grid)), None) or next(
         (u for u in users if can(u, "cobuilding.print_cards", grid)), ctx.actor)
+    community = community_of(grid)
+    if community is not None and actor is not ctx.actor:
+        community_phone_set(actor=actor, community=community, phone="0931-2638110")  # the 社区服务电话 on the cards
     form = f"{DEMO_SITE}{reverse('cases:new')}"
     _content, printed = cards_print(actor=actor, areas=[grid], form_url=lambda pk: f"{form}?location={pk}")
     ctx.data["cards"] = {"grid": grid, "printed": printed}

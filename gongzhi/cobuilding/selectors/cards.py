@@ -3,9 +3,9 @@ address, the grid worker bound to the household's grid (the first active one), t
 member (an active 包保 post of the household, else the building head of its building) and the
 community — and whether the card printed last still says the same (its digest).
 
-The community's own phone: no model or setting of the product holds a community office's number
-today, so the card prints the community's name and a blank for the number (`community_phone` is
-"" and stays in the digest so that a number added later shows every card as out of date)."""
+The community's service phone is kept by its staff (`CommunityPhone`, encrypted like every number);
+until it is set the card prints a blank for it. It is part of the digest: a new number shows every
+card of the community as out of date."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from gongzhi.core.pii import blind_indexer
 from gongzhi.core.pii import mask_phone as _mask_phone
 
 from .. import permissions
-from ..models import ContactCard, PostKind, ReportInState, ServicePost
+from ..models import CommunityPhone, ContactCard, PostKind, ReportInState, ServicePost
 
 # The users a card names as the household's grid worker: the field roles that are not keepers.
 GRID_ROLES = permissions.FIELD_ROLES - permissions.KEEPER_ROLES
@@ -99,6 +99,8 @@ def contacts_of(households: list[AreaNode]) -> list[Contacts]:
     building_paths = {p[: BUILDING_DEPTH * step] for p in prefix.values()}
     community_paths = {p[: COMMUNITY_DEPTH * step] for p in prefix.values()}
     communities = dict(AreaNode.objects.filter(path__in=community_paths).values_list("path", "name"))
+    desk_phones = {row.community.path: row.phone or "" for row in
+                   CommunityPhone.objects.filter(community__path__in=community_paths).select_related("community")}
 
     workers: dict[str, tuple[int, Person]] = {}
     users = (get_user_model().objects.filter(role_q(GRID_ROLES), is_active=True,
@@ -130,6 +132,7 @@ def contacts_of(households: list[AreaNode]) -> list[Contacts]:
         result.append(Contacts(
             household=household, address=address[household.pk],
             community_name=communities.get(path[: COMMUNITY_DEPTH * step], ""),
+            community_phone=desk_phones.get(path[: COMMUNITY_DEPTH * step], ""),
             grid_worker=worker[1] if worker else None, grid_worker_id=worker[0] if worker else None,
             member=Person(name=member.name, phone=member.phone or "") if member else None,
             member_id=member.pk if member else None, member_post=post.get_kind_display() if post else "",
@@ -156,3 +159,16 @@ def cards_overview(*, area: AreaNode) -> CardsOverview:
     """The households of a grid or building with their cards' state (the caller has the area from a
     scoped lookup)."""
     return CardsOverview(area=area, rows=contacts_of(households_under([area])))
+
+
+def community_of(area: AreaNode) -> AreaNode | None:
+    """The community an area lies in (itself if it is one)."""
+    step = AreaNode.steplen
+    if len(area.path) < COMMUNITY_DEPTH * step:
+        return None
+    return AreaNode.objects.filter(path=area.path[: COMMUNITY_DEPTH * step], kind=AreaKind.COMMUNITY).first()
+
+
+def community_phone_masked(community: AreaNode | None) -> str:
+    row = CommunityPhone.objects.filter(community=community).first() if community is not None else None
+    return row.phone_masked if row else ""

@@ -17,7 +17,7 @@ from gongzhi.core.errors import InvalidInput
 from gongzhi.core.permissions import require
 
 from ..cards_pdf import cards_pdf
-from ..models import ContactCard
+from ..models import CommunityPhone, ContactCard
 from ..selectors.cards import BATCH_KINDS, contacts_of, households_under
 
 
@@ -58,3 +58,35 @@ def cards_print(*, actor: Actor, areas: list[AreaNode], form_url: Callable[[int]
     return content, len(rows)
 
 
+
+
+PHONE_MAX = 30  # the longest service number a card prints (an extension included)
+
+
+@transaction.atomic
+def community_phone_set(*, actor: Actor, community: AreaNode, phone: str) -> CommunityPhone | None:
+    """Set (or clear, with an empty number) the community's service phone printed on its cards."""
+    require(actor, "cobuilding.keep_registrations", community)
+    if community.kind != "community":
+        message = _("Choose a community.")
+        raise InvalidInput(message, fields={"community": [message]})
+    phone = " ".join((phone or "").split())
+    if phone and (len(phone) > PHONE_MAX or len([c for c in phone if c.isdigit()]) < 5
+                  or not all(c.isdigit() or c in "+- " for c in phone)):
+        message = _("A phone number holds digits, spaces, “+” and “-” only.")
+        raise InvalidInput(message, fields={"phone": [message]})
+    current = CommunityPhone.objects.select_for_update().filter(community=community).first()
+    before = {"phone": current.phone_masked} if current else {}
+    if not phone:
+        if current is not None:
+            current.delete()
+            audit.record(actor=actor, action="cobuilding.community_phone.set", obj=community, before=before,
+                         after={"phone": ""})
+        return None
+    row = current or CommunityPhone(community=community)
+    row.phone = phone
+    row.updated_by = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+    row.save()
+    audit.record(actor=actor, action="cobuilding.community_phone.set", obj=community, before=before,
+                 after={"phone": row.phone_masked})
+    return row

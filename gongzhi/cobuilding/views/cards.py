@@ -3,10 +3,13 @@ scope, see how many households it has and which cards are out of date, print the
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import AreaNode
 from gongzhi.areas.selectors import area_node_get
@@ -45,7 +48,12 @@ def cards(request, *, error: str = ""):
     areas = _areas(request)
     area = areas[0] if areas else None
     overview = selectors.cards_overview(area=area) if area is not None and area.kind in selectors.BATCH_KINDS else None
+    community = selectors.community_of(area) if area is not None else None
     context = {
+        "community": community,
+        "community_phone": selectors.community_phone_masked(community),
+        "can_set_phone": community is not None and can(request.user, "cobuilding.keep_registrations", community),
+        "phone_errors": {},
         "choices": selectors.card_areas(user=request.user).order_by("path")[:500],
         "area": area,
         "overview": overview,
@@ -73,8 +81,32 @@ def cards_pdf(request):
     return response
 
 
+@require_POST
+@page_requires("cobuilding.keep_registrations")
+def community_phone(request):
+    """Set the community's service phone printed on its cards (from the cards page)."""
+    raw = request.POST.get("community", "").strip()
+    if not raw.isdigit() or len(raw) > 18:
+        raise Http404
+    try:
+        community = area_node_get(user=request.user, pk=int(raw))
+    except NotFound as exc:
+        raise Http404 from exc
+    back = request.POST.get("area", "").strip()
+    try:
+        services.community_phone_set(actor=request.user, community=community, phone=request.POST.get("phone", ""))
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('cobuilding:cards')}?area={back if back.isdigit() else community.pk}")
+    messages.success(request, _("The community's service phone is saved; its cards show as out of date until reprinted."))
+    return redirect(f"{reverse('cobuilding:cards')}?area={back if back.isdigit() else community.pk}")
+
+
 urlpatterns = [
     path("cards/", cards, name="cards"),
+    path("cards/community-phone/", community_phone, name="community-phone"),
     path("cards/pdf/", cards_pdf, name="cards-pdf"),
     *cards_figures.urlpatterns,
 ]
