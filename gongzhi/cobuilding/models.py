@@ -110,7 +110,7 @@ class MemberReport(models.Model):
                             help_text=_("亮职责: what the member takes on in the community, in a line."))
     public_profile = models.BooleanField(_("show my profile to residents"), default=False,
                                          help_text=_("三亮一树: name, branch, duty and services done on the community's page."))
-    requested_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    requested_at = models.DateTimeField(pgettext_lazy("registration", "reported"), auto_now_add=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -191,7 +191,7 @@ class ServiceLog(models.Model):
                              related_name="service_logs")
     served_on = models.DateField(_("date of service"))
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
-    what = models.CharField(_("what was done"), max_length=300)
+    what = models.CharField(pgettext_lazy("service", "what was done"), max_length=300)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("logged by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("logged"), auto_now_add=True)
@@ -312,7 +312,7 @@ class UnitReport(PersonalCopiesMixin, models.Model):
     liaison_phone_hash = models.CharField(_("liaison's phone hash"), max_length=64, blank=True, editable=False)
     commitment = models.TextField(_("what we will do"), blank=True,
                                   help_text=_("晒出服务事项: the unit's service commitments in its own words."))
-    registered_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    registered_at = models.DateTimeField(pgettext_lazy("registration", "reported"), auto_now_add=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
     ended_on = models.DateField(_("ended"), null=True, blank=True)
@@ -370,7 +370,7 @@ class Resource(models.Model):
     member_report = models.ForeignKey(MemberReport, verbose_name=_("party member"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="resources")
     kind = models.CharField(_("kind"), max_length=12, choices=ResourceKind.choices)
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="resources")
+    category = models.ForeignKey(Category, verbose_name=pgettext_lazy("co-building", "category"), on_delete=models.PROTECT, related_name="resources")
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), help_text=_("How many times, places, hours or yuan in all."))
@@ -473,7 +473,7 @@ class Need(models.Model):
 
     area = models.ForeignKey(AreaNode, verbose_name=_("for"), on_delete=models.PROTECT, related_name="needs")
     community_path = models.CharField(_("community"), max_length=255, db_index=True, editable=False)
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="needs")
+    category = models.ForeignKey(Category, verbose_name=pgettext_lazy("co-building", "category"), on_delete=models.PROTECT, related_name="needs")
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
@@ -491,7 +491,7 @@ class Need(models.Model):
                               related_name="needs")
     state = models.CharField(pgettext_lazy("need", "state"), max_length=10, choices=NeedState.choices,
                              default=NeedState.OPEN)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("raised by"), null=True, blank=True,
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("need", "raised by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     claimed_member = models.ForeignKey(MemberReport, verbose_name=_("claimed by member"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="claimed_needs")
@@ -502,7 +502,7 @@ class Need(models.Model):
     resource_amount = models.PositiveIntegerField(_("amount of the resource used"), default=0)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     done_at = models.DateTimeField(pgettext_lazy("need", "done"), null=True, blank=True)
-    done_note = models.CharField(_("what was done"), max_length=300, blank=True)
+    done_note = models.CharField(pgettext_lazy("service", "what was done"), max_length=300, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     confirmation_note = models.CharField(_("beneficiary's word"), max_length=300, blank=True)
     project = models.ForeignKey("Project", verbose_name=_("project"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -579,7 +579,7 @@ class Project(models.Model):
     area = models.ForeignKey(AreaNode, verbose_name=_("area"), on_delete=models.PROTECT, related_name="cobuilding_projects")
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), blank=True)
-    category = models.ForeignKey(Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT,
+    category = models.ForeignKey(Category, verbose_name=pgettext_lazy("co-building", "category"), null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="projects")
     owner_unit = models.ForeignKey(Unit, verbose_name=_("owner unit"), on_delete=models.PROTECT,
                                    related_name="cobuilding_projects")
@@ -587,7 +587,7 @@ class Project(models.Model):
                              default=ProjectState.PLANNED)
     agreement_parties = models.TextField(_("parties to the agreement"), blank=True)
     agreement_duties = models.TextField(_("duties"), blank=True)
-    term_start = models.DateField(_("term from"))
+    term_start = models.DateField(pgettext_lazy("agreement", "term from"))
     term_end = models.DateField(_("term until"))
     agreement_file = models.FileField(_("signed agreement (PDF)"), upload_to="cobuilding/agreements/%Y/%m/", blank=True)
     agreement_signed_on = models.DateField(_("signed on"), null=True, blank=True)
@@ -660,7 +660,7 @@ class Milestone(models.Model):
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=100)
-    due_on = models.DateField(_("due"))
+    due_on = models.DateField(pgettext_lazy("milestone", "due"))
     done_on = models.DateField(pgettext_lazy("milestone", "done"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -750,7 +750,7 @@ class Problem(models.Model):
                               on_delete=models.PROTECT, related_name="+")
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     solution = models.TextField(_("how it was solved"), blank=True)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("raised by"), null=True, blank=True,
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("need", "raised by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("raised"), auto_now_add=True)
     taken_up_at = models.DateTimeField(_("taken up"), null=True, blank=True)
