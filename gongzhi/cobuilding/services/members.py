@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import AreaNode
 from gongzhi.core import audit
-from gongzhi.core.actors import Actor, is_system
-from gongzhi.core.errors import Forbidden, InvalidInput
+from gongzhi.core.actors import Actor, actor_user, is_system
+from gongzhi.core.errors import Forbidden, InvalidInput, NotFound  # noqa: F401 (re-exported for tests)
 from gongzhi.core.notifications import notify
 from gongzhi.core.permissions import can, require
 from gongzhi.core.workflow import apply_transition, lock_visible
@@ -69,9 +69,9 @@ def _create(*, actor: Actor, member: PartyMember, community: AreaNode, skills: s
     now = timezone.now()
     report = MemberReport.objects.create(
         member=member, community=community, skills=skills.strip()[:200], duty=duty.strip()[:100],
-        public_profile=public_profile, state=state, requested_by=actor if not is_system(actor) else None,
+        public_profile=public_profile, state=state, requested_by=actor_user(actor),
         confirmed_at=now if state == ReportInState.ACTIVE else None,
-        confirmed_by=actor if state == ReportInState.ACTIVE and not is_system(actor) else None,
+        confirmed_by=actor_user(actor) if state == ReportInState.ACTIVE else None,
     )
     today = timezone.localdate()
     for post in posts:
@@ -135,6 +135,8 @@ def register_member(*, actor: Actor, member: PartyMember | None, community: Area
 
 def confirms_for_employer(actor, report: MemberReport) -> bool:
     """Who decides: the employer's liaisons when it has any, else the community's staff."""
+    if is_system(actor):
+        return True
     if employer_liaisons(report.member).exists():
         return bool(report.member.employer_id) and getattr(actor, "unit_id", None) == report.member.employer_id
     return can(actor, "cobuilding.keep_registrations", report)
@@ -149,7 +151,7 @@ def _decide(*, actor: Actor, report: MemberReport | int, action: str, note: str)
         row.decision_note = (note or "").strip()[:200]
         fields = ["decision_note"]
         if action == "confirm":
-            row.confirmed_at, row.confirmed_by = timezone.now(), actor
+            row.confirmed_at, row.confirmed_by = timezone.now(), actor_user(actor)
             fields += ["confirmed_at", "confirmed_by"]
             # 双报到: the member's home community in the party register.
             PartyMember.objects.filter(pk=row.member_id).update(home_community=row.community_id)
@@ -262,7 +264,7 @@ def log_service(*, actor: Actor, report: MemberReport | int, served_on: dt.date 
         message = _("Choose one of the member's posts.")
         raise InvalidInput(message, fields={"post": [message]})
     entry = ServiceLog.objects.create(report=row, post=post, served_on=served_on, hours=amount, what=what[:300],
-                                      logged_by=actor if not is_system(actor) else None)
+                                      logged_by=actor_user(actor))
     audit.record(actor=actor, action="cobuilding.log.add", obj=entry, after=audit.snapshot(entry))
     return entry
 

@@ -12,13 +12,21 @@ from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import AreaNode
 from gongzhi.core import audit
-from gongzhi.core.actors import Actor
+from gongzhi.core.actors import Actor, actor_user, is_system
 from gongzhi.core.errors import Forbidden, InvalidInput
 from gongzhi.core.notifications import notify
 from gongzhi.core.permissions import can, require
 from gongzhi.core.workflow import apply_transition, lock_visible
 
-from ..models import Delivery, Evaluation, MemberReport, QuarterReport, QuarterReportState, ReportInState, ServiceLog
+from ..models import (
+    Delivery,
+    Evaluation,
+    MemberReport,
+    QuarterReport,
+    QuarterReportState,
+    ReportInState,
+    ServiceLog,
+)
 from ..workflow_members import QUARTER_REPORT_WORKFLOW
 from .members import employer_liaisons
 
@@ -103,7 +111,7 @@ def evaluate(*, actor: Actor, quarter_report: QuarterReport | int, evaluation: s
     if evaluation not in Evaluation.values:
         raise InvalidInput(_("Choose an evaluation."), fields={"evaluation": [_("Choose an evaluation.")]})
     before = audit.snapshot(row, ["evaluation", "evaluation_note"])
-    row.evaluation, row.evaluation_note, row.evaluated_by = evaluation, (note or "").strip()[:300], actor
+    row.evaluation, row.evaluation_note, row.evaluated_by = evaluation, (note or "").strip()[:300], actor_user(actor)
     row.save(update_fields=["evaluation", "evaluation_note", "evaluated_by"])
     audit.record(actor=actor, action="cobuilding.quarter_report.evaluate", obj=row, before=before,
                  after=audit.snapshot(row, ["evaluation", "evaluation_note"]))
@@ -140,6 +148,8 @@ def acknowledge(*, actor: Actor, quarter_report: QuarterReport | int) -> Quarter
 
     def guard(row: QuarterReport) -> None:
         member = row.report.member
+        if is_system(actor):
+            return
         if row.delivery == Delivery.IN_APP:
             allowed = bool(member.employer_id) and getattr(actor, "unit_id", None) == member.employer_id
         else:
@@ -149,7 +159,7 @@ def acknowledge(*, actor: Actor, quarter_report: QuarterReport | int) -> Quarter
                               "confirms receipt."))
 
     def update(row: QuarterReport):
-        row.received_at, row.received_by = timezone.now(), actor
+        row.received_at, row.received_by = timezone.now(), actor_user(actor)
         return ["received_at", "received_by"]
 
     return apply_transition(QUARTER_REPORT_WORKFLOW, actor=actor, obj=quarter_report, action="acknowledge",
