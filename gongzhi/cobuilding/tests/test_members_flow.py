@@ -56,7 +56,7 @@ def test_given_an_employer_with_a_liaison_when_a_member_reports_in_then_the_liai
     liaison = factories.liaison(world["employer"])
     member = factories.in_service_member(world["org"], name="张建国", employer=world["employer"])
     page = _client(client, member.user).get(reverse("cobuilding:report-in"))
-    assert "confirms your registration in the app" in page.content.decode()
+    assert "将在系统中确认您的报到" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("cobuilding:report-in"), {
             "community": world["nodes"]["community"].pk, "skills": "水电维修", "duty": "负责3号楼楼道安全巡查",
@@ -81,7 +81,7 @@ def test_given_an_employer_with_a_liaison_when_a_member_reports_in_then_the_liai
 def test_given_an_employer_without_liaison_when_the_member_reports_in_then_staff_confirm(client, world):
     member = factories.in_service_member(world["org"], name="李慧", employer=world["employer"])
     page = _client(client, member.user).get(reverse("cobuilding:report-in"))
-    assert "employer's letter" in page.content.decode()
+    assert "报到函" in page.content.decode()
     report = services.report_in(actor=member.user, community=world["nodes"]["community"])
     stranger = factories.liaison(factories.unit(world["nodes"]["community"], name="别的单位"))
     with pytest.raises((services.Forbidden, services.NotFound)):
@@ -97,7 +97,7 @@ def test_given_an_open_registration_when_reporting_to_a_second_community_then_re
     response = _client(client, member.user).post(reverse("cobuilding:report-in"),
                                                   {"community": world["other"]["community"].pk})
     assert response.status_code == 400
-    assert "already registered with a community" in response.content.decode()
+    assert "该党员已在一个社区报到" in response.content.decode()
     assert MemberReport.objects.filter(member=member).count() == 1
 
 
@@ -131,7 +131,7 @@ def test_given_bad_hours_when_logging_then_refused_beside_the_field(client, worl
     response = _client(client, member.user).post(reverse("cobuilding:my-service"), {
         "served_on": timezone.localdate().isoformat(), "hours": hours, "what": "打扫楼道"})
     assert response.status_code == 400
-    assert "Hours lie between 0.5 and 24" in response.content.decode()
+    assert "服务时长须在0.5至24小时之间" in response.content.decode()
     assert not member.reports_in.get().logs.exists()
 
 
@@ -151,7 +151,7 @@ def test_given_members_when_staff_filter_not_served_then_only_idle_members_show(
     more.log(factories.member_report(busy, world["nodes"]["community"]), timezone.localdate())
     factories.member_report(idle, world["nodes"]["community"])
     page = _client(client, world["staff"]).get(reverse("cobuilding:members")).content.decode()
-    assert "赵勤快" in page and "钱闲着" in page and "Not served this quarter" in page
+    assert "赵勤快" in page and "钱闲着" in page and "本季度未服务" in page
     filtered = client.get(reverse("cobuilding:members") + "?not_served=1").content.decode()
     assert "钱闲着" in filtered and "赵勤快" not in filtered
 
