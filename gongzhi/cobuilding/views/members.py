@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -238,8 +239,6 @@ def member_list(request):
     community_id = _int(request.GET.get("community"))
     state = request.GET.get("state", "") if request.GET.get("state") in ReportInState.values else ""
     not_served = request.GET.get("not_served") == "1"
-    from django.core.paginator import Paginator
-
     rows = selectors.member_list(user=request.user, community_id=community_id, state=state, not_served=not_served)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "cobuilding/members/list.html", {
@@ -332,8 +331,6 @@ def quarter_reports(request):
         else:
             messages.success(request, _("Reports drafted: %(count)d.") % {"count": made})
             return redirect("cobuilding:quarter-reports")
-    from django.core.paginator import Paginator
-
     rows = selectors.quarter_report_list(user=request.user, community_id=community_id, state=state)
     return render(request, "cobuilding/members/quarter_reports.html", {
         "page": Paginator(rows, 50).get_page(request.GET.get("page")), "form": form,
