@@ -254,3 +254,18 @@ def test_api_shapes_report_in_list_and_log(client, world):
     listed = client.get("/api/cobuilding/members").json()
     assert listed["count"] == 1 and listed["items"][0]["served_this_quarter"] is False
     assert PartyMember.objects.get(pk=member.pk).home_community == world["nodes"]["community"]
+
+
+def test_api_employer_inbox_lists_pending_registrations_and_sent_reports(client, world):
+    liaison = factories.liaison(world["employer"])
+    member = factories.in_service_member(world["org"], name="冯晓东", employer=world["employer"])
+    pending = services.report_in(actor=member.user, community=world["nodes"]["community"])
+    other = factories.in_service_member(world["org"], name="陈静", employer=world["employer"])
+    active = factories.member_report(other, world["nodes"]["community"])
+    quarter = more.quarter_report(active, evaluation=Evaluation.GOOD)
+    report_services.send(actor=world["staff"], quarter_report=quarter)
+    body = _client(client, liaison).get("/api/cobuilding/members/employer-inbox").json()
+    assert [r["member_name"] for r in body["pending"]] == ["冯晓东"]
+    assert body["pending"][0]["id"] == pending.pk
+    assert body["reports"][0]["id"] == quarter.pk and body["reports"][0]["delivery"] == "in_app"
+    assert "phone" not in str(body)
