@@ -8,6 +8,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -58,7 +59,7 @@ def quarter_report_pdf(*, quarter_report: QuarterReport) -> bytes:
     story.append(_table([[k, v] for k, v in facts], [45 * mm, 125 * mm], s, header=False))
     if quarter_report.lines:
         story.append(_p(_("Services done"), s["h2"]))
-        rows = [[_("Date"), _("Post"), _("What was done"), _("Hours")]]
+        rows = [[_("Date"), _("Post"), pgettext("service", "What was done"), _("Hours")]]
         rows += [[line.get("date", ""), line.get("post", ""), line.get("what", ""), line.get("hours", "")]
                  for line in quarter_report.lines]
         story.append(_table(rows, [25 * mm, 35 * mm, 90 * mm, 20 * mm], s))

@@ -259,7 +259,7 @@ def log_service(*, actor: Actor, report: MemberReport | int, served_on: dt.date 
     amount = parse_hours(hours)
     what = (what or "").strip()
     if not what:
-        raise InvalidInput(_("Say what was done."), fields={"what": [_("Say what was done.")]})
+        raise InvalidInput(_("Say what the service was."), fields={"what": [_("Say what the service was.")]})
     if post is not None and post.report_id != row.pk:
         message = _("Choose one of the member's posts.")
         raise InvalidInput(message, fields={"post": [message]})

@@ -1,5 +1,5 @@
 """Every page of co-building, in a real browser, on a phone (390 px) and on a desktop, as the
-community's staff, a unit's liaison, an in-service member and a resident: each opens, fits the
+community's staff, a unit's liaison, an in-service member, a resident and the public: each opens, fits the
 width (no table or line cut off, no Chinese broken one character per line) and leaves a screenshot
 in test-artifacts/screenshots/cobuilding-tour-*.png to look at."""
 
@@ -7,8 +7,15 @@ import pytest
 from django.urls import reverse
 from selenium.webdriver.common.by import By
 
-from gongzhi.cobuilding.models import Milestone, NeedState, ProblemUpdate, ProjectPartner
-from gongzhi.cobuilding.tests import factories
+from gongzhi.cobuilding.models import (
+    MemberReport,
+    Milestone,
+    NeedState,
+    PostKind,
+    ProblemUpdate,
+    ProjectPartner,
+)
+from gongzhi.cobuilding.tests import factories, factories_members
 from gongzhi.cobuilding.tests.factories_needs import world
 from gongzhi.core.tests.browser import (
     DESKTOP,
@@ -36,6 +43,10 @@ def _world():
     w.project = factories.project(w.community, w.unit, title="四点半课堂（瓜州路小学共建）")
     ProjectPartner.objects.create(project=w.project, member_report=w.member_report, duties="每周三下午辅导作业")
     Milestone.objects.create(project=w.project, title="第一学期开课", due_on=w.project.term_start)
+    MemberReport.objects.filter(pk=w.member_report.pk).update(public_profile=True, duty="负责A1号楼的邻里互助")
+    factories_members.post(w.member_report, kind=PostKind.BUILDING_HEAD, place=w.building_a)
+    factories_members.log(w.member_report, w.project.term_start, what="帮A1号楼独居的王奶奶取药、买菜")
+    w.report = factories_members.quarter_report(w.member_report)
     w.problem = factories.problem(w.unit, w.community, title="学校门口接送时段停车难，家长车辆占道")
     ProblemUpdate.objects.create(problem=w.problem, author=w.staff, text="已联系交警中队，拟增设临时停车位")
     return w
@@ -48,17 +59,19 @@ def _staff_pages(w) -> list[tuple[str, dict]]:
         ("needs", {}), ("need-new", {}), ("need-detail", {"need_id": w.need.pk}),
         ("projects", {}), ("project-new", {}), ("project-detail", {"project_id": w.project.pk}),
         ("problems", {}), ("problem-new", {}), ("problem-detail", {"problem_id": w.problem.pk}),
-        ("cards", {}), ("figures", {}),
+        ("cards", {}), ("figures", {}), ("members", {}), ("member-register", {}),
+        ("member-detail", {"member_report_id": w.member_report.pk}), ("quarter-reports", {}),
+        ("quarter-report", {"quarter_report_id": w.report.pk}),
     ]
 
 
 def _liaison_pages(w) -> list[tuple[str, dict]]:
-    return [("home", {}), ("my-unit", {}), ("claimable", {}), ("resources", {}), ("resource-new", {}),
+    return [("home", {}), ("my-unit", {}), ("employer-inbox", {}), ("claimable", {}), ("resources", {}), ("resource-new", {}),
             ("problems", {}), ("problem-new", {}), ("projects", {}), ("project-detail", {"project_id": w.project.pk})]
 
 
 def _member_pages(w) -> list[tuple[str, dict]]:
-    return [("home", {}), ("claimable", {}), ("need-detail", {"need_id": w.claimed.pk})]
+    return [("home", {}), ("my-service", {}), ("claimable", {}), ("need-detail", {"need_id": w.claimed.pk})]
 
 
 def _resident_pages(w) -> list[tuple[str, dict]]:
@@ -88,4 +101,7 @@ def test_every_page_opens_and_fits_for_staff_liaisons_members_and_residents(brow
     problems += _tour(browser, live_server, w.liaison, _liaison_pages(w), size, f"{label}-liaison")
     problems += _tour(browser, live_server, w.member_user, _member_pages(w), size, f"{label}-member")
     problems += _tour(browser, live_server, w.resident, _resident_pages(w), size, f"{label}-resident")
+    problems += _tour(browser, live_server, None, [
+        ("who-to-find", {"community_id": w.community.pk}), ("member-profile", {"member_report_id": w.member_report.pk}),
+    ], size, f"{label}-public")
     assert not problems, "\n".join(problems)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import AreaNode
@@ -68,7 +68,7 @@ class LogForm(forms.Form):
     hours = forms.CharField(label=gettext_lazy("hours"), max_length=6,
                             widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                             help_text=gettext_lazy("0.5 to 24, in half hours."))
-    what = forms.CharField(label=gettext_lazy("what was done"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    what = forms.CharField(label=pgettext_lazy("service", "what was done"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
     post = forms.ModelChoiceField(label=gettext_lazy("post"), queryset=ServicePost.objects.none(), required=False)
 
     def __init__(self, *args, report=None, **kwargs):
