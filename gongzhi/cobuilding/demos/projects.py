@@ -64,7 +64,9 @@ def _category(name: str) -> Category:
 def load(ctx) -> None:
     data = ctx.data
     main, street = data.get("main_community"), data.get("street")
-    units = list(data.get("cobuilding_units") or data.get("units") or [])
+    # the units reported in (cobuilding_units maps a unit's id to its registration), else the demo's units
+    reported = data.get("cobuilding_units") or {}
+    units = [report.unit for report in reported.values()] or list(data.get("units") or [])
     if main is None or not units:
         return
     actor, today = ctx.actor, timezone.localdate()
