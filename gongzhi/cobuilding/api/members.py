@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from gongzhi.areas.models import AreaNode
@@ -115,6 +115,12 @@ class CobReportInIn(Schema):
 
 class CobMemberRegisterIn(CobReportInIn):
     member_id: Id
+
+
+class CobMemberProfileIn(Schema):
+    skills: str = Field("", max_length=200)
+    duty: str = Field("", max_length=100)
+    public_profile: bool = False
 
 
 class CobNoteIn(Schema):
@@ -274,6 +280,13 @@ def confirm_member(request: HttpRequest, member_report_id: Id, payload: CobNoteI
              summary="Do not confirm a registration")
 def refuse_member(request: HttpRequest, member_report_id: Id, payload: CobNoteIn):
     return services.refuse(actor=request.auth, report=member_report_id, note=payload.note)
+
+
+@router.put("/members/{member_report_id}/profile", response={200: CobMemberReportOut, **WRITE},
+            summary="What the member offers, their duty, consent to the public profile (the member or the staff)")
+def update_member_profile(request: HttpRequest, member_report_id: Id, payload: CobMemberProfileIn):
+    return services.update_profile(actor=request.auth, report=member_report_id, skills=payload.skills,
+                                   duty=payload.duty, public_profile=payload.public_profile)
 
 
 @router.post("/members/{member_report_id}/end", response={200: CobMemberReportOut, **WRITE},

@@ -207,6 +207,30 @@ def _own_or_kept(actor, report: MemberReport) -> None:
 
 
 @transaction.atomic
+def update_profile(*, actor: Actor, report: MemberReport | int, skills: str, duty: str,
+                   public_profile: bool) -> MemberReport:
+    """What the member offers, their duty, and their consent to the public profile (三亮一树) — the
+    member themself or the community's staff; withdrawing consent takes the profile down at once."""
+    row = lock_visible(MemberReport, actor=actor, pk=getattr(report, "pk", report))
+    _own_or_kept(actor, row)
+    if row.state not in OPEN_REPORT_STATES:
+        message = _("This registration has ended.")
+        raise InvalidInput(message, fields={"duty": [message]})
+    skills, duty = (skills or "").strip(), (duty or "").strip()
+    limits = {"skills": (skills, 200), "duty": (duty, 100)}
+    problems = {field: [_("At most %(count)d characters.") % {"count": limit}]
+                for field, (value, limit) in limits.items() if len(value) > limit}
+    if problems:
+        raise InvalidInput(next(iter(problems.values()))[0], fields=problems)
+    before = {"skills": row.skills, "duty": row.duty, "public_profile": row.public_profile}
+    row.skills, row.duty, row.public_profile = skills, duty, bool(public_profile)
+    row.save(update_fields=["skills", "duty", "public_profile"])
+    audit.record(actor=actor, action="cobuilding.member_report.update", obj=row, before=before,
+                 after={"skills": row.skills, "duty": row.duty, "public_profile": row.public_profile})
+    return row
+
+
+@transaction.atomic
 def add_post(*, actor: Actor, report: MemberReport | int, kind: str, place: AreaNode | None = None,
              note: str = "") -> ServicePost:
     row = lock_visible(MemberReport, actor=actor, pk=getattr(report, "pk", report))

@@ -25,8 +25,10 @@ def objects(world: World) -> dict[str, Param]:
     inside, outside = _side(world.d1, world.unit1), _side(world.d2, world.unit2)
     staff = _covering(world, world.d1["community"])
     with_unit = staff | {Role.UNIT_LIAISON}
+    # the world's party member reported in to district 1's community (matrix_members): they see its open needs
+    reported = with_unit | {Role.PARTY_MEMBER}
     return {
         "unit_report_id": Param(inside=inside["unit_report"].pk, outside=outside["unit_report"].pk, seen_by=with_unit),
         "resource_id": Param(inside=inside["resource"].pk, outside=outside["resource"].pk, seen_by=with_unit),
-        "need_id": Param(inside=inside["need"].pk, outside=outside["need"].pk, seen_by=with_unit),
+        "need_id": Param(inside=inside["need"].pk, outside=outside["need"].pk, seen_by=reported),
     }

@@ -173,6 +173,23 @@ def my_service(request):
 
 @require_POST
 @scoped_page
+def member_profile_update(request, member_report_id: int):
+    """Change what one offers, one's duty and the consent to the public profile (from my-service)."""
+    report = selectors.report_get(user=request.user, pk=member_report_id)
+    try:
+        services.update_profile(actor=request.user, report=report, skills=request.POST.get("skills", ""),
+                                duty=request.POST.get("duty", ""), public_profile=request.POST.get("public_profile") == "on")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your details were saved."))
+    if can(request.user, "cobuilding.view_list") and report.member.user_id != request.user.pk:
+        return redirect("cobuilding:member-detail", member_report_id=report.pk)
+    return redirect("cobuilding:my-service")
+
+
+@require_POST
+@scoped_page
 def member_end(request, member_report_id: int):
     report = selectors.report_get(user=request.user, pk=member_report_id)
     try:
@@ -408,6 +425,7 @@ urlpatterns = [
     path("members/", member_list, name="members"),
     path("members/register/", member_register, name="member-register"),
     path("members/<int:member_report_id>/", member_detail, name="member-detail"),
+    path("members/<int:member_report_id>/profile/", member_profile_update, name="member-profile-update"),
     path("members/<int:member_report_id>/end/", member_end, name="member-end"),
     path("members/<int:member_report_id>/confirm/", member_decide, {"action": "confirm"}, name="member-confirm"),
     path("members/<int:member_report_id>/refuse/", member_decide, {"action": "refuse"}, name="member-refuse"),
