@@ -68,8 +68,8 @@ ROLE_BLURBS = {
     Role.DEPARTMENT_STAFF: _("Handle the matters sent to your department and report back."),
     Role.INSPECTOR: _("Follow how matters are handled, and look at the registry and the figures of the areas assigned to you."),
     Role.SUPERVISION: _("See your community's areas and party organisations."),
-    Role.UNIT_LIAISON: _("See the party organisations and the messages for your unit."),
-    Role.PARTY_MEMBER: _("See your party organisations and the messages for you."),
+    Role.UNIT_LIAISON: _("Report your unit in to the community, publish what it offers, claim needs and raise its problems."),
+    Role.PARTY_MEMBER: _("Report in to the community where you live, log your service and claim needs."),
     Role.DISTRICT_ADMIN: _("Maintain the district's areas, catalogues, time limits and users."),
     Role.RESIDENT: _("Raise a matter with your community and follow how it is handled."),
 }
