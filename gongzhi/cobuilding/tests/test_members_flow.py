@@ -26,6 +26,7 @@ from gongzhi.cobuilding.services import members as services
 from gongzhi.cobuilding.services import reports as report_services
 from gongzhi.cobuilding.tests import factories
 from gongzhi.cobuilding.tests import factories_members as more
+from gongzhi.cobuilding.tests.factories_cards import pdf_text
 from gongzhi.core.actors import SystemActor
 from gongzhi.core.audit import AuditEvent
 from gongzhi.core.notifications import Notification
@@ -214,6 +215,8 @@ def test_given_no_liaison_when_sent_then_pdf_prints_and_staff_record_receipt(cli
     response = _client(client, world["staff"]).get(reverse("cobuilding:quarter-report-pdf", args=[quarter.pk]))
     assert response.content[:4] == b"%PDF"
     assert len(re.findall(rb"/Type /Page[^s]", response.content)) >= 1
+    text = pdf_text(response.content)
+    assert "孙红梅" in text and "楼道清扫" in text and "兰州某公司" in text
     assert AuditEvent.objects.filter(action="cobuilding.quarter_report.export").exists()
     client.post(reverse("cobuilding:quarter-report-acknowledge", args=[quarter.pk]))
     quarter.refresh_from_db()
