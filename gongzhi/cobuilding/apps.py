@@ -83,12 +83,14 @@ class CobuildingConfig(AppConfig):
             "cobuilding.problem.solve",
             "cobuilding.problem.reopen",
             "cobuilding.problem.withdraw",
+            "cobuilding.problem.overdue",
             "cobuilding.card.print",
             "cobuilding.community_phone.set",
             "cobuilding.figures.export",
         ),
         periodic=(
             Periodic("cobuilding.quarter-reports", "gongzhi.cobuilding.tasks.draft_quarter_reports", every=every_day),
+            Periodic("cobuilding.problems-overdue", "gongzhi.cobuilding.tasks.flag_overdue_problems", every=every_day),
         ),
         exports=(
             Export("cobuilding.figures", "cobuilding:figures-export", _("Co-building figures (.xlsx)")),
@@ -103,5 +105,6 @@ class CobuildingConfig(AppConfig):
             "cobuilding.need_done",
             "cobuilding.need_confirmed",
             "cobuilding.problem_update",
+            "cobuilding.problem_overdue",
         ),
     )

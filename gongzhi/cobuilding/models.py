@@ -755,6 +755,7 @@ class Problem(models.Model):
     created_at = models.DateTimeField(_("raised"), auto_now_add=True)
     taken_up_at = models.DateTimeField(_("taken up"), null=True, blank=True)
     solved_at = models.DateTimeField(pgettext_lazy("problem", "solved"), null=True, blank=True)
+    overdue_flagged_at = models.DateTimeField(_("overdue flagged"), null=True, blank=True)
 
     objects = ProblemQuerySet.as_manager()
 

@@ -1,5 +1,6 @@
 """Background work of co-building (enqueued by `gongzhi worker`, see apps.py): the quarterly
-reports back to the employers (双报告), drafted once a quarter has ended. Idempotent."""
+reports back to the employers (双报告), drafted once a quarter has ended; the units' problems whose
+deadline has passed, flagged and told once. Both idempotent."""
 
 from __future__ import annotations
 
@@ -13,3 +14,10 @@ def draft_quarter_reports() -> int:
     from .services.reports import draft_quarter_reports as draft
 
     return draft(actor=SystemActor(label="task:cobuilding-quarter-reports"))
+
+
+@task()
+def flag_overdue_problems() -> int:
+    from .services.problems import flag_overdue
+
+    return flag_overdue(actor=SystemActor(label="task:cobuilding-problems-overdue"))

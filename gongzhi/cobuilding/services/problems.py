@@ -2,7 +2,8 @@
 (parking, hiring, permits, premises) for the unit's street or community; the street's or the
 community's staff take it up with an owner and a deadline, report progress, mark it solved with
 how, reopen it; the unit withdraws one not yet taken up. The unit's liaisons are told of every step.
-Overdue: a deadline passed and not solved."""
+Overdue: a deadline passed and not solved; the daily sweep (`flag_overdue`) tells the owner, the
+area's staff and the unit once per deadline."""
 
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ from gongzhi.areas.models import AreaKind, AreaNode, Unit
 from gongzhi.core import audit, notifications
 from gongzhi.core.actors import Actor
 from gongzhi.core.errors import Forbidden, InvalidInput
-from gongzhi.core.permissions import can, require
+from gongzhi.core.permissions import can, require, role_q
 from gongzhi.core.workflow import apply_transition, lock_visible
 
 from ..models import Problem, ProblemKind, ProblemState, ProblemUpdate
+from ..permissions import KEEPER_ROLES
 from ..workflow_projects import PROBLEM_WORKFLOW
 
 PROBLEM_AREA_KINDS = (AreaKind.STREET, AreaKind.COMMUNITY)
@@ -155,8 +157,8 @@ def problem_reopen(*, actor: Actor, problem: Problem | int, reason: str, deadlin
         row.solved_at = None
         fields = ["solved_at"]
         if due is not None:
-            row.deadline = due
-            fields.append("deadline")
+            row.deadline, row.overdue_flagged_at = due, None
+            fields += ["deadline", "overdue_flagged_at"]
         ProblemUpdate.objects.create(problem=row, author=actor if getattr(actor, "pk", None) else None,
                                      text=_("Reopened: %(reason)s") % {"reason": reason})
         return fields
@@ -176,3 +178,45 @@ def problem_withdraw(*, actor: Actor, problem: Problem | int) -> Problem:
             raise Forbidden(_("Only the unit that raised it withdraws a problem."))
 
     return apply_transition(PROBLEM_WORKFLOW, actor=actor, obj=problem, action="withdraw", guard=guard)
+
+
+def _keepers_of(area: AreaNode) -> list:
+    """The staff who keep the problem's area: bound to it or to a level above."""
+    steplen = area.steplen
+    above = [area.path[:depth] for depth in range(steplen, len(area.path) + 1, steplen)]
+    return list(get_user_model().objects.filter(role_q(KEEPER_ROLES), is_active=True,
+                                                area_bindings__node__path__in=above).distinct())
+
+
+def flag_overdue(*, actor: Actor, today: dt.date | None = None) -> int:
+    """Problems taken up whose deadline has passed are flagged once per deadline (audited
+    "cobuilding.problem.overdue"); the owner, the area's staff and the unit's liaisons are told.
+    Returns how many were flagged; a second run flags nothing new (a new deadline re-arms it)."""
+    require(actor, "cobuilding.sweep")
+    today = today or timezone.localdate()
+    due = list(Problem.objects.filter(state=ProblemState.TAKEN_UP, deadline__lt=today, overdue_flagged_at__isnull=True)
+               .values_list("pk", flat=True)[:5000])
+    flagged = 0
+    for pk in due:
+        with transaction.atomic():
+            row = (Problem.objects.select_for_update()
+                   .filter(pk=pk, state=ProblemState.TAKEN_UP, deadline__lt=today, overdue_flagged_at__isnull=True)
+                   .select_related("area", "unit").first())
+            if row is None:
+                continue
+            row.overdue_flagged_at = timezone.now()
+            row.save(update_fields=["overdue_flagged_at"])
+            audit.record(actor=actor, action="cobuilding.problem.overdue", obj=row, before={"overdue_flagged_at": None},
+                         after={"overdue_flagged_at": row.overdue_flagged_at, "deadline": row.deadline})
+            recipients = {u.pk: u for u in [*_keepers_of(row.area), *_liaisons(row)]}
+            if row.owner_id:
+                recipients.setdefault(row.owner_id, row.owner)
+            title = _("A unit's problem is overdue: %(title)s") % {"title": row.title}
+            body = _("%(unit)s · deadline %(deadline)s · taken up by %(owner)s") % {
+                "unit": row.unit.name, "deadline": row.deadline.isoformat(), "owner": row.owner_name or "—"}
+            url = reverse("cobuilding:problem-detail", kwargs={"problem_id": row.pk})
+            told = list(recipients.values())
+            transaction.on_commit(lambda r=told, t=title, b=body, u=url, p=row: notifications.notify(
+                recipients=r, kind="cobuilding.problem_overdue", obj=p, url=u, title=t, body=b))
+            flagged += 1
+    return flagged
