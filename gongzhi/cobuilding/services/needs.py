@@ -32,6 +32,7 @@ from ..models import (
     MemberReport,
     Need,
     NeedSource,
+    NeedState,
     ReportInState,
     Resource,
     UnitReport,
@@ -143,6 +144,40 @@ def need_raise(*, actor: Actor, area, category, title: str, description: str = "
     need = Need.objects.create(source=source, raised_by=actor if getattr(actor, "pk", None) else None, **values, **extra)
     _record_raise(actor, need)
     return need
+
+
+def may_change(actor: Actor, need: Need) -> bool:
+    """Staff of its area, or whoever raised it, while it is open."""
+    if need.state != NeedState.OPEN:
+        return False
+    return need.raised_by_id == getattr(actor, "pk", None) or can(actor, "cobuilding.raise_need", need)
+
+
+@transaction.atomic
+def need_update(*, actor: Actor, need: Need | int, area, category, title: str, description: str = "",
+                urgency: str = Urgency.NORMAL, beneficiaries: str = "", beneficiary_count=1) -> Need:
+    """Correct an open need (staff of its area or whoever raised it); once claimed it stays as claimed."""
+    row = lock_visible(Need, actor=actor, pk=_id(need))
+    if row.state != NeedState.OPEN:
+        raise _field_error("title", _("Only an open need is changed; this one is “%(state)s”.")
+                           % {"state": row.get_state_display()})
+    if not may_change(actor, row):
+        raise Forbidden(_("Only the area's staff or whoever raised it change a need."))
+    values = _need_fields(area=area, category=category, title=title, description=description, urgency=urgency,
+                          beneficiaries=beneficiaries, beneficiary_count=beneficiary_count)
+    node = values["area"]
+    if node.pk != row.area_id:
+        # staff move it within its community and their scope; whoever raised a wish keeps its place
+        if not (can(actor, "cobuilding.raise_need", node) and scope.covers_path(actor, node.path)
+                and values["community_path"] == row.community_path):
+            raise _field_error("area", _("Choose an area of your own in the same community."))
+    before = audit.snapshot(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save(update_fields=sorted(values))
+    old, new = audit.diff(before, audit.snapshot(row))
+    audit.record(actor=actor, action="cobuilding.need.update", obj=row, before=old, after=new)
+    return row
 
 
 @transaction.atomic

@@ -150,6 +150,31 @@ def may_keep_resource(actor: Actor, resource: Resource) -> bool:
 
 
 @transaction.atomic
+def resource_update(*, actor: Actor, resource: Resource | int, kind: str, category, title: str,
+                    description: str = "", capacity, capacity_unit: str = "次", availability: str = "",
+                    conditions: str = "", location=None, valid_until=None) -> Resource:
+    """Change what a resource offers (its provider or the community's staff); the capacity never
+    drops below what claims already use."""
+    row = lock_visible(Resource, actor=actor, pk=_id(resource))
+    require(actor, "cobuilding.report_in")
+    if not may_keep_resource(actor, row):
+        raise Forbidden(_("Only its provider or the community's staff change a resource."))
+    values = _resource_fields(kind=kind, category=category, title=title, description=description, capacity=capacity,
+                              capacity_unit=capacity_unit, availability=availability, conditions=conditions,
+                              location=location if location is not None else row.location_id,
+                              community=row.community, valid_until=valid_until)
+    if values["capacity"] < row.used:
+        raise _field_error("capacity", _("Claims already use %(used)d: the capacity cannot be less.") % {"used": row.used})
+    before = audit.snapshot(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save(update_fields=sorted(values))
+    old, new = audit.diff(before, audit.snapshot(row))
+    audit.record(actor=actor, action="cobuilding.resource.update", obj=row, before=old, after=new)
+    return row
+
+
+@transaction.atomic
 def resource_withdraw(*, actor: Actor, resource: Resource | int, note: str = "") -> Resource:
     """No longer offered (its provider or the community's staff); claims already made keep it."""
     row = lock_visible(Resource, actor=actor, pk=_id(resource))

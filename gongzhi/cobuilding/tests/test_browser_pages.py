@@ -56,7 +56,8 @@ def _staff_pages(w) -> list[tuple[str, dict]]:
     return [
         ("home", {}), ("units", {}), ("unit-register", {}), ("unit-detail", {"unit_report_id": w.unit_report.pk}),
         ("resources", {}), ("resource-new", {}), ("resource-detail", {"resource_id": w.resource.pk}),
-        ("needs", {}), ("need-new", {}), ("need-detail", {"need_id": w.need.pk}),
+        ("resource-edit", {"resource_id": w.resource.pk}),
+        ("needs", {}), ("need-new", {}), ("need-detail", {"need_id": w.need.pk}), ("need-edit", {"need_id": w.need.pk}),
         ("projects", {}), ("project-new", {}), ("project-detail", {"project_id": w.project.pk}),
         ("problems", {}), ("problem-new", {}), ("problem-detail", {"problem_id": w.problem.pk}),
         ("cards", {}), ("figures", {}), ("members", {}), ("member-register", {}),

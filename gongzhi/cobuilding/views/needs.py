@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -67,11 +68,12 @@ class ResourceForm(forms.Form):
     availability = forms.CharField(label=gettext_lazy("When"), max_length=200, required=False)
     conditions = forms.CharField(label=gettext_lazy("Conditions"), max_length=200, required=False)
 
-    def __init__(self, *args, providers, **kwargs):
+    def __init__(self, *args, providers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = _categories()
-        self.fields["provider"] = forms.ChoiceField(label=gettext_lazy("Offered by"), choices=providers)
-        self.order_fields(["provider"])
+        if providers is not None:  # None: changing a resource, whose provider stays
+            self.fields["provider"] = forms.ChoiceField(label=gettext_lazy("Offered by"), choices=providers)
+            self.order_fields(["provider"])
 
 
 class NeedForm(forms.Form):
@@ -283,9 +285,34 @@ def resource_new(request):
 @scoped
 def resource_detail(request, resource_id: int):
     row = selectors.resource_get(user=request.user, pk=resource_id)
+    may_keep = resource_services.may_keep_resource(request.user, row)
     return render(request, "cobuilding/needs/resource_detail.html", {
-        "resource": row, "may_withdraw": row.is_active and resource_services.may_keep_resource(request.user, row),
+        "resource": row, "may_withdraw": row.is_active and may_keep, "may_change": row.is_active and may_keep,
         "needs": row.needs.select_related("area")[:50]})
+
+
+@scoped
+def resource_edit(request, resource_id: int):
+    row = selectors.resource_get(user=request.user, pk=resource_id)
+    if not resource_services.may_keep_resource(request.user, row):
+        raise PermissionDenied
+    initial = {"kind": row.kind, "category": row.category_id, "title": row.title, "description": row.description,
+               "capacity": row.capacity, "capacity_unit": row.capacity_unit, "availability": row.availability,
+               "conditions": row.conditions}
+    form = ResourceForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                resource_services.resource_update(actor=request.user, resource=row, **form.cleaned_data)
+            except DomainError as exc:
+                _raise_not_found(exc)
+                add_domain_errors(form, exc)
+            else:
+                messages.success(request, _("The resource was changed."))
+                return redirect("cobuilding:resource-detail", resource_id=row.pk)
+    return render(request, "cobuilding/needs/resource_edit.html", {"form": form, "resource": row}, status=status)
 
 
 @require_POST
@@ -419,6 +446,7 @@ def _detail(request, need, claim_form=None, status=200):
         "may_complete": "complete" in offered and (claimant or keeper),
         "may_confirm": bool({"confirm", "dispute"} & offered) and need_services.may_confirm(user, need),
         "on_behalf": need_services.confirms_on_behalf(need),
+        "may_change": need_services.may_change(user, need),
         "may_withdraw": "withdraw" in offered and (need.raised_by_id == user.pk or can(user, "cobuilding.raise_need",
                                                                                      need.area)),
         "matches": matching.rank_resources(need=need, limit=10) if keeper and need.state == NeedState.OPEN else [],
@@ -430,6 +458,30 @@ def _detail(request, need, claim_form=None, status=200):
 @scoped
 def need_detail(request, need_id: int):
     return _detail(request, selectors.need_get(user=request.user, pk=need_id))
+
+
+@scoped
+def need_edit(request, need_id: int):
+    need = selectors.need_get(user=request.user, pk=need_id)
+    if not need_services.may_change(request.user, need):
+        raise PermissionDenied
+    initial = {"area": need.area_id, "category": need.category_id, "title": need.title, "description": need.description,
+               "urgency": need.urgency, "beneficiaries": need.beneficiaries, "beneficiary_count": need.beneficiary_count}
+    areas = _need_areas(request.user, need.area)
+    form = NeedForm(request.POST or None, areas=areas, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                need_services.need_update(actor=request.user, need=need, **form.cleaned_data)
+            except DomainError as exc:
+                _raise_not_found(exc)
+                add_domain_errors(form, exc)
+            else:
+                messages.success(request, _("The need was changed."))
+                return redirect("cobuilding:need-detail", need_id=need.pk)
+    return render(request, "cobuilding/needs/need_edit.html", {"form": form, "need": need}, status=status)
 
 
 @require_POST
@@ -493,12 +545,14 @@ urlpatterns = [
     path("resources/", resources, name="resources"),
     path("resources/new/", resource_new, name="resource-new"),
     path("resources/<int:resource_id>/", resource_detail, name="resource-detail"),
+    path("resources/<int:resource_id>/edit/", resource_edit, name="resource-edit"),
     path("resources/<int:resource_id>/withdraw/", resource_withdraw, name="resource-withdraw"),
     path("needs/", needs, name="needs"),
     path("needs/new/", need_new, name="need-new"),
     path("needs/wish/", wish_new, name="wish-new"),
     path("needs/claimable/", claimable, name="claimable"),
     path("needs/<int:need_id>/", need_detail, name="need-detail"),
+    path("needs/<int:need_id>/edit/", need_edit, name="need-edit"),
     path("needs/<int:need_id>/claim/", need_claim, name="need-claim"),
     path("needs/<int:need_id>/release/", need_release, name="need-release"),
     path("needs/<int:need_id>/complete/", need_complete, name="need-complete"),
