@@ -102,21 +102,26 @@ def _may_keep(actor: Actor, report: UnitReport) -> bool:
 
 
 @transaction.atomic
-def unit_report_update(*, actor: Actor, report: UnitReport | int, liaison_name: str, liaison_phone: str,
+def unit_report_update(*, actor: Actor, report: UnitReport | int, liaison_name: str, liaison_phone: str | None,
                        commitment: str = "") -> UnitReport:
-    """Change the liaison or the commitments (the unit's liaison or the community's staff)."""
+    """Change the liaison or the commitments (the unit's liaison or the community's staff);
+    `liaison_phone=None` keeps the number on file (the page never shows it to be typed again)."""
     row = lock_visible(UnitReport, actor=actor, pk=_pk(report) if not isinstance(report, UnitReport) else report.pk)
     require(actor, "cobuilding.report_in")
     if not _may_keep(actor, row):
         raise Forbidden(_("Only the unit's liaison or the community's staff change its registration."))
-    values = _liaison_fields(liaison_name=liaison_name, liaison_phone=liaison_phone, commitment=commitment)
+    keep = liaison_phone is None
+    values = _liaison_fields(liaison_name=liaison_name, liaison_phone=row.liaison_phone if keep else liaison_phone,
+                             commitment=commitment)
+    if keep:
+        values.pop("liaison_phone", None)
     before = {"liaison_name": row.liaison_name, "commitment": row.commitment[:200]}
     for key, value in values.items():
         setattr(row, key, value)
     row.save(update_fields=list(values))
     audit.record(actor=actor, action="cobuilding.unit_report.update", obj=row, before=before,
                  after={"liaison_name": row.liaison_name, "commitment": row.commitment[:200],
-                        "liaison_phone": "changed" if values["liaison_phone"] else ""})
+                        "liaison_phone": "" if keep else "changed"})
     return row
 
 

@@ -55,6 +55,7 @@ def _world():
 def _staff_pages(w) -> list[tuple[str, dict]]:
     return [
         ("home", {}), ("units", {}), ("unit-register", {}), ("unit-detail", {"unit_report_id": w.unit_report.pk}),
+        ("unit-edit", {"unit_report_id": w.unit_report.pk}),
         ("resources", {}), ("resource-new", {}), ("resource-detail", {"resource_id": w.resource.pk}),
         ("resource-edit", {"resource_id": w.resource.pk}),
         ("needs", {}), ("need-new", {}), ("need-detail", {"need_id": w.need.pk}), ("need-edit", {"need_id": w.need.pk}),

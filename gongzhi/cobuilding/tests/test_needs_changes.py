@@ -84,3 +84,31 @@ def test_given_a_resident_wish_then_the_resident_corrects_it_but_cannot_move_it(
     assert moved.status_code == 422
     wish.refresh_from_db()
     assert wish.area_id == w.household_a.pk
+
+
+def test_given_a_liaison_when_changing_the_registration_without_a_number_then_the_number_on_file_stays(client, w):
+    client.force_login(w.liaison)
+    page = client.get(reverse("cobuilding:unit-edit", args=[w.unit_report.pk])).content.decode()
+    assert "13700002222" not in page and w.unit_report.liaison_phone_masked in page
+    response = client.post(reverse("cobuilding:unit-edit", args=[w.unit_report.pk]),
+                           {"liaison_name": "刘校长", "liaison_phone": "", "commitment": "每周六开放多功能教室"})
+    assert response.status_code == 302
+    w.unit_report.refresh_from_db()
+    assert (w.unit_report.liaison_name, w.unit_report.liaison_phone) == ("刘校长", "13700002222")
+    assert w.unit_report.commitment == "每周六开放多功能教室"
+    event = AuditEvent.objects.get(action="cobuilding.unit_report.update")
+    assert event.after["liaison_phone"] == ""
+
+
+def test_given_a_new_number_with_letters_then_refused_beside_the_field(client, w):
+    client.force_login(w.liaison)
+    response = client.post(reverse("cobuilding:unit-edit", args=[w.unit_report.pk]),
+                           {"liaison_name": "刘校长", "liaison_phone": "call me", "commitment": ""})
+    assert response.status_code == 422
+    w.unit_report.refresh_from_db()
+    assert w.unit_report.liaison_name == "王经理"
+
+
+def test_given_staff_of_another_community_then_the_registration_is_not_found(client, w):
+    client.force_login(w.other_staff)
+    assert client.get(reverse("cobuilding:unit-edit", args=[w.unit_report.pk])).status_code == 404

@@ -194,8 +194,44 @@ def unit_detail(request, unit_report_id: int):
         "may_end": report.state == UnitReportState.ACTIVE and (
             own or can(request.user, "cobuilding.keep_registrations", report)),
         "may_reveal": can(request.user, "cobuilding.reveal", report),
+        "may_change": report.state == UnitReportState.ACTIVE and (
+            own or can(request.user, "cobuilding.keep_registrations", report)),
         "phone": request.session.pop(f"cob-unit-phone-{report.pk}", None),
         "resources": report.resources.select_related("category").order_by("-is_active", "title")[:100]})
+
+
+class UnitChangeForm(forms.Form):
+    liaison_name = forms.CharField(label=gettext_lazy("Liaison"), max_length=50)
+    liaison_phone = forms.CharField(label=gettext_lazy("Liaison's phone"), max_length=20, required=False,
+                                    help_text=gettext_lazy("Leave empty to keep the number on file."))
+    commitment = forms.CharField(label=gettext_lazy("What we will do"), widget=forms.Textarea(attrs={"rows": 4}),
+                                 required=False, max_length=2000)
+
+
+@scoped
+def unit_edit(request, unit_report_id: int):
+    report = unit_selectors.unit_report_get(user=request.user, pk=unit_report_id)
+    if report.state != UnitReportState.ACTIVE or not (unit_services.is_own_unit(request.user, report.unit_id)
+                                                      or can(request.user, "cobuilding.keep_registrations", report)):
+        raise PermissionDenied
+    form = UnitChangeForm(request.POST or None, initial={"liaison_name": report.liaison_name,
+                                                         "commitment": report.commitment})
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                unit_services.unit_report_update(actor=request.user, report=report, liaison_name=data["liaison_name"],
+                                                 liaison_phone=data["liaison_phone"] or None,
+                                                 commitment=data["commitment"])
+            except DomainError as exc:
+                _raise_not_found(exc)
+                add_domain_errors(form, exc)
+            else:
+                messages.success(request, _("The registration was changed."))
+                return redirect("cobuilding:unit-detail", unit_report_id=report.pk)
+    return render(request, "cobuilding/needs/unit_edit.html", {"form": form, "report": report}, status=status)
 
 
 @require_POST
@@ -540,6 +576,7 @@ urlpatterns = [
     path("units/", units, name="units"),
     path("units/register/", unit_register, name="unit-register"),
     path("units/<int:unit_report_id>/", unit_detail, name="unit-detail"),
+    path("units/<int:unit_report_id>/edit/", unit_edit, name="unit-edit"),
     path("units/<int:unit_report_id>/end/", unit_end, name="unit-end"),
     path("units/<int:unit_report_id>/reveal/", unit_reveal, name="unit-reveal"),
     path("resources/", resources, name="resources"),
