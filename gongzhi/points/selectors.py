@@ -21,6 +21,11 @@ def account_of(*, programme: str, holder: models.Model) -> Account | None:
                                   holder_id=holder.pk).first()
 
 
+def amount_under(*, account: Account, source: str) -> int:
+    """The points the entry written under `source` moved on this account (0 when there is none)."""
+    return Entry.objects.filter(account=account, source=source).values_list("amount", flat=True).first() or 0
+
+
 def balance(*, programme: str, holder: models.Model) -> int:
     """The holder's kept balance (one indexed row; 0 without an account)."""
     value = Account.objects.filter(programme=programme, holder_type=ContentType.objects.get_for_model(holder),

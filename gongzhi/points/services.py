@@ -84,9 +84,15 @@ def entry_write(*, actor: Actor, account: Account | int, kind: str, amount: int,
     # The kept totals: earned (by rule and by award), spent (redemptions less what was returned).
     earned = amount if kind in (EntryKind.EARN, EntryKind.AWARD) else 0
     spent = -amount if kind in (EntryKind.SPEND, EntryKind.REFUND) else 0
-    moved = Account.objects.filter(pk=pk, balance__gte=-amount).update(
+    # a refund gives back at most what was spent (the kept total never goes below zero)
+    guard = {"spent__gte": -spent} if spent < 0 else {}
+    moved = Account.objects.filter(pk=pk, balance__gte=-amount, **guard).update(
         balance=F("balance") + amount, earned=F("earned") + earned, spent=F("spent") + spent,
     )
+    if not moved and guard and locked.balance >= -amount:
+        message = _("Only points that were spent are given back: %(spent)d spent, %(asked)d asked.") % {
+            "spent": locked.spent, "asked": amount}
+        raise Conflict(message, code="nothing_to_refund", fields={"amount": [message]})
     if not moved:
         message = _("Not enough points: %(held)d held, %(asked)d asked.") % {"held": locked.balance, "asked": -amount}
         raise Conflict(message, code="not_enough_points", fields={"amount": [message]})

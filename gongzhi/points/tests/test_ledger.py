@@ -75,6 +75,18 @@ def test_spending_more_than_held_is_refused_and_nothing_written(account):
     assert (account.balance, account.earned, account.spent) == (20, 20, 0)
 
 
+def test_a_refund_gives_back_no_more_than_was_spent(account):
+    services.entry_write(actor=ACTOR, account=account, kind=EntryKind.AWARD, amount=30, reason="表彰", source="a:1")
+    services.spend(actor=ACTOR, account=account, amount=10, reason="兑换毛巾", source="order:1")
+    with pytest.raises(Conflict) as refused:
+        services.refund(actor=ACTOR, account=account, amount=15, reason="取消兑换", source="order:1:refund")
+    assert refused.value.code == "nothing_to_refund" and "10" in refused.value.message
+    account.refresh_from_db()
+    assert (account.balance, account.spent, account.entries.count()) == (20, 10, 2)
+    assert selectors.amount_under(account=account, source="order:1") == -10
+    assert selectors.amount_under(account=account, source="order:9") == 0
+
+
 def test_an_entry_is_never_changed_or_deleted(account):
     entry = services.entry_write(actor=ACTOR, account=account, kind=EntryKind.AWARD, amount=5, reason="表彰", source="")
     entry.amount = 500

@@ -23,6 +23,7 @@ from gongzhi.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gongzhi.core.notifications import notify
 from gongzhi.core.permissions import require
 from gongzhi.core.workflow import apply_transition, lock_visible
+from gongzhi.points import selectors as points_selectors
 from gongzhi.points import services as points
 
 from ..models import Goods, Order, OrderState, Volunteer, VolunteerStatus
@@ -226,9 +227,13 @@ def order_cancel(*, actor: Actor, order: Order | int, reason: str = "") -> Order
     def update(obj: Order) -> list[str]:
         Goods.objects.filter(pk=obj.goods_id).update(stock=F("stock") + obj.quantity)
         account = volunteer_account(actor=actor, volunteer=obj.volunteer)
-        points.refund(actor=actor, account=account, amount=obj.points, source=f"order:{obj.pk}:refund",
-                      reason=_("Redemption cancelled: %(goods)s × %(quantity)d")
-                      % {"goods": obj.goods.name, "quantity": obj.quantity})
+        # what the redemption took from the ledger, given back once (an order without its spend entry
+        # — entered by hand — gives back nothing rather than points that were never taken)
+        spent = -points_selectors.amount_under(account=account, source=f"order:{obj.pk}")
+        if spent > 0:
+            points.refund(actor=actor, account=account, amount=spent, source=f"order:{obj.pk}:refund",
+                          reason=_("Redemption cancelled: %(goods)s × %(quantity)d")
+                          % {"goods": obj.goods.name, "quantity": obj.quantity})
         obj.cancelled_at, obj.cancel_reason = timezone.now(), reason
         return ["cancelled_at", "cancel_reason"]
 

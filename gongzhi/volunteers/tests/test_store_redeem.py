@@ -117,6 +117,19 @@ def test_staff_cancel_with_a_reason_and_a_picked_up_order_cannot_be_cancelled(w)
     assert volunteer_balance(volunteer=w["me"]) == 70
 
 
+def test_an_order_entered_without_its_points_gives_back_stock_but_no_points_when_cancelled(w, client):
+    # an order written by hand (an import, an old paper record): no spend entry in the ledger
+    order = Order.objects.create(goods=w["soap"], volunteer=w["me"], quantity=1, points=30, pickup_code="123456")
+    client.force_login(w["staff"])
+    response = client.post(f"/api/volunteers/store/orders/{order.pk}/cancel", {"reason": "登记错误"},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["state"] == OrderState.CANCELLED
+    assert volunteer_balance(volunteer=w["me"]) == 100
+    assert not Entry.objects.filter(source=f"order:{order.pk}:refund").exists()
+    w["soap"].refresh_from_db()
+    assert w["soap"].stock == 3
+
+
 def test_staff_keep_goods_and_stock_never_goes_below_zero(w):
     goods = store.goods_create(actor=w["staff"], area=w["tree"]["community"], name="洗衣液", price="25", stock="10")
     with pytest.raises(InvalidInput) as refused:
