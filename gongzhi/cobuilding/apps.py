@@ -32,6 +32,7 @@ class CobuildingConfig(AppConfig):
             "meetings.decision.panels": "gongzhi.cobuilding.selectors.projects:decision_panel",
             "cases.case.panels": "gongzhi.cobuilding.selectors.needs:case_panel",
             "cases.hot_issue.actions": "gongzhi.cobuilding.selectors.needs:hot_issue_actions",
+            "residents.visit.actions": "gongzhi.cobuilding.selectors.needs:visit_actions",
         },
         demo_order=92,
         audit_actions=(

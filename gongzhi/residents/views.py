@@ -195,7 +195,7 @@ def household_detail(request, pk: int):
         "node": node, "card": card, "card_form": card_form, "address": selectors.address_of(node),
         "members": [{"person": p, "tags": tags.get(p.pk, [])} for p in members if p.is_living],
         "former": [p for p in members if not p.is_living],
-        "visits": selectors.visits_visible(user=request.user, household=node)[:50],
+        "visits": _with_actions(request.user, selectors.visits_visible(user=request.user, household=node)[:50]),
         "categories": _case_categories() if can(request.user, "residents.record_visit", node) else [],
         "cases": _household_cases(request.user, node),
         "can_edit": can_edit, "can_reveal": can(request.user, "residents.reveal"),
@@ -433,6 +433,16 @@ def visit_raise(request, pk: int):
     else:
         messages.success(request, _("Request %(ref)s was raised from the visit.") % {"ref": case.reference})
     return redirect("residents:household", pk=visit.household_id)
+
+
+def _with_actions(user, visits) -> list:
+    """The visits, each with the follow-ups other programmes offer on it (extension point
+    "residents.visit.actions": a provider answers `[{"label", "url"}]` for a user and a visit)."""
+    providers = components.extensions("residents.visit.actions")
+    rows = list(visits)
+    for visit in rows:
+        visit.actions = [action for provide in providers for action in provide(user=user, visit=visit)]
+    return rows
 
 
 def _household_cases(user, node) -> list:

@@ -145,6 +145,16 @@ def case_panel(*, user, case) -> dict | None:
                         "raise_url": reverse("cobuilding:need-new") + f"?case={case.pk}"}}
 
 
+def visit_actions(*, user, visit) -> list[dict]:
+    """Fills "residents.visit.actions": raise a co-building need from what a door visit found."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    if not can(user, "cobuilding.raise_need", visit.household):
+        return []
+    return [{"label": gettext("Raise a co-building need"), "url": reverse("cobuilding:need-new") + f"?visit={visit.pk}"}]
+
+
 def hot_issue_actions(*, user, row: dict) -> list[dict]:
     """Fills "cases.hot_issue.actions": raise a need from the latest case of a hot issue."""
     from django.urls import reverse
