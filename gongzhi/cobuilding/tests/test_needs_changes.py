@@ -112,3 +112,19 @@ def test_given_a_new_number_with_letters_then_refused_beside_the_field(client, w
 def test_given_staff_of_another_community_then_the_registration_is_not_found(client, w):
     client.force_login(w.other_staff)
     assert client.get(reverse("cobuilding:unit-edit", args=[w.unit_report.pk])).status_code == 404
+
+
+def test_given_an_open_need_then_staff_are_offered_to_make_it_a_project_and_then_it_links_the_project(client, w):
+    need = factories.need(w.community, title="四点半课堂辅导", cat=w.tutoring, raised_by=w.staff)
+    client.force_login(w.staff)
+    page = client.get(reverse("cobuilding:need-detail", args=[need.pk])).content.decode()
+    link = reverse("cobuilding:project-new") + f"?need={need.pk}"
+    assert link in page
+    client.force_login(w.member_user)
+    assert link not in client.get(reverse("cobuilding:need-detail", args=[need.pk])).content.decode()
+    need.project = factories.project(w.community, w.unit, title="四点半课堂（瓜州路小学共建）")
+    need.state = NeedState.PROJECT
+    need.save(update_fields=["project", "state"])
+    client.force_login(w.staff)
+    page = client.get(reverse("cobuilding:need-detail", args=[need.pk])).content.decode()
+    assert "四点半课堂（瓜州路小学共建）" in page and link not in page

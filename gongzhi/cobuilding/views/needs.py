@@ -483,6 +483,7 @@ def _detail(request, need, claim_form=None, status=200):
         "may_confirm": bool({"confirm", "dispute"} & offered) and need_services.may_confirm(user, need),
         "on_behalf": need_services.confirms_on_behalf(need),
         "may_change": need_services.may_change(user, need),
+        "may_project": "to_project" in offered and can(user, "cobuilding.keep_projects", need.area),
         "may_withdraw": "withdraw" in offered and (need.raised_by_id == user.pk or can(user, "cobuilding.raise_need",
                                                                                      need.area)),
         "matches": matching.rank_resources(need=need, limit=10) if keeper and need.state == NeedState.OPEN else [],
