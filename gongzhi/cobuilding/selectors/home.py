@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.permissions import can
+from gongzhi.residents.selectors import own_households
 
 from ..models import OPEN_REPORT_STATES, MemberReport, Need, NeedState, UnitReport, UnitReportState
 
@@ -71,7 +72,7 @@ def home_for(*, user) -> dict:
             continue
         if link.url_name == "cobuilding:problems" and not getattr(user, "unit_id", None):
             continue
-        if link.url_name == "cobuilding:wish-new" and staff:
+        if link.url_name == "cobuilding:wish-new" and (staff or not own_households(user=user)):
             continue
         mine.append(link)
     context = {"report": report, "unit_reports": unit_reports, "mine": mine,
