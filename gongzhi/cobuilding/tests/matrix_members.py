@@ -14,7 +14,7 @@ SEERS = frozenset((AREA_ROLES - {Role.GRID_WORKER}) | {Role.PARTY_MEMBER, Role.U
 
 
 def _district(nodes: dict, unit, *, account=None) -> dict:
-    org = PartyOrganization.add_root(name=f"{unit.name}党支部", kind="branch", area=nodes["community"])
+    org = PartyOrganization.objects.add_root(create_kwargs={"name": f"{unit.name}党支部", "kind": "branch", "area": nodes["community"]})
     member = factories.in_service_member(org, employer=unit, with_account=account is None)
     if account is not None:
         member.user = account

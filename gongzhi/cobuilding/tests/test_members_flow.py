@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 def world():
     nodes = tree()
     other = tree()
-    org = PartyOrganization.add_root(name="兰州某公司党支部", kind="branch", area=nodes["community"])
+    org = PartyOrganization.objects.add_root(create_kwargs={"name": "兰州某公司党支部", "kind": "branch", "area": nodes["community"]})
     employer = factories.unit(nodes["community"], name="兰州某公司")
     staff = user(Role.COMMUNITY_STAFF, nodes=[nodes["community"]])
     other_staff = user(Role.COMMUNITY_STAFF, nodes=[other["community"]])
