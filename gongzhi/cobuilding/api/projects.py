@@ -301,7 +301,7 @@ def project_create(request: HttpRequest, payload: CobProjectIn):
     require(user, "cobuilding.keep_projects")
     area = None
     if payload.area_id is not None:
-        area = AreaNode.objects.filter(pk=payload.area_id).first()
+        area = AreaNode.objects.visible_to(user).filter(pk=payload.area_id).first()
         if area is None:
             raise InvalidInput(_("Choose the community or street of the project."),
                                fields={"area_id": [_("Choose the community or street of the project.")]})

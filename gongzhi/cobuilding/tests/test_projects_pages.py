@@ -140,6 +140,16 @@ def test_given_the_api_when_a_project_is_created_started_and_evaluated_then_the_
     assert listing["count"] == 1 and listing["items"][0]["title"] == "加装路灯"
 
 
+def test_given_an_area_of_another_district_then_the_api_answers_as_for_an_area_that_does_not_exist(world, client):
+    client.force_login(world["staff"])
+    body = {"title": "加装路灯", "owner_unit_id": world["unit"].pk, "term_start": "2026-06-01", "term_end": "2027-05-31"}
+    outside = client.post("/api/cobuilding/projects", {**body, "area_id": world["other"]["community"].pk},
+                          content_type="application/json")
+    absent = client.post("/api/cobuilding/projects", {**body, "area_id": 999999}, content_type="application/json")
+    assert outside.status_code == absent.status_code and outside.status_code in (400, 422)
+    assert outside.json() == absent.json() and "area_id" in outside.json()["fields"]
+
+
 def test_given_the_api_when_a_non_pdf_is_uploaded_then_it_is_refused_on_the_file(world, client):
     project = a_project(world)
     client.force_login(world["staff"])
