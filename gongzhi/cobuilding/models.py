@@ -272,7 +272,11 @@ class QuarterReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.report.member} {self.year}Q{self.quarter}"
+        return f"{self.report.member} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return _("%(year)s, quarter %(quarter)s") % {"year": self.year, "quarter": self.quarter}
 
 
 # --- units' 双报到 and the resources list -----------------------------------------------------
