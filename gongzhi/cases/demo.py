@@ -15,7 +15,7 @@ from gongzhi.core.actors import SystemActor
 from gongzhi.core.demo import DemoContext
 from gongzhi.core.errors import DomainError
 
-from . import catalogue_data, routing, services
+from . import catalogue_data, rollups, routing, services
 from .models import Case, CaseEvent, Category, Channel, Rating, Result, State
 
 COUNT = 300
@@ -204,6 +204,7 @@ def backdate(case: Case, filed_at: dt.datetime) -> Case:
     the time limits counted from then by its rules, and the first line of its timeline. Only for
     demo and test data, right after filing."""
     response_due, handling_due, warn_at = routing.deadlines(filed_at, case.rule.rules)
+    before = rollups.snapshot(case) or Case.objects.filter(pk=case.pk).values(*rollups.FIELDS).first()
     Case.objects.filter(pk=case.pk).update(
         created_at=filed_at, response_due=response_due, handling_due=handling_due, handling_warn_at=warn_at
     )
@@ -214,6 +215,10 @@ def backdate(case: Case, filed_at: dt.datetime) -> Case:
     case.created_at, case.response_due, case.handling_due, case.handling_warn_at = (
         filed_at, response_due, handling_due, warn_at,
     )
+    # The day's roll-up moves with the filing time (the update above bypasses Case.save).
+    after = {**before, "created_at": filed_at, "response_due": response_due}
+    rollups.apply(before, after)
+    case._rollup_before = after
     return case
 
 

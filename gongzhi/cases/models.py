@@ -447,6 +447,43 @@ class Case(models.Model):
             ),
         ]
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        from gongzhi.cases import rollups
+
+        instance._rollup_before = rollups.snapshot(instance)
+        return instance
+
+    def save(self, *args, **kwargs):
+        """Saves the case and moves its counts in the day's roll-up (`cases.rollups`) in the same
+        transaction."""
+        from gongzhi.cases import rollups
+
+        before = None
+        if self.pk is not None and not self._state.adding:
+            before = getattr(self, "_rollup_before", None)
+            if before is None:
+                before = Case.objects.filter(pk=self.pk).values(*rollups.FIELDS).first()
+        super().save(*args, **kwargs)
+        after = rollups.snapshot(self)
+        update_fields = kwargs.get("update_fields")
+        if after is None:  # some fields were deferred: read what the row holds now
+            after = Case.objects.filter(pk=self.pk).values(*rollups.FIELDS).first()
+        elif before is not None and update_fields is not None:
+            changed = {f for f in rollups.FIELDS if f in update_fields or f.removesuffix("_id") in update_fields}
+            after = {f: (after[f] if f in changed else before[f]) for f in rollups.FIELDS}
+        rollups.apply(before, after)
+        self._rollup_before = after
+
+    def delete(self, *args, **kwargs):
+        from gongzhi.cases import rollups
+
+        before = Case.objects.filter(pk=self.pk).values(*rollups.FIELDS).first()
+        result = super().delete(*args, **kwargs)
+        rollups.apply(before, None)
+        return result
+
     def __str__(self) -> str:
         # The reference alone: titles may hold numbers people typed, and this label is kept in the
         # audit log (object_repr) and shown in history pages.
@@ -728,3 +765,71 @@ class MediationSession(models.Model):
         """The mediators with their kind's label, for pages and the API."""
         labels = dict(MediatorKind.choices)
         return [{**m, "kind_label": str(labels.get(m.get("kind"), m.get("kind", "")))} for m in self.mediators]
+
+
+# The counters a day's roll-up keeps, in the order of `cases.rollups.COUNTERS`. Each mirrors one
+# count of `cases.selectors.figures`, so the figures read off the roll-ups equal a full recount.
+ROLLUP_COUNTERS = (
+    "filed",  # every record not rejected, merged duplicates included (volume)
+    "cases",  # masters: not merged, not rejected
+    "responded",
+    "responded_in_time",
+    "rated",
+    "rated_by_callback",
+    "solved",
+    "satisfied",
+    "basic",
+    "unsatisfied",
+    "closed",
+    "closed_building",
+    "closed_grid",
+    "closed_community",
+    "closed_street",
+    "closed_department",
+    "rejected",
+)
+
+
+class CaseDayFigures(models.Model):
+    """The day's roll-up of the cases filed that day at one grid (or the community or street a case
+    is located at when it lies above any grid), of one matter, channel and kind: the counts the
+    figures and the dashboard read, so that a district-year needs a few thousand rows, not the
+    cases. Kept incrementally by `Case.save` (`cases.rollups`), inside the write's transaction;
+    `gongzhi rollups --check` compares them with a full recount and `--rebuild` redoes them."""
+
+    day = models.DateField(_("day filed"))
+    node_path = models.CharField(_("place path"), max_length=32)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="+")
+    theme = models.CharField(_("theme"), max_length=12, choices=Theme.choices)
+    channel = models.CharField(_("channel"), max_length=14, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    filed = models.IntegerField(default=0)
+    cases = models.IntegerField(default=0)
+    responded = models.IntegerField(default=0)
+    responded_in_time = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    rated_by_callback = models.IntegerField(default=0)
+    solved = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    basic = models.IntegerField(default=0)
+    unsatisfied = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_building = models.IntegerField(default=0)
+    closed_grid = models.IntegerField(default=0)
+    closed_community = models.IntegerField(default=0)
+    closed_street = models.IntegerField(default=0)
+    closed_department = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily case figures")
+        verbose_name_plural = _("daily case figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "node_path", "category", "theme", "channel", "kind"], name="case_rollup_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["node_path", "day"], name="case_rollup_place_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.node_path} {self.category_id} {self.channel} {self.kind}"
