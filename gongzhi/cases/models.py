@@ -447,13 +447,10 @@ class Case(models.Model):
             ),
         ]
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        from gongzhi.cases import rollups
-
-        instance._rollup_before = rollups.snapshot(instance)
-        return instance
+    def __str__(self) -> str:
+        # The reference alone: titles may hold numbers people typed, and this label is kept in the
+        # audit log (object_repr) and shown in history pages.
+        return self.reference
 
     def save(self, *args, **kwargs):
         """Saves the case and moves its counts in the day's roll-up (`cases.rollups`) in the same
@@ -484,10 +481,13 @@ class Case(models.Model):
         rollups.apply(before, None)
         return result
 
-    def __str__(self) -> str:
-        # The reference alone: titles may hold numbers people typed, and this label is kept in the
-        # audit log (object_repr) and shown in history pages.
-        return self.reference
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        from gongzhi.cases import rollups
+
+        instance._rollup_before = rollups.snapshot(instance)
+        return instance
 
     @property
     def reference(self) -> str:
@@ -833,3 +833,39 @@ class CaseDayFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.node_path} {self.category_id} {self.channel} {self.kind}"
+
+
+class CaseMonthFigures(models.Model):
+    """The month's roll-up of the cases filed in it at one grid (all matters, channels and kinds
+    together): the same counters as `CaseDayFigures`, kept by the same writes, so the trend, the
+    headline and the ranking of a district-year read a few thousand rows."""
+
+    month = models.DateField(_("month filed"))
+    node_path = models.CharField(_("place path"), max_length=32)
+    filed = models.IntegerField(default=0)
+    cases = models.IntegerField(default=0)
+    responded = models.IntegerField(default=0)
+    responded_in_time = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    rated_by_callback = models.IntegerField(default=0)
+    solved = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    basic = models.IntegerField(default=0)
+    unsatisfied = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_building = models.IntegerField(default=0)
+    closed_grid = models.IntegerField(default=0)
+    closed_community = models.IntegerField(default=0)
+    closed_street = models.IntegerField(default=0)
+    closed_department = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly case figures")
+        verbose_name_plural = _("monthly case figures")
+        constraints = [models.UniqueConstraint(fields=["month", "node_path"], name="case_month_rollup_key")]
+        indexes = [models.Index(fields=["node_path", "month"], name="case_month_rollup_place_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.node_path}"
+

@@ -19,21 +19,22 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Substr, TruncDate, TruncMonth
+from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
 from gongzhi.areas.models import AreaNode
-from gongzhi.core import audit
-from gongzhi.core.actors import Actor
 from gongzhi.cases.models import (
     ROLLUP_COUNTERS,
     Case,
     CaseDayFigures,
+    CaseMonthFigures,
     Level,
     Rating,
     RatingSource,
     State,
 )
+from gongzhi.core import audit
+from gongzhi.core.actors import Actor
 
 COUNTERS = ROLLUP_COUNTERS
 KEY = ("day", "node_path", "category_id", "theme", "channel", "kind")
@@ -115,21 +116,30 @@ def apply(before: dict | None, after: dict | None) -> None:
         row = deltas.setdefault(key, dict.fromkeys(COUNTERS, 0))
         for name, value in counts.items():
             row[name] += sign * value
+    months: dict[tuple, dict[str, int]] = {}
     for key, counts in deltas.items():
         if any(counts.values()):
-            _upsert(key, counts)
+            _upsert(CaseDayFigures, DAY_COLUMNS, key, counts)
+            month = months.setdefault((key[0].replace(day=1), key[1]), dict.fromkeys(COUNTERS, 0))
+            for name, value in counts.items():
+                month[name] += value
+    for key, counts in months.items():
+        if any(counts.values()):
+            _upsert(CaseMonthFigures, MONTH_COLUMNS, key, counts)
 
 
-def _upsert(key: tuple, counts: dict[str, int]) -> None:
-    table = connection.ops.quote_name(CaseDayFigures._meta.db_table)
+DAY_COLUMNS = ["day", "node_path", "category_id", "theme", "channel", "kind"]
+MONTH_COLUMNS = ["month", "node_path"]
+
+
+def _upsert(model, key_columns: list[str], key: tuple, counts: dict[str, int]) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
     q = connection.ops.quote_name
-    key_columns = ["day", "node_path", "category_id", "theme", "channel", "kind"]
     columns = key_columns + list(COUNTERS)
     updates = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in COUNTERS)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({', '.join(q(c) for c in key_columns)}) DO UPDATE SET {updates}"
-    )
+    # Table and column names come from the model, values are parameters.
+    insert = f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+    sql = f"{insert} ON CONFLICT ({', '.join(q(c) for c in key_columns)}) DO UPDATE SET {updates}"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*key, *(counts[c] for c in COUNTERS)])
 
@@ -174,43 +184,72 @@ def _recount(since: dt.date | None = None) -> dict[tuple, dict[str, int]]:
     }
 
 
-def _stored(since: dt.date | None = None) -> dict[tuple, dict[str, int]]:
-    qs = CaseDayFigures.objects.all()
+def _months_of(days: dict[tuple, dict[str, int]]) -> dict[tuple, dict[str, int]]:
+    months: dict[tuple, dict[str, int]] = {}
+    for key, counts in days.items():
+        month = months.setdefault((key[0].replace(day=1), key[1]), dict.fromkeys(COUNTERS, 0))
+        for name, value in counts.items():
+            month[name] += value
+    return months
+
+
+def _stored(model, key: tuple[str, ...], since: dt.date | None) -> dict[tuple, dict[str, int]]:
+    qs = model.objects.all()
     if since is not None:
-        qs = qs.filter(day__gte=since)
+        qs = qs.filter(**{f"{key[0]}__gte": since})
     return {
-        tuple(r[k] for k in KEY): {c: r[c] for c in COUNTERS}
-        for r in qs.values(*KEY, *COUNTERS).iterator(chunk_size=5000)
+        tuple(r[k] for k in key): {c: r[c] for c in COUNTERS}
+        for r in qs.values(*key, *COUNTERS).iterator(chunk_size=5000)
     }
 
 
+def _month_start(since: dt.date | None) -> dt.date | None:
+    return since.replace(day=1) if since is not None else None
+
+
 def check(*, since: dt.date | None = None) -> list[dict]:
-    """Where the stored roll-ups differ from a full recount: one entry per key, with both counts.
-    Rows whose counters are all zero equal a missing row."""
-    counted, stored = _recount(since), _stored(since)
+    """Where the stored roll-ups (daily and monthly) differ from a full recount: one entry per key,
+    with both counts. Rows whose counters are all zero equal a missing row. With `since`, the
+    months are compared from the first of that month on."""
+    since_month = _month_start(since)
+    counted_days = _recount(since_month)
+    grains = [
+        ("day", KEY, CaseDayFigures, {k: v for k, v in counted_days.items() if since is None or k[0] >= since}),
+        ("month", ("month", "node_path"), CaseMonthFigures, _months_of(counted_days)),
+    ]
     zero = dict.fromkeys(COUNTERS, 0)
     differences = []
-    for key in sorted(set(counted) | set(stored), key=str):
-        expected, kept = counted.get(key, zero), stored.get(key, zero)
-        if expected != kept:
-            differences.append({"key": dict(zip(KEY, key, strict=True)), "counted": expected, "stored": kept})
+    for grain, key_names, model, counted in grains:
+        stored = _stored(model, key_names, since if grain == "day" else since_month)
+        for key in sorted(set(counted) | set(stored), key=str):
+            expected, kept = counted.get(key, zero), stored.get(key, zero)
+            if expected != kept:
+                differences.append({"grain": grain, "key": dict(zip(key_names, key, strict=True)),
+                                    "counted": expected, "stored": kept})
     return differences
 
 
 @transaction.atomic
 def rebuild(*, actor: Actor, since: dt.date | None = None) -> int:
-    """Replace the roll-ups (from `since` on, or all) by a full recount; returns the rows written.
-    Audited as one event (`cases.rollups_rebuilt`) with the rows before and after."""
-    qs = CaseDayFigures.objects.all()
-    if since is not None:
-        qs = qs.filter(day__gte=since)
-    rows = [CaseDayFigures(**dict(zip(KEY, key, strict=True)), **counts) for key, counts in _recount(since).items()]
-    before = qs.count()
-    qs.delete()
-    CaseDayFigures.objects.bulk_create(rows, batch_size=2000)
+    """Replace the roll-ups (from the first of `since`'s month on, or all) by a full recount;
+    returns the daily rows written. Audited as one event (`cases.rollups_rebuilt`)."""
+    since = _month_start(since)
+    days = _recount(since)
+    before = 0
+    for model, field in ((CaseDayFigures, "day"), (CaseMonthFigures, "month")):
+        qs = model.objects.all()
+        if since is not None:
+            qs = qs.filter(**{f"{field}__gte": since})
+        before += qs.count() if model is CaseDayFigures else 0
+        qs.delete()
+    CaseDayFigures.objects.bulk_create(
+        [CaseDayFigures(**dict(zip(KEY, key, strict=True)), **counts) for key, counts in days.items()], batch_size=2000)
+    CaseMonthFigures.objects.bulk_create(
+        [CaseMonthFigures(month=key[0], node_path=key[1], **counts) for key, counts in _months_of(days).items()],
+        batch_size=2000)
     audit.record(actor=actor, action="cases.rollups_rebuilt", before={"rows": before},
-                 after={"rows": len(rows), "since": since.isoformat() if since else None})
-    return len(rows)
+                 after={"rows": len(days), "since": since.isoformat() if since else None})
+    return len(days)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,13 +261,25 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def rows(*, path: str, start: dt.date, end: dt.date, categories: Iterable[int] | None = None):
-    """The roll-up rows of the places under `path`, for the days in [start, end)."""
+    """The daily roll-up rows of the places under `path`, for the days in [start, end)."""
     qs = CaseDayFigures.objects.filter(day__gte=start, day__lt=end)
     if path:
         qs = qs.filter(node_path__startswith=path)
     if categories is not None:
         qs = qs.filter(category_id__in=list(categories))
     return qs
+
+
+def month_rows(*, path: str, start: dt.date, end: dt.date):
+    """The monthly roll-up rows under `path` for the months that begin in [start, end)."""
+    qs = CaseMonthFigures.objects.filter(month__gte=start, month__lt=end)
+    if path:
+        qs = qs.filter(node_path__startswith=path)
+    return qs
+
+
+def _whole_months(start: dt.date, end: dt.date) -> bool:
+    return start.day == 1 and end.day == 1
 
 
 def _sums():
@@ -240,27 +291,25 @@ def _filled(row: dict) -> dict[str, int]:
 
 
 def totals(*, path: str, start: dt.date, end: dt.date, categories: Iterable[int] | None = None) -> dict[str, int]:
-    """The counters summed over the places under `path` and the days in [start, end)."""
+    """The counters summed over the places under `path` and the days in [start, end) (read off the
+    monthly rows when the period is whole months and no matter is picked)."""
+    if categories is None and _whole_months(start, end):
+        return _filled(month_rows(path=path, start=start, end=end).aggregate(**_sums()))
     return _filled(rows(path=path, start=start, end=end, categories=categories).aggregate(**_sums()))
 
 
 def by_month(*, path: str, start: dt.date, end: dt.date) -> dict[dt.date, dict[str, int]]:
-    """The counters per month (keyed by the month's first day) over [start, end)."""
-    qs = rows(path=path, start=start, end=end).annotate(month=TruncMonth("day")).values("month").annotate(**_sums())
-    result = {}
-    for row in qs.order_by("month"):
-        month = row["month"]
-        if isinstance(month, dt.datetime):
-            month = month.date()
-        result[month] = _filled(row)
-    return result
+    """The counters per month (keyed by the month's first day) for the months beginning in [start, end)."""
+    qs = month_rows(path=path, start=start, end=end).values("month").annotate(**_sums()).order_by("month")
+    return {row["month"]: _filled(row) for row in qs}
 
 
 def by_child(*, path: str, depth: int, start: dt.date, end: dt.date) -> dict[str, dict[str, int]]:
-    """The counters per child path (the first `depth` steps of each place) under `path`."""
+    """The counters per child path (the first `depth` steps of each place) under `path`, for the
+    months beginning in [start, end)."""
     length = depth * AreaNode.steplen
     qs = (
-        rows(path=path, start=start, end=end)
+        month_rows(path=path, start=start, end=end)
         .annotate(child=Substr("node_path", 1, length))
         .values("child")
         .annotate(**_sums())
@@ -270,7 +319,7 @@ def by_child(*, path: str, depth: int, start: dt.date, end: dt.date) -> dict[str
 
 
 def by_dimension(*, path: str, start: dt.date, end: dt.date, dimension: str) -> dict:
-    """The counters per value of `dimension` (theme, channel, kind or category_id)."""
+    """The counters per value of `dimension` (theme, channel, kind or category_id) over the days in [start, end)."""
     if dimension not in ("theme", "channel", "kind", "category_id"):
         raise ValueError(dimension)
     qs = rows(path=path, start=start, end=end).values(dimension).annotate(**_sums()).order_by(dimension)

@@ -508,31 +508,41 @@ def figures(
         .annotate(n=Count("pk"))
         .values_list("resolved_level", "n")
     )
-    response = _rate(totals["responded_in_time"], totals["cases"])
-    resolution = _rate(totals["solved"], totals["rated"])
-    weighted = sum((totals[key] * sw.get(key, Decimal(0)) for key in Rating.values), Decimal(0))
-    satisfaction = _rate(weighted, totals["rated"])
-    composite = None
-    if None not in (response, resolution, satisfaction):
-        composite = (
-            response * cw["response"] + resolution * cw["resolution"] + satisfaction * cw["satisfaction"]
-        ).quantize(_Q4, rounding=ROUND_HALF_UP)
-    closed = totals["closed"]
-    levels = {
-        level: {"count": by_level.get(level, 0), "share": _rate(by_level.get(level, 0), closed)}
-        for level in [Level.BUILDING, *HANDLING_LEVELS]
-    }
     return {
         "node": node.code,
         "start": start,
         "end": end,
         "category": category.code if category else None,
         "counts": totals,
-        "response_rate": response,
-        "resolution_rate": resolution,
-        "satisfaction_rate": satisfaction,
-        "composite": composite,
-        "closed_by_level": levels,
+        **rates_of(totals, satisfaction_weights=sw, composite_weights=cw),
+        "closed_by_level": levels_of(totals["closed"], by_level),
+    }
+
+
+def rates_of(counts: dict, *, satisfaction_weights: dict | None = None, composite_weights: dict | None = None) -> dict:
+    """三率 and the composite from the counts `figures` takes (or the daily roll-ups keep, which are
+    the same counts): response, resolution, satisfaction and composite rates, 0–1 with four
+    decimals, None where there is nothing to divide by."""
+    sw = {k: Decimal(str(v)) for k, v in (satisfaction_weights or conf.get("CASES_SATISFACTION_WEIGHTS")).items()}
+    cw = {k: Decimal(str(v)) for k, v in (composite_weights or conf.get("CASES_COMPOSITE_WEIGHTS")).items()}
+    response = _rate(counts["responded_in_time"], counts["cases"])
+    resolution = _rate(counts["solved"], counts["rated"])
+    weighted = sum((counts[key] * sw.get(key, Decimal(0)) for key in Rating.values), Decimal(0))
+    satisfaction = _rate(weighted, counts["rated"])
+    composite = None
+    if None not in (response, resolution, satisfaction):
+        composite = (
+            response * cw["response"] + resolution * cw["resolution"] + satisfaction * cw["satisfaction"]
+        ).quantize(_Q4, rounding=ROUND_HALF_UP)
+    return {"response_rate": response, "resolution_rate": resolution, "satisfaction_rate": satisfaction,
+            "composite": composite}
+
+
+def levels_of(closed: int, by_level: dict[str, int]) -> dict[str, dict]:
+    """Closed cases per level that resolved them, as counts and shares of all closed."""
+    return {
+        level: {"count": by_level.get(level, 0), "share": _rate(by_level.get(level, 0), closed)}
+        for level in [Level.BUILDING, *HANDLING_LEVELS]
     }
 
 

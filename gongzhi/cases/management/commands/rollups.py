@@ -27,10 +27,10 @@ class Command(AuditedCommand):
             return
         differences = rollups.check(since=since)
         for d in differences[:50]:
-            key = d["key"]
+            key = " ".join(f"{name}={value}" for name, value in d["key"].items())
             changed = {c: (d["stored"][c], d["counted"][c]) for c in d["counted"] if d["stored"][c] != d["counted"][c]}
-            self.stdout.write(f"{key['day']} {key['node_path']} category={key['category_id']} {key['channel']} "
-                              f"{key['kind']}: " + ", ".join(f"{c} kept {a}, counted {b}" for c, (a, b) in changed.items()))
+            self.stdout.write(f"{d['grain']} {key}: "
+                              + ", ".join(f"{c} kept {a}, counted {b}" for c, (a, b) in changed.items()))
         if differences:
             raise CommandError(f"{len(differences)} roll-up rows differ from a full recount (gongzhi rollups --rebuild).")
         self.stdout.write(self.style.SUCCESS("Roll-ups agree with a full recount."))

@@ -1,0 +1,5 @@
+"""(filled by its owner)"""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,9 @@
+from .views import overview, reports, tables, wall
+
+app_name = "dashboard"
+urlpatterns = [
+    *overview.urlpatterns,
+    *tables.urlpatterns,
+    *wall.urlpatterns,
+    *reports.urlpatterns,
+]
