@@ -374,9 +374,10 @@ def _ranking(node: AreaNode, month: Month, children: list[AreaNode]) -> tuple[Ta
         links[index] = child.pk
         child_rows.append({"id": child.pk, "name": child.name, "code": child.code, "kind": child.kind,
                            "outline": child.outline or [], "figures": row})
-    kind_label = str(AreaKind(CHILD_KIND[node.kind]).label)
+    titles = {AreaKind.STREET: _("Ranking of the streets"), AreaKind.COMMUNITY: _("Ranking of the communities"),
+              AreaKind.GRID: _("Ranking of the grids")}
     table = Table(
-        key="ranking", title=_("Ranking of the %(kind)s") % {"kind": kind_label},
+        key="ranking", title=titles[CHILD_KIND[node.kind]],
         columns=[Column("rank", _("Rank"), NUMBER), Column("name", _("Area"), TEXT),
                  Column("cases", _("Requests"), COUNT), *_RATE_COLUMNS, *_WITHIN_COLUMNS[:1]],
         rows=rows, chart=Chart("bar", "name", ("composite",)), links=links,

@@ -1,7 +1,15 @@
-"""The dashboard's objects for the role × endpoint matrix (gongzhi.core.tests.matrix)."""
+"""The dashboard's objects for the role × endpoint matrix (gongzhi.core.tests.matrix), one module
+per concern: each returns path parameter → Param (district 1 inside, district 2 outside)."""
 
 from gongzhi.core.tests.matrix import Param, World
 
+from . import matrix_overview, matrix_reports
+
 
 def objects(world: World) -> dict[str, Param]:
-    return {}
+    found: dict[str, Param] = {}
+    for module in (matrix_overview, matrix_reports):
+        for name, param in module.objects(world).items():
+            assert name not in found, f"two dashboard matrix modules name {name}"
+            found[name] = param
+    return found

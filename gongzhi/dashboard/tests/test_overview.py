@@ -48,3 +48,23 @@ def test_a_month_typed_wrong_is_refused_beside_the_field(w, client):
     page = client.get(reverse("dashboard:node", args=[w.street.pk]), {"month": "2026-13"})
     assert page.status_code == 400
     assert 'id="month-error"' in page.content.decode()
+
+
+def test_a_table_exports_as_xlsx_with_the_rows_of_the_page_and_is_audited(w, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from gongzhi.core.models import AuditEvent
+
+    submit(w)
+    client.force_login(w.sstaff)
+    response = client.get(reverse("dashboard:table-export", args=[w.street.pk, "ranking"]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert any(w.community.name in (row or []) for row in values)
+    assert AuditEvent.objects.filter(action="dashboard.table.export").count() == 1
+    # a table of a node outside scope is 404
+    client.force_login(w.cstaff)
+    assert client.get(reverse("dashboard:table-export", args=[w.street.pk, "ranking"])).status_code == 404
