@@ -148,8 +148,8 @@ def _upsert(model, key_columns: list[str], key: tuple, counts: dict[str, int]) -
 # Full recount
 
 
-def _recount(since: dt.date | None = None) -> dict[tuple, dict[str, int]]:
-    """The roll-up rows a full count of the cases gives (filed on or after `since`)."""
+def _recounted_rows(since: dt.date | None = None):
+    """The roll-up rows a full count of the cases gives (filed on or after `since`), one by one."""
     master = Q(master=None) & ~Q(state=State.MERGED) & ~Q(state=State.REJECTED)
     live = ~Q(state=State.REJECTED)
     rated = live & ~Q(rating="")
@@ -178,10 +178,12 @@ def _recount(since: dt.date | None = None) -> dict[tuple, dict[str, int]]:
         .annotate(**aggregates)
         .order_by()
     )
-    return {
-        (r["day"], r["node"], r["category_id"], r["theme"], r["channel"], r["kind"]): {c: r[c] for c in COUNTERS}
-        for r in rows.iterator(chunk_size=5000)
-    }
+    for r in rows.iterator(chunk_size=5000):
+        yield (r["day"], r["node"], r["category_id"], r["theme"], r["channel"], r["kind"]), {c: r[c] for c in COUNTERS}
+
+
+def _recount(since: dt.date | None = None) -> dict[tuple, dict[str, int]]:
+    return dict(_recounted_rows(since))
 
 
 def _months_of(days: dict[tuple, dict[str, int]]) -> dict[tuple, dict[str, int]]:
@@ -234,7 +236,6 @@ def rebuild(*, actor: Actor, since: dt.date | None = None) -> int:
     """Replace the roll-ups (from the first of `since`'s month on, or all) by a full recount;
     returns the daily rows written. Audited as one event (`cases.rollups_rebuilt`)."""
     since = _month_start(since)
-    days = _recount(since)
     before = 0
     for model, field in ((CaseDayFigures, "day"), (CaseMonthFigures, "month")):
         qs = model.objects.all()
@@ -242,14 +243,24 @@ def rebuild(*, actor: Actor, since: dt.date | None = None) -> int:
             qs = qs.filter(**{f"{field}__gte": since})
         before += qs.count() if model is CaseDayFigures else 0
         qs.delete()
-    CaseDayFigures.objects.bulk_create(
-        [CaseDayFigures(**dict(zip(KEY, key, strict=True)), **counts) for key, counts in days.items()], batch_size=2000)
+    # Streamed: a district of millions of cases is written in batches, never held in memory.
+    written, batch, months = 0, [], {}
+    for key, counts in _recounted_rows(since):
+        batch.append(CaseDayFigures(**dict(zip(KEY, key, strict=True)), **counts))
+        month = months.setdefault((key[0].replace(day=1), key[1]), dict.fromkeys(COUNTERS, 0))
+        for name, value in counts.items():
+            month[name] += value
+        if len(batch) >= 5000:
+            CaseDayFigures.objects.bulk_create(batch)
+            written += len(batch)
+            batch = []
+    CaseDayFigures.objects.bulk_create(batch)
+    written += len(batch)
     CaseMonthFigures.objects.bulk_create(
-        [CaseMonthFigures(month=key[0], node_path=key[1], **counts) for key, counts in _months_of(days).items()],
-        batch_size=2000)
+        [CaseMonthFigures(month=key[0], node_path=key[1], **counts) for key, counts in months.items()], batch_size=2000)
     audit.record(actor=actor, action="cases.rollups_rebuilt", before={"rows": before},
-                 after={"rows": len(days), "since": since.isoformat() if since else None})
-    return len(days)
+                 after={"rows": written, "since": since.isoformat() if since else None})
+    return written
 
 
 # ---------------------------------------------------------------------------------------------
