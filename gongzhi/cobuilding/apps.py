@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongzhi.core.components import Component, Export
+from gongzhi.core.components import Component, Export, FigureProvider
 from gongzhi.core.navigation import NavItem
 from gongzhi.core.periodic import Periodic
 
@@ -93,6 +93,8 @@ class CobuildingConfig(AppConfig):
             Periodic("cobuilding.quarter-reports", "gongzhi.cobuilding.tasks.draft_quarter_reports", every=every_day),
             Periodic("cobuilding.problems-overdue", "gongzhi.cobuilding.tasks.flag_overdue_problems", every=every_day),
         ),
+        figures=(FigureProvider("cobuilding.summary", _("Co-building"),
+                                "gongzhi.cobuilding.selectors.figures:dashboard_figures"),),
         exports=(
             Export("cobuilding.figures", "cobuilding:figures-export", _("Co-building figures (.xlsx)")),
             Export("cobuilding.cards", "cobuilding:cards-pdf", _("Household contact cards (PDF)")),

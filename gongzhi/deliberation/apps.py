@@ -3,7 +3,7 @@ import datetime as dt
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.components import Component
+from gongzhi.core.components import Component, FigureProvider
 from gongzhi.core.navigation import NavItem
 from gongzhi.core.periodic import Periodic
 
@@ -111,4 +111,5 @@ class DeliberationConfig(AppConfig):
             "cases.hot_issue.actions": "gongzhi.deliberation.selectors:hot_issue_actions",
         },
         matrix="gongzhi.deliberation.tests.matrix:objects",
+        figures=(FigureProvider("deliberation.summary", _("Deliberation"), "gongzhi.deliberation.figures:dashboard_figures"),),
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core import calendar, components, scope
+from gongzhi.core.permissions import can
 
 from .models import OPEN_STATES, PUBLIC_STATES, Item
 
@@ -137,7 +138,10 @@ def due_items(*, user, node: AreaNode, which: str, now: dt.datetime | None = Non
 
 
 def figures(*, user, node: AreaNode, start: dt.date, end: dt.date) -> list[dict]:
-    """The figure provider (`FigureProvider`): on time %, late and missing of the node's subtree."""
+    """The figure provider (`FigureProvider`): on time %, late and missing of the node's subtree;
+    nothing for who may not read the open books' figures there."""
+    if not can(user, "disclosure.view_figures", node):
+        return []
     b = board(user=user, node=node, start=start, end=end)
     t = b.total
     return [

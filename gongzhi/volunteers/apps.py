@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongzhi.core.components import Component, Export
+from gongzhi.core.components import Component, Export, FigureProvider
 from gongzhi.core.navigation import NavItem
 from gongzhi.core.periodic import Periodic
 
@@ -32,6 +32,8 @@ class VolunteersConfig(AppConfig):
             NavItem(pgettext_lazy("navigation", "Volunteers"), "volunteers:home", permission="volunteers.view_home", order=50),
         ),
         matrix="gongzhi.volunteers.tests.matrix:objects",
+        figures=(FigureProvider("volunteers.summary", _("Volunteers"),
+                                "gongzhi.volunteers.selectors.figures:dashboard_figures"),),
         demo_order=90,
         audit_actions=(
             "volunteers.volunteer.register",

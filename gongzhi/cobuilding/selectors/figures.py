@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core import scope
 from gongzhi.core.errors import InvalidInput, check_period
+from gongzhi.core.permissions import can
 
 from ..models import (
     MemberReport,
@@ -232,3 +233,24 @@ def figures(*, user, node: AreaNode | None, start: dt.date, end: dt.date) -> Fig
             total.add(row)
         streets.append(Street(name=street_names.get(spath, ""), path=spath, rows=members, total=total))
     return Figures(start=start, end=end, streets=streets)
+
+
+def dashboard_figures(*, user, node: AreaNode, start: dt.date, end: dt.date) -> list[dict]:
+    """The figure provider the dashboard reads (`FigureProvider`, end exclusive): members reported
+    and active, units reported, needs raised and met, and projects under way, for `node`'s
+    communities. Nothing for who may not read co-building lists."""
+    if not can(user, "cobuilding.view_list"):
+        return []
+    result = figures(user=user, node=node, start=start, end=end - dt.timedelta(days=1))
+    total = Row(name="", path="")
+    for street in result.streets:
+        total.add(street.total)
+    return [
+        {"key": "cobuilding.members", "label": _("Party members reported in"), "value": total.members},
+        {"key": "cobuilding.active_members", "label": _("Members who served"), "value": total.active_members},
+        {"key": "cobuilding.units", "label": _("Units reported in"), "value": total.units},
+        {"key": "cobuilding.needs_raised", "label": _("Needs raised"), "value": total.needs_raised},
+        {"key": "cobuilding.needs_met", "label": _("Needs met"), "value": total.needs_met},
+        {"key": "cobuilding.projects_running", "label": _("Projects under way"),
+         "value": total.projects.get(ProjectState.ACTIVE, 0)},
+    ]

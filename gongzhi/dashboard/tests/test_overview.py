@@ -62,7 +62,7 @@ def test_a_table_exports_as_xlsx_with_the_rows_of_the_page_and_is_audited(w, cli
     response = client.get(reverse("dashboard:table-export", args=[w.street.pk, "ranking"]))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert any(w.community.name in (row or []) for row in values)
     assert AuditEvent.objects.filter(action="dashboard.table.export").count() == 1
     # a table of a node outside scope is 404
