@@ -110,6 +110,9 @@ def load(ctx: DemoContext) -> None:
         for index, grid in enumerate(grids[community.code]):
             _fill_grid(ctx, grid, 24, None, blocks[index], {})
         _outline(actor, community, blocks)
+    # The street around all its communities (the district's map shades it).
+    _outline(actor, street, [MAIN_LAYOUT[i] for i in range(MAIN_GRIDS)]
+             + [(3 + offset, row) for offset in range(1, len(communities)) for row in (0, 1)])
     ctx.data.update(
         district=district, street=street, communities=communities, main_community=main, grids=grids,
         buildings=buildings, households=households, units=units, departments=departments, estates=estates,

@@ -100,3 +100,18 @@ def test_check_finds_drift_and_rebuild_repairs_it_audited(w):
     assert agree()
     call_command("rollups", "--check")
     assert AuditEvent.objects.filter(action="cases.rollups_rebuilt").count() == 1
+
+
+def test_the_sla_sweep_closing_an_unrated_case_keeps_the_rollups(w, settings):
+    # given a case resolved and left unrated past the rating window
+    from gongzhi.cases import tasks
+
+    case = in_progress(w)
+    services.case_resolve(actor=w.worker_a, case=case, result=Result.SOLVED, feedback="已清运")
+    # when the sweep auto-closes it
+    assert tasks.sweep(now=timezone.now() + dt.timedelta(days=30))["auto_closed"] == 1
+    # then the day's roll-up counts it closed at the grid, as a recount does
+    assert agree()
+    today = timezone.localdate()
+    totals = rollups.totals(path="", start=today, end=today + dt.timedelta(days=1))
+    assert (totals["closed"], totals["closed_grid"]) == (1, 1)
