@@ -25,6 +25,8 @@ from gongzhi.core.tests.browser import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP_WIDE = (1366, 900)
+# The charts drawn without animation, so a screenshot shows them finished.
+REDUCED_MOTION = [{"name": "prefers-reduced-motion", "value": "reduce"}]
 
 # Collected before the page's own scripts run: anything the Content-Security-Policy blocked.
 CSP_WATCH = """
@@ -101,8 +103,7 @@ def test_a_street_leader_reads_the_charts_drills_down_and_exports_a_table(browse
     # given a street with two communities and requests this month in both
     w = street_with_two_communities()
     watch = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_WATCH})
-    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [
-        {"name": "prefers-reduced-motion", "value": "reduce"}]})
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": REDUCED_MOTION})
     try:
         set_viewport(browser, *DESKTOP_WIDE)
         login(browser, live_server, w.sstaff)
@@ -135,6 +136,16 @@ def test_a_street_leader_reads_the_charts_drills_down_and_exports_a_table(browse
         assert_png(save_screenshot(browser, "dashboard-street-full-desktop"))
         set_viewport(browser, *DESKTOP_WIDE)
 
+        # on paper: the charts and tables print, the navigation, the month form and the links to export do not
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print", "features": REDUCED_MOTION})
+        shown = browser.execute_script("""
+          const seen = s => [...document.querySelectorAll(s)].some(e => getComputedStyle(e).display !== 'none');
+          return {nav: seen('.topbar'), form: seen('.dash-month'), export: seen('a.export'),
+                  charts: seen('.chart svg'), tables: seen('#table-ranking table')};
+        """)
+        assert shown == {"nav": False, "form": False, "export": False, "charts": True, "tables": True}
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": REDUCED_MOTION})
+
         # when they download the ranking as .xlsx with their own session
         href = browser.find_element(By.CSS_SELECTOR, "#table-ranking a.export").get_attribute("href")
         client = Client()
@@ -159,6 +170,7 @@ def test_a_street_leader_reads_the_charts_drills_down_and_exports_a_table(browse
         # then the breadcrumb leads back up to the street
         assert "西站街道" in browser.find_element(By.CSS_SELECTOR, "nav.dash-crumbs").text
         assert set(ranking_cells(browser)["rows"]) == {"第A网格", "第B网格"}
+        assert_png(save_screenshot(browser, "dashboard-community-desktop"))
         browser.find_element(By.LINK_TEXT, "第A网格").click()
         wait_for(browser, lambda d: "第A网格" in d.find_element(By.TAG_NAME, "h1").text)
         wait_for(browser, charts_drawn)
