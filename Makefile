@@ -13,7 +13,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test setup lint messages clean
+.PHONY: run test setup lint messages clean vendor-echarts
 
 $(STAMP): pyproject.toml
 	$(if $(PYTHON),,$(error $(NO_PYTHON)))
@@ -68,6 +68,12 @@ messages: setup
 
 clean:
 	rm -rf $(VENV) var
+
+# Apache ECharts (the dashboard's charts) is kept in gongzhi/static/vendor/echarts/, packed from the
+# npm registry and checked against its integrity; `make vendor-echarts ECHARTS_VERSION=x.y.z` updates it.
+ECHARTS_VERSION ?= 6.1.0
+vendor-echarts:
+	ECHARTS_VERSION=$(ECHARTS_VERSION) sh scripts/vendor_echarts.sh
 
 # Files make reads are never "remade" (so `make -B` does not take them for unknown targets).
 Makefile pyproject.toml: ;
