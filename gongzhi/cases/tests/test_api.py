@@ -136,8 +136,9 @@ HOTLINE_FILING = {
 # with its current rules (1), the location (1), the clerk's scope (1), the triage community (1),
 # the case, its event and the audit event (3), the community staff to notify and their
 # notification rows (2), plus the service's savepoint and its release (2). It was 18 when the 201
-# re-read the case with its timeline, attachments and whistle calls. Raise only with a reason.
-MAX_QUERIES_PER_FILING = 13
+# re-read the case with its timeline, attachments and whistle calls. Raise only with a reason:
+# 13 → 15 when the case's day and month roll-ups (cases.rollups) were kept in the same transaction.
+MAX_QUERIES_PER_FILING = 15
 
 
 def test_filing_answers_with_the_saved_case_and_the_detail_keeps_the_timeline(client, w):
