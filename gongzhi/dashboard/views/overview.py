@@ -10,7 +10,7 @@ from django.urls import path
 
 from gongzhi.core.errors import InvalidInput, NotFound
 
-from .. import selectors
+from .. import maps, selectors
 from ..periods import parse_month, this_month
 
 
@@ -36,6 +36,7 @@ def node(request, pk: int):
     except InvalidInput as exc:
         errors, month = exc.fields, this_month()
     data = selectors.overview(user=request.user, node=area, month=month)
+    shaded = maps.map_from_request(request, data)
     context = {
         "overview": data,
         "node": area,
@@ -44,8 +45,9 @@ def node(request, pk: int):
         "errors": errors,
         "ancestors": selectors.ancestors(user=request.user, node=area),
         "tables": [t.as_data() for t in data.tables],
+        "map": shaded,
     }
-    return render(request, "dashboard/overview.html", context, status=400 if errors else 200)
+    return render(request, "dashboard/overview.html", context, status=400 if errors or shaded.invalid else 200)
 
 
 urlpatterns = [
