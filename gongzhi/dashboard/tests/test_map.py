@@ -12,6 +12,7 @@ from django.urls import reverse
 from gongzhi.areas import services as area_services
 from gongzhi.areas.tests.factories import ACTOR, child
 from gongzhi.cases.tests.factories import submit
+from gongzhi.core.errors import InvalidInput
 from gongzhi.dashboard import maps, selectors
 from gongzhi.dashboard.periods import this_month
 
@@ -58,7 +59,7 @@ def test_each_child_with_an_outline_is_one_linked_shaded_shape_and_the_rest_are_
     assert f">{second.name}</text>" in str(result.svg)
     # and the community without an outline is listed under the map as a link
     assert [m["name"] for m in result.missing] == [third.name]
-    assert result.legend[0]["css"] == "shade-0" and result.legend[-1]["label"] == "4 and over"
+    assert result.legend[0]["css"] == "shade-0" and result.legend[-1]["label"] == "4及以上"
 
 
 def test_rates_are_shaded_against_fixed_bounds_and_no_figures_is_its_own_class():
@@ -108,8 +109,8 @@ def test_a_wrong_measure_is_refused_beside_the_picker(w, client, rf):
     html = render_to_string("dashboard/_map.html", {"map": result})
     assert result.invalid and result.shade == "filed"
     assert 'aria-describedby="shade-error"' in html and 'id="shade-error"' in html
-    assert "Pick one of the measures in the list." in html
-    with pytest.raises(Exception, match="measures"):
+    assert "请从列表中选择一项指标。" in html
+    with pytest.raises(InvalidInput):
         maps.parse_shade("salary")
 
 
@@ -140,4 +141,4 @@ def test_a_grid_shows_its_own_outline_and_its_buildings(w):
 def test_a_grid_without_an_outline_says_so(w):
     data = selectors.overview(user=w.worker_b, node=w.grid_b, month=this_month())
     result = maps.map_for(overview=data, shade="filed", month=this_month(), user=w.worker_b)
-    assert not result.svg and result.note == "This grid has no outline yet."
+    assert not result.svg and result.note == "该网格尚未设置边界。"
