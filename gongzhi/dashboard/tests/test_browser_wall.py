@@ -61,6 +61,14 @@ def test_the_wall_fills_the_screen_and_counts_a_new_request_at_its_next_refresh(
     wait_for(browser, lambda d: today_count(d) == str(before + 1), timeout=20)
     assert browser.execute_script("return window.__sameWall === true")
     assert not browser.find_element(By.ID, "wall-stale").is_displayed()
+    # and when the server cannot be reached it keeps the last figures, says so, and tries again
+    live_url = browser.execute_script("return document.body.dataset.liveUrl")
+    browser.execute_script("document.body.dataset.liveUrl = '/dashboard/0/wall/live/'")
+    wait_for(browser, lambda d: d.find_element(By.ID, "wall-stale").is_displayed())
+    assert today_count(browser) == str(before + 1)
+    assert_png(save_screenshot(browser, "dashboard-wall-1920-stale"), min_bytes=20000)
+    browser.execute_script("document.body.dataset.liveUrl = arguments[0]", live_url)
+    wait_for(browser, lambda d: not d.find_element(By.ID, "wall-stale").is_displayed())
 
 
 def test_the_wall_stacks_its_panels_on_a_phone(browser, live_server):

@@ -79,7 +79,6 @@ def wall(request, pk: int):
         "time_zone": settings.TIME_ZONE,
         # The refresh asks for the shading shown (a valid one: a wrong ?shade= is refused on the page only).
         "live_url": reverse("dashboard:wall-live", args=[area.pk]) + "?" + urlencode({"shade": context["map"].shade}),
-        "ancestors": selectors.ancestors(user=request.user, node=area),
     })
     return render(request, "dashboard/wall.html", context, status=status)
 
