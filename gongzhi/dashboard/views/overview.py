@@ -12,7 +12,7 @@ from django.utils.translation import pgettext
 
 from gongzhi.core.errors import InvalidInput, NotFound
 
-from .. import selectors
+from .. import maps, selectors
 from ..formatting import cell_text
 from ..periods import Month, parse_month, this_month
 from ..tables import COUNT, RATE, TEXT
@@ -41,6 +41,7 @@ def node(request, pk: int):
         errors, month = exc.fields, this_month()
     data = selectors.overview(user=request.user, node=area, month=month)
     tables = [_with_hrefs(t.as_data(), month) for t in data.tables]
+    shaded = maps.map_from_request(request, data)
     context = {
         "overview": data,
         "node": area,
@@ -52,8 +53,9 @@ def node(request, pk: int):
         # The template's view of the same dicts: each row with the address it drills down to.
         "sections": [{"t": t, "lines": list(zip(t["rows"], t["hrefs"], strict=True))} for t in tables],
         "cards": _cards(data.headline),
+        "map": shaded,
     }
-    return render(request, "dashboard/overview.html", context, status=400 if errors else 200)
+    return render(request, "dashboard/overview.html", context, status=400 if errors or shaded.invalid else 200)
 
 
 def _with_hrefs(table: dict, month: Month) -> dict:
