@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import rollups
+from gongzhi.core.replica import reading_replica
 from gongzhi.core import components
 from gongzhi.core.errors import NotFound
 
@@ -48,7 +49,8 @@ def _live(request, area) -> tuple[dict, int]:
                               lists=components.setting("DASHBOARD_LIST_ROWS"))
     shaded = maps.map_from_request(request, data, link="dashboard:wall")
     headline = data.headline
-    today_filed = rollups.totals(path=area.path, start=today, end=today + dt.timedelta(days=1))["filed"]
+    with reading_replica():
+        today_filed = rollups.totals(path=area.path, start=today, end=today + dt.timedelta(days=1))["filed"]
     live = headline["now"]
     counts = [
         {"key": "today", "label": _("New today"), "value": cell_text(today_filed, COUNT)},
