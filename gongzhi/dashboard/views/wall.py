@@ -21,9 +21,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import rollups
-from gongzhi.core.replica import reading_replica
 from gongzhi.core import components
 from gongzhi.core.errors import NotFound
+from gongzhi.core.replica import reading_replica
 
 from .. import maps, selectors
 from ..formatting import cell_text
