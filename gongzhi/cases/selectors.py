@@ -571,21 +571,27 @@ def hot_issues(*, user, node: AreaNode, since: dt.datetime, min_count: int = 3, 
     `node`, merged duplicates included — candidates for a deliberation topic. Most reported first."""
     if not scope.covers_path(user, node.path):
         raise NotFound()
-    rows = (
+    # Grouped on the case's own columns (no join over the period's cases); the names of the few
+    # rows kept are read afterwards.
+    rows = list(
         Case.objects.filter(location_path__startswith=node.path, created_at__gte=since)
         .exclude(state=State.REJECTED)
-        .values("category__code", "category__name", "location_id", "location__name")
+        .values("category_id", "location_id")
         .annotate(count=Count("pk"), open=Count("pk", filter=Q(state__in=OPEN_STATES)))
         .filter(count__gte=min_count)
-        .order_by("-count", "category__code")[:limit]
+        .order_by("-count", "category_id", "location_id")[:limit]
     )
-    rows = list(rows)
-    places = area_selectors.addresses(AreaNode.objects.filter(pk__in={r["location_id"] for r in rows}))
-    return [
-        {"category": r["category__code"], "category_name": r["category__name"], "location_id": r["location_id"],
-         "location_name": places.get(r["location_id"], r["location__name"]), "count": r["count"], "open": r["open"]}
+    categories = {c.pk: c for c in Category.objects.filter(pk__in={r["category_id"] for r in rows})}
+    locations = AreaNode.objects.filter(pk__in={r["location_id"] for r in rows})
+    names = dict(locations.values_list("pk", "name"))
+    places = area_selectors.addresses(locations)
+    result = [
+        {"category": categories[r["category_id"]].code, "category_name": categories[r["category_id"]].name,
+         "location_id": r["location_id"], "location_name": places.get(r["location_id"], names.get(r["location_id"], "")),
+         "count": r["count"], "open": r["open"]}
         for r in rows
     ]
+    return sorted(result, key=lambda r: (-r["count"], r["category"]))
 
 
 # ---------------------------------------------------------------------------------------------
