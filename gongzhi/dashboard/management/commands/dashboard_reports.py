@@ -1,4 +1,4 @@
-"""`gongzhi dashboard_reports [--month YYYY-MM] [--node CODE] [--force]`: make the monthly reports of
+"""`gongzhi dashboard-reports [--month YYYY-MM] [--node CODE] [--force]`: make the monthly reports of
 the streets and communities now (last month by default; only those that have none, unless --force)."""
 
 from __future__ import annotations
