@@ -77,7 +77,7 @@ def make_report(*, actor, node: AreaNode, month: Month, now: dt.datetime | None 
     title = report_title(node, month)
     made_at = timezone.localtime(now)
     tables = {t.key: t for t in ov.tables}
-    xlsx = report_xlsx.build(summary_title=_("Summary"),
+    xlsx = report_xlsx.build(summary_title=pgettext("report sheet", "Summary"),
                              summary=[(_("Area"), node.name), (pgettext("figure", "Month"), month.key),
                                       *[(label, value) for label, value, _kind in summary]],
                              tables=ov.tables)
