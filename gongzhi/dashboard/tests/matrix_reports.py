@@ -16,7 +16,10 @@ def objects(world: World) -> dict[str, Param]:
     # A community's report is read by its area's staff (not the grid workers below it).
     seen = (AREA_ROLES - {Role.GRID_WORKER}) & {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.INSPECTOR,
                                                  Role.DISTRICT_ADMIN}
+    makers = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN})
     return {
         "report_id": Param(inside=inside.pk, outside=outside.pk, seen_by=frozenset(seen)),
         "fmt": Param.fixed("pdf"),
+        # Making a community's report now (API; the page's `pk` is the node the overview module declares).
+        "nodes.node_id": Param(inside=world.d1["community"].pk, outside=world.d2["community"].pk, seen_by=makers),
     }

@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from gongzhi.core import audit
 from gongzhi.core.downloads import serve
@@ -49,13 +48,15 @@ def report_download(request, report_id: int, fmt: str):
 
 
 @login_required
-@require_POST
 def report_make(request, pk: int):
+    """GET: the form (the month, last month by default); POST: make the report now, in the request."""
     try:
         node = selectors.dashboard_node(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404 from exc
     require(request.user, "dashboard.make_report", node)
+    if request.method != "POST":
+        return render(request, "dashboard/reports_make.html", {"node": node, "month": this_month().shifted(-1)})
     try:
         month = parse_month(request.POST.get("month") or this_month().shifted(-1).key)
         reports.make_report(actor=request.user, node=node, month=month)
