@@ -126,3 +126,12 @@ def test_the_worker_makes_last_months_reports_once_on_the_first_working_day():
 def test_the_command_makes_one_nodes_report(w):
     call_command("dashboard_reports", "--node", w.community.code, "--month", this_month().key)
     assert MonthlyReport.objects.get().node == w.community
+
+
+def test_the_communitys_staff_are_told_the_report_is_ready(w, django_capture_on_commit_callbacks):
+    from gongzhi.core.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reports.make_report(actor=SYSTEM, node=w.community, month=this_month())
+    told = Notification.objects.filter(kind="dashboard.report_ready")
+    assert [n.recipient for n in told] == [w.cstaff]
