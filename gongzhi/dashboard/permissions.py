@@ -20,6 +20,8 @@ from gongzhi.core.permissions import Rule
 READER_ROLES = frozenset(
     {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.INSPECTOR, Role.DISTRICT_ADMIN}
 )
+# Who is told a street's or community's monthly report is ready (by the kind of the area).
+TOLD_REPORT_READY = {"street": (Role.STREET_STAFF,), "community": (Role.COMMUNITY_STAFF,)}
 # Who may have a street's or community's monthly report made again on demand.
 REPORT_MAKER_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN})
 

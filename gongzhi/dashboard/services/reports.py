@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from gongzhi.accounts.roles import Role
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core import audit, calendar, notifications
 from gongzhi.core import permissions as core_permissions
@@ -24,13 +23,13 @@ from .. import report_pdf, report_xlsx, selectors
 from ..formatting import cell_text
 from ..models import MonthlyReport
 from ..periods import Month, month_of
+from ..permissions import TOLD_REPORT_READY
 from ..tables import COUNT, RATE, plain
 
 REPORT_KINDS = (AreaKind.STREET, AreaKind.COMMUNITY)
 # The tables the PDF prints (with a row limit); the .xlsx has every table of the overview.
 PDF_TABLES = (("trend", None), ("levels", None), ("by_matter", 10), ("times", None), ("ranking", None),
               ("programmes", 10))
-STAFF_ROLES = {AreaKind.STREET: (Role.STREET_STAFF,), AreaKind.COMMUNITY: (Role.COMMUNITY_STAFF,)}
 
 
 def _plain(value):
@@ -62,7 +61,7 @@ def report_title(node: AreaNode, month: Month) -> str:
 
 def _staff(node: AreaNode) -> list:
     User = get_user_model()  # noqa: N806
-    return list(User.objects.filter(core_permissions.role_q(STAFF_ROLES[node.kind]),
+    return list(User.objects.filter(core_permissions.role_q(TOLD_REPORT_READY[node.kind]),
                                      area_bindings__node_id=node.pk, is_active=True).distinct())
 
 
