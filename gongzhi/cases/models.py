@@ -790,19 +790,9 @@ ROLLUP_COUNTERS = (
 )
 
 
-class CaseDayFigures(models.Model):
-    """The day's roll-up of the cases filed that day at one grid (or the community or street a case
-    is located at when it lies above any grid), of one matter, channel and kind: the counts the
-    figures and the dashboard read, so that a district-year needs a few thousand rows, not the
-    cases. Kept incrementally by `Case.save` (`cases.rollups`), inside the write's transaction;
-    `gongzhi rollups --check` compares them with a full recount and `--rebuild` redoes them."""
+class RollupCounters(models.Model):
+    """The counters both roll-ups keep (`ROLLUP_COUNTERS`), declared once."""
 
-    day = models.DateField(_("day filed"))
-    node_path = models.CharField(_("place path"), max_length=32)
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="+")
-    theme = models.CharField(_("theme"), max_length=12, choices=Theme.choices)
-    channel = models.CharField(_("channel"), max_length=14, choices=Channel.choices)
-    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
     filed = models.IntegerField(default=0)
     cases = models.IntegerField(default=0)
     responded = models.IntegerField(default=0)
@@ -822,6 +812,24 @@ class CaseDayFigures(models.Model):
     rejected = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class CaseDayFigures(RollupCounters):
+    """The day's roll-up of the cases filed that day at one grid (or the community or street a case
+    is located at when it lies above any grid), of one matter, channel and kind: the counts the
+    figures and the dashboard read, so that a district-year needs a few thousand rows, not the
+    cases. Kept incrementally by `Case.save` (`cases.rollups`), inside the write's transaction;
+    `gongzhi rollups --check` compares them with a full recount and `--rebuild` redoes them."""
+
+    day = models.DateField(_("day filed"))
+    node_path = models.CharField(_("place path"), max_length=32)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="+")
+    theme = models.CharField(_("theme"), max_length=12, choices=Theme.choices)
+    channel = models.CharField(_("channel"), max_length=14, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+
+    class Meta:
         verbose_name = _("daily case figures")
         verbose_name_plural = _("daily case figures")
         constraints = [
@@ -835,30 +843,13 @@ class CaseDayFigures(models.Model):
         return f"{self.day} {self.node_path} {self.category_id} {self.channel} {self.kind}"
 
 
-class CaseMonthFigures(models.Model):
+class CaseMonthFigures(RollupCounters):
     """The month's roll-up of the cases filed in it at one grid (all matters, channels and kinds
     together): the same counters as `CaseDayFigures`, kept by the same writes, so the trend, the
     headline and the ranking of a district-year read a few thousand rows."""
 
     month = models.DateField(_("month filed"))
     node_path = models.CharField(_("place path"), max_length=32)
-    filed = models.IntegerField(default=0)
-    cases = models.IntegerField(default=0)
-    responded = models.IntegerField(default=0)
-    responded_in_time = models.IntegerField(default=0)
-    rated = models.IntegerField(default=0)
-    rated_by_callback = models.IntegerField(default=0)
-    solved = models.IntegerField(default=0)
-    satisfied = models.IntegerField(default=0)
-    basic = models.IntegerField(default=0)
-    unsatisfied = models.IntegerField(default=0)
-    closed = models.IntegerField(default=0)
-    closed_building = models.IntegerField(default=0)
-    closed_grid = models.IntegerField(default=0)
-    closed_community = models.IntegerField(default=0)
-    closed_street = models.IntegerField(default=0)
-    closed_department = models.IntegerField(default=0)
-    rejected = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly case figures")
