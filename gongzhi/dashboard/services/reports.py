@@ -88,15 +88,16 @@ def make_report(*, actor, node: AreaNode, month: Month, now: dt.datetime | None 
                      footer=_("Made at %(time)s.") % {"time": f"{made_at:%Y-%m-%d %H:%M}"})
     with transaction.atomic():
         report, created = MonthlyReport.objects.select_for_update().get_or_create(node=node, month=month.start)
-        for field in (report.xlsx, report.pdf):
-            if field:
-                field.delete(save=False)
+        # The old files go only once the new ones are saved and committed: a failure leaves the
+        # report as it was.
+        old_files = [(field.storage, field.name) for field in (report.xlsx, report.pdf) if field]
         stem = f"{node.code}-{month.key}"
         report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
         report.pdf.save(f"{stem}.pdf", ContentFile(pdf.getvalue()), save=False)
         report.made_by = str(getattr(actor, "label", "") or getattr(actor, "username", ""))[:100]
         report.figures = {"headline": _plain(ov.headline), "tables": [t.as_data() for t in ov.tables]}
         report.save()
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in old_files])
         audit.record(actor=actor, action="dashboard.report.generate", obj=report,
                      after={"node": node.code, "month": month.key, "again": not created})
         recipients = _staff(node)
