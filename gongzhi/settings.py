@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gongzhi.deliberation",
     "gongzhi.volunteers",
     "gongzhi.cobuilding",
+    "gongzhi.care",
     "gongzhi.privacy",
     "gongzhi.dashboard",
     "gongzhi.benchdata",

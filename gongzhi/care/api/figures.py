@@ -1,0 +1,5 @@
+"""The care API: figures (owner: see the module docstring once written)."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""Care pages: branches."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Care pages: figures."""
+
+urlpatterns: list = []

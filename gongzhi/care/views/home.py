@@ -1,0 +1,3 @@
+"""Care pages: home."""
+
+urlpatterns: list = []

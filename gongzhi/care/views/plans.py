@@ -1,0 +1,3 @@
+"""Care pages: plans."""
+
+urlpatterns: list = []

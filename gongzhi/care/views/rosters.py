@@ -1,0 +1,3 @@
+"""Care pages: rosters."""
+
+urlpatterns: list = []

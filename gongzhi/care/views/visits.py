@@ -1,0 +1,3 @@
+"""Care pages: visits."""
+
+urlpatterns: list = []
