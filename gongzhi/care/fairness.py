@@ -9,14 +9,13 @@ A roster that cannot be fair raises `Unfair` with sentences that name the constr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 
 @dataclass(frozen=True)
@@ -275,7 +274,7 @@ def share(slots: list[Slot], carers: list[Carer]) -> Shared:
         cid, day = next((cid, day) for e, cid, day in edges if flow.cap[e] == 0)
         assignment.append(cid)
         days.append(day)
-    loads = {cid: 0 for cid in order}
+    loads = dict.fromkeys(order, 0)
     for cid in assignment:
         loads[cid] += 1
     return Shared(slots=list(slots), assignment=assignment, days=days, loads=loads)

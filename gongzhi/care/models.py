@@ -174,6 +174,10 @@ class CarerLeave(models.Model):
         constraints = [models.CheckConstraint(condition=Q(end_on__gte=models.F("start_on")), name="care_leave_end_after_start",
                                               violation_error_message=_("Leave cannot end before it starts."))]
 
+    def __str__(self) -> str:
+        return f"{self.carer} {self.start_on:%Y-%m-%d}–{self.end_on:%Y-%m-%d}"
+
+
 
 class PlanState(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("care plan", "Active")
@@ -257,6 +261,10 @@ class PlanCarer(models.Model):
         ordering = ["plan", "-paired", "carer__name"]
         constraints = [models.UniqueConstraint(fields=["plan", "carer"], name="care_plan_carer_once")]
 
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.carer}"
+
+
 
 class ThroughPlanQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> models.QuerySet:
@@ -283,6 +291,10 @@ class EmergencyContact(PersonalCopiesMixin, models.Model):
         verbose_name = _("emergency contact")
         verbose_name_plural = _("emergency contacts")
         ordering = ["plan", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
 
 
 class RosterState(models.TextChoices):
@@ -420,6 +432,10 @@ class SwapRequest(models.Model):
         verbose_name_plural = _("swaps")
         ordering = ["-requested_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.turn} ⇄ {self.other_turn}"
+
+
 
 class CheckIn(models.TextChoices):
     CODE = "code", _("By the code on the household's card")
@@ -499,6 +515,10 @@ class CareVisitPhoto(models.Model):
         verbose_name_plural = _("visit photos")
         ordering = ["visit", "id"]
 
+    def __str__(self) -> str:
+        return self.file.name
+
+
 
 class EmergencyState(models.TextChoices):
     OPEN = "open", pgettext_lazy("emergency", "Open")
@@ -535,3 +555,7 @@ class Emergency(models.Model):
         verbose_name = _("emergency")
         verbose_name_plural = _("emergencies")
         ordering = ["-raised_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.raised_at:%Y-%m-%d %H:%M}"
+

@@ -15,8 +15,18 @@ from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.workflow import SAME, Transition, Workflow, bind
 
-from .models import (CarePlan, Emergency, EmergencyState, PlanState, Roster, RosterState, SwapRequest, SwapState,
-                     Turn, TurnState)
+from .models import (
+                     CarePlan,
+                     Emergency,
+                     EmergencyState,
+                     PlanState,
+                     Roster,
+                     RosterState,
+                     SwapRequest,
+                     SwapState,
+                     Turn,
+                     TurnState,
+)
 
 P, R, T, S, E = PlanState, RosterState, TurnState, SwapState, EmergencyState
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from gongzhi.accounts.tests.factories import user
 from gongzhi.areas.models import AreaNode
-from gongzhi.care.models import Carer, CarerKind, CareBranch, CarePlan, PlanCarer
-from gongzhi.party.tests.factories import party_tree
+from gongzhi.care.models import CareBranch, CarePlan, Carer, CarerKind, PlanCarer
 from gongzhi.party.tests.factories import member as party_member
+from gongzhi.party.tests.factories import party_tree
 from gongzhi.volunteers.tests.factories import volunteer as make_volunteer
 
 _serial = itertools.count(1)

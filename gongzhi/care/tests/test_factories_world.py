@@ -1,6 +1,8 @@
 import pytest
-from gongzhi.care.tests.factories import care_world
+
 from gongzhi.care.models import CarePlan
+from gongzhi.care.tests.factories import care_world
+
 pytestmark = pytest.mark.django_db
 def test_world():
     w = care_world()
