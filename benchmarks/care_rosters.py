@@ -4,12 +4,13 @@ service `roster_generate` (plans and rotas read, visits shared fairly by maximum
 in bulk, the audit row written). Target: ≤ 10 s for the street, with the fairness spread printed.
 
     .venv/bin/python benchmarks/care_rosters.py --database-url postgres://…/gz_bench_rosters
-        [--branches 30] [--plans 600] [--carers 1200] [--days 91]
+        [--branches 30] [--plans 600] [--carers 1200] [--days 91] [--rota 12]
 
 Run on a migrated database: the script writes its own street (3 communities of 10 grids, one
 building of 20 households per grid), the party branches, volunteers as carers (a third of them
 away one weekday, one in twenty on a week's leave, at most two turns a week), plans visited every
-3, 7 or 14 days with six carers on each rota (in bulk), then times the generation. Prints one
+3, 7 or 14 days with twelve of the branch's carers, drawn at random, on each rota and every carer on at least four
+rotas (in bulk), then times the generation. Prints one
 JSON line and a table.
 """
 
@@ -34,6 +35,7 @@ def main() -> None:  # noqa: PLR0915 - one script
     parser.add_argument("--plans", type=int, default=600)
     parser.add_argument("--carers", type=int, default=1200)
     parser.add_argument("--days", type=int, default=91)
+    parser.add_argument("--rota", type=int, default=12, help="carers on each plan's rota")
     parser.add_argument("--seed", type=int, default=19)
     args = parser.parse_args()
 
@@ -105,13 +107,17 @@ def main() -> None:  # noqa: PLR0915 - one script
                 code += 1
                 plans.append(CarePlan(household=households[b * per_branch_plans + p], branch=branch,
                                       every_days=rng.choice((3, 7, 7, 14)), needs=["groceries", "company"],
-                                      next_review_on=today + dt.timedelta(days=90), checkin_code=f"R{stamp[-4:]}{code:04d}"))
+                                      next_review_on=today + dt.timedelta(days=90), checkin_code=f"R{stamp[-3:]}{code:04d}"))
         plans = CarePlan.objects.bulk_create(plans, batch_size=1000)
         for b in range(args.branches):
             mine = carers[b * per_branch_carers:(b + 1) * per_branch_carers]
-            for p, plan in enumerate(plans[b * per_branch_plans:(b + 1) * per_branch_plans]):
-                on = {(2 * p + k) % len(mine) for k in range(6)}
-                rota += [PlanCarer(plan=plan, carer=mine[i], paired=k == 0) for k, i in enumerate(sorted(on))]
+            theirs = plans[b * per_branch_plans:(b + 1) * per_branch_plans]
+            on = {plan.pk: rng.sample(mine, min(len(mine), args.rota)) for plan in theirs}
+            for c in mine:  # as a secretary would: everyone on at least four households' rotas
+                held = [plan for plan in theirs if c in on[plan.pk]]
+                for plan in rng.sample([p for p in theirs if p not in held], max(0, 4 - len(held))):
+                    on[plan.pk].append(c)
+            rota += [PlanCarer(plan=plan, carer=c, paired=k == 0) for plan in theirs for k, c in enumerate(on[plan.pk])]
         PlanCarer.objects.bulk_create(rota, batch_size=2000)
         actor = user("street_staff", nodes=[street], username=f"bench_rosters_{stamp}")
     built = time.perf_counter() - built

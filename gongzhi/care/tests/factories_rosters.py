@@ -52,3 +52,16 @@ def generate(w: dict, *, start: dt.date | None = None, days: int = 28, actor=Non
 def published(w: dict, **kwargs) -> Roster:
     roster = generate(w, **kwargs)
     return services.roster_publish(actor=w["secretary"], roster=roster)
+
+
+def pair(roster: Roster, carer_a, carer_b):
+    """A turn of carer_a and one of carer_b on the same plan that the two could exchange."""
+    from gongzhi.care.models import Turn
+
+    turns = list(Turn.objects.filter(roster=roster).select_related("carer", "plan__household", "roster")
+                 .order_by("date", "pk"))
+    for a in (t for t in turns if t.carer_id == carer_a.pk):
+        for b in (t for t in turns if t.carer_id == carer_b.pk):
+            if a.plan_id == b.plan_id and not services.swap_problems(a, b):
+                return a, b
+    raise AssertionError("no two turns the carers could exchange")

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from gongzhi.accounts.tests.factories import user
-from gongzhi.care.models import Roster, RosterState, SwapRequest, SwapState, Turn
+from gongzhi.care.models import Roster, RosterState, SwapRequest, SwapState
 
 from . import factories_rosters as f
 
@@ -57,10 +57,7 @@ def test_given_a_carer_on_leave_the_whole_period_when_generating_on_the_page_the
 
 def test_given_a_carer_when_asking_to_swap_from_their_turn_then_the_secretary_approves_on_the_swaps_page(w):
     roster = f.published(w)
-    mine = Turn.objects.filter(roster=roster, carer=w["carer_member"]).order_by("date").last()
-    theirs = Turn.objects.filter(roster=roster, carer=w["carer_volunteer"], plan=mine.plan).exclude(
-        date__range=(mine.date - dt.timedelta(days=mine.date.weekday()),
-                     mine.date + dt.timedelta(days=6 - mine.date.weekday()))).first()
+    mine, theirs = f.pair(roster, w["carer_member"], w["carer_volunteer"])
     carer = _client(w["member_user"])
     board = carer.get(reverse("care:roster", kwargs={"roster_id": roster.pk}) + f"?month={mine.date:%Y-%m}")
     assert reverse("care:turn-swap", kwargs={"turn_id": mine.pk}) in board.content.decode()
@@ -77,8 +74,7 @@ def test_given_a_carer_when_asking_to_swap_from_their_turn_then_the_secretary_ap
 
 def test_given_a_swap_onto_the_others_unavailable_day_when_asked_on_the_page_then_the_reason_beside_the_field(w):
     roster = f.published(w)
-    mine = Turn.objects.filter(roster=roster, carer=w["carer_member"]).order_by("date").last()
-    theirs = Turn.objects.filter(roster=roster, carer=w["carer_volunteer"], plan=mine.plan).first()
+    mine, theirs = f.pair(roster, w["carer_member"], w["carer_volunteer"])
     w["carer_volunteer"].unavailable_weekdays = [mine.date.weekday()]
     w["carer_volunteer"].save()
     answer = _client(w["member_user"]).post(reverse("care:turn-swap", kwargs={"turn_id": mine.pk}),

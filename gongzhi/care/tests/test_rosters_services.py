@@ -112,21 +112,10 @@ def test_given_a_published_roster_when_withdrawn_then_its_planned_turns_are_canc
     assert AuditEvent.objects.filter(action="care.roster.withdraw").count() == 1
 
 
-def _pair(roster, carer_a, carer_b, *, same_plan=True):
-    """A turn of carer_a and one of carer_b on the same plan (or not), in different weeks."""
-    mine = [t for t in _turns(roster) if t.carer_id == carer_a.pk]
-    theirs = [t for t in _turns(roster) if t.carer_id == carer_b.pk]
-    for a in mine:
-        for b in theirs:
-            if (a.plan_id == b.plan_id) == same_plan and a.date.isocalendar()[:2] != b.date.isocalendar()[:2]:
-                return a, b
-    raise AssertionError("no pair")
-
-
 def test_given_two_turns_when_a_carer_asks_and_the_secretary_approves_then_they_are_exchanged(
         w, django_capture_on_commit_callbacks):
     roster = f.published(w)
-    mine, theirs = _pair(roster, w["carer_member"], w["carer_volunteer"])
+    mine, theirs = f.pair(roster, w["carer_member"], w["carer_volunteer"])
     with django_capture_on_commit_callbacks(execute=True):
         swap = services.swap_request(actor=w["member_user"], turn=mine, other_turn=theirs, reason="出差")
     assert Notification.objects.filter(kind="care.swap_requested", recipient=w["secretary"]).count() == 1
@@ -145,7 +134,7 @@ def test_given_two_turns_when_a_carer_asks_and_the_secretary_approves_then_they_
 
 def test_given_a_swap_onto_an_unavailable_weekday_when_asked_then_refused_with_the_reason(w):
     roster = f.published(w)
-    mine, theirs = _pair(roster, w["carer_member"], w["carer_volunteer"])
+    mine, theirs = f.pair(roster, w["carer_member"], w["carer_volunteer"])
     w["carer_member"].unavailable_weekdays = [theirs.date.weekday()]
     w["carer_member"].save()
     with pytest.raises(InvalidInput) as caught:
@@ -155,7 +144,7 @@ def test_given_a_swap_onto_an_unavailable_weekday_when_asked_then_refused_with_t
 
 def test_given_a_swap_asked_when_the_other_goes_on_leave_then_approval_is_refused_with_the_reason(w):
     roster = f.published(w)
-    mine, theirs = _pair(roster, w["carer_member"], w["carer_volunteer"])
+    mine, theirs = f.pair(roster, w["carer_member"], w["carer_volunteer"])
     swap = services.swap_request(actor=w["member_user"], turn=mine, other_turn=theirs)
     f.leave(w["carer_volunteer"], mine.date, mine.date)
     with pytest.raises(InvalidInput) as caught:
@@ -167,7 +156,7 @@ def test_given_a_swap_asked_when_the_other_goes_on_leave_then_approval_is_refuse
 
 def test_given_someone_elses_turn_when_a_carer_asks_then_not_found_and_the_requester_withdraws(w):
     roster = f.published(w)
-    mine, theirs = _pair(roster, w["carer_member"], w["carer_volunteer"])
+    mine, theirs = f.pair(roster, w["carer_member"], w["carer_volunteer"])
     with pytest.raises(NotFound):
         services.swap_request(actor=w["group_user"], turn=theirs, other_turn=mine)
     swap = services.swap_request(actor=w["member_user"], turn=mine, other_turn=theirs)

@@ -15,12 +15,12 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from gongzhi.core.errors import DomainError
 from gongzhi.core.forms import add_domain_errors
 from gongzhi.core.permissions import can
 from gongzhi.core.permissions import scoped_page as scoped
-from django.views.decorators.http import require_POST
 
 from ..models import RosterState, SwapState
 from ..selectors import rosters as selectors
