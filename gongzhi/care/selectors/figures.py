@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.permissions import can
@@ -21,7 +22,7 @@ def dashboard_figures(*, user, node, start: dt.date, end: dt.date) -> list[dict]
                                                      state=PlanState.ACTIVE)
     turns = (Turn.objects.visible_to(user)
              .filter(plan__household__path__startswith=node.path, roster__state=RosterState.PUBLISHED,
-                     date__gte=start, date__lt=end, date__lte=dt.date.today())
+                     date__gte=start, date__lt=end, date__lte=timezone.localdate())
              .exclude(state=TurnState.CANCELLED))
     return [
         {"key": "care.plans", "label": _("Households with a care plan"), "value": plans.count()},

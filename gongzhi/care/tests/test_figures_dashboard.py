@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from gongzhi.care.models import Roster, RosterState, Turn, TurnState
 from gongzhi.care.selectors.figures import dashboard_figures
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_dashboard_figures_count_plans_and_turns_done_and_missed():
     # given a plan with three turns in the past: one done, one missed, one cancelled
     w = care_world()
-    today = dt.date.today()
+    today = timezone.localdate()
     roster = Roster.objects.create(branch=w["care_branch"], start_on=today - dt.timedelta(days=10), end_on=today,
                                    state=RosterState.PUBLISHED)
     for days, state in ((9, TurnState.DONE), (5, TurnState.MISSED), (3, TurnState.CANCELLED)):
