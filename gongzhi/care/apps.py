@@ -2,19 +2,13 @@ import datetime as dt
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from gongzhi.core.components import Component, Export, FigureProvider
-from gongzhi.core.navigation import NavItem
+from gongzhi.core.components import Component, FigureProvider
 from gongzhi.core.periodic import Periodic
 
 
 def every_hour() -> dt.timedelta:
     return dt.timedelta(hours=1)
-
-
-def every_day() -> dt.timedelta:
-    return dt.timedelta(days=1)
 
 
 class CareConfig(AppConfig):
@@ -27,14 +21,10 @@ class CareConfig(AppConfig):
     component = Component(
         api="gongzhi.care.api:router",
         urls="gongzhi.care.urls",
-        navigation=(
-            NavItem(pgettext_lazy("navigation", "Care"), "care:home", permission="care.view_home", order=57),
-        ),
+        # Not yet declared (issue 19 is in progress): the navigation entry and the care home, the
+        # household panel ("residents.household.panels"), the sweep and review reminders, the
+        # figures page and its export, the care cards — each is added with the code behind it.
         matrix="gongzhi.care.tests.matrix:objects",
-        extensions={
-            "residents.household.panels": "gongzhi.care.selectors.plans:household_panel",
-        },
-        demo_order=93,
         settings={
             # The matter an emergency at the door is filed under (the catalogue's code).
             "CARE_EMERGENCY_CATEGORY": "living-alone",
@@ -78,16 +68,10 @@ class CareConfig(AppConfig):
             "care.figures.export",
         ),
         periodic=(
-            Periodic("care.sweep", "gongzhi.care.tasks.sweep_missed", every=every_hour),
             Periodic("care.turn-reminders", "gongzhi.care.tasks.remind_turns", every=every_hour),
-            Periodic("care.reviews-due", "gongzhi.care.tasks.remind_reviews", every=every_day),
         ),
         figures=(FigureProvider("care.summary", _("Care for households in difficulty"),
                                 "gongzhi.care.selectors.figures:dashboard_figures"),),
-        exports=(
-            Export("care.figures", "care:figures-export", _("Care figures (.xlsx)")),
-            Export("care.cards", "care:cards-pdf", _("Household care cards with the check-in code (PDF)")),
-        ),
         notification_kinds=(
             "care.turn_reminder",
             "care.turn_late",
