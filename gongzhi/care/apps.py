@@ -11,6 +11,10 @@ def every_hour() -> dt.timedelta:
     return dt.timedelta(hours=1)
 
 
+def every_day() -> dt.timedelta:
+    return dt.timedelta(days=1)
+
+
 class CareConfig(AppConfig):
     """Care for households in difficulty (困难群众关爱): care plans, the branches' fair rotation
     rosters, visits at the door, missed visits, emergencies and the figures."""
@@ -69,6 +73,7 @@ class CareConfig(AppConfig):
         ),
         periodic=(
             Periodic("care.turn-reminders", "gongzhi.care.tasks.remind_turns", every=every_hour),
+            Periodic("care.reviews-due", "gongzhi.care.tasks.remind_reviews", every=every_day),
         ),
         figures=(FigureProvider("care.summary", _("Care for households in difficulty"),
                                 "gongzhi.care.selectors.figures:dashboard_figures"),),
