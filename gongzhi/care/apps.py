@@ -28,6 +28,8 @@ class CareConfig(AppConfig):
         # Not yet declared (issue 19 is in progress): the navigation entry and the care home, the
         # household panel ("residents.household.panels"), the sweep and review reminders, the
         # figures page and its export, the care cards — each is added with the code behind it.
+        # The care panel on the residents' household page.
+        extensions={"residents.household.panels": "gongzhi.care.selectors.plans:household_panel"},
         matrix="gongzhi.care.tests.matrix:objects",
         settings={
             # The matter an emergency at the door is filed under (the catalogue's code).

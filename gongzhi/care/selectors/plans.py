@@ -54,3 +54,26 @@ def carers_of(*, branch_id) -> list[Carer]:
 def active_plan_of(*, user, household) -> CarePlan | None:
     return (CarePlan.objects.visible_to(user).filter(household=household, state="active")
             .select_related("branch__organization").first())
+
+
+def household_panel(*, user, household) -> dict | None:
+    """What the residents' household page shows of care (extension point
+    "residents.household.panels"): the active plan's summary and link, or for staff who keep plans
+    the button to start one. None when there is nothing to show."""
+    from django.utils.translation import gettext
+
+    from gongzhi.core.permissions import can
+
+    plan = active_plan_of(user=user, household=household)
+    may_start = plan is None and can(user, "care.keep_plans", household)
+    if plan is None and not may_start:
+        return None
+    needs = []
+    rota = []
+    if plan is not None:
+        from ..models import CareNeed
+
+        needs = [CareNeed(n).label for n in plan.needs if n in CareNeed.values]
+        rota = plan_rota(plan=plan)
+    return {"title": gettext("Care plan"), "template": "care/plans/_household_panel.html",
+            "context": {"plan": plan, "household": household, "needs": needs, "rota": rota, "may_start": may_start}}

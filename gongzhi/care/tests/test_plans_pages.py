@@ -87,3 +87,11 @@ def test_given_a_plan_when_a_contact_is_added_on_the_page_then_only_the_masked_p
     client.post(url, {"name": "刘强", "relation": "儿子", "phone": "13912345678"})
     page = client.get(reverse("care:plan-detail", kwargs={"plan_id": w["plan"].pk})).content.decode()
     assert "刘强" in page and "13912345678" not in page
+
+
+def test_given_a_household_with_a_plan_when_staff_open_its_registry_page_then_the_care_panel_links_it(w):
+    client = _client(w["community_staff"])
+    page = client.get(reverse("residents:household", kwargs={"pk": w["household_a"].pk})).content.decode()
+    assert 'id="care-panel"' in page and reverse("care:plan-detail", kwargs={"plan_id": w["plan"].pk}) in page
+    page = client.get(reverse("residents:household", kwargs={"pk": w["household_tagged"].pk})).content.decode()
+    assert reverse("care:plan-create", kwargs={"household_id": w["household_tagged"].pk}) in page
