@@ -3,7 +3,7 @@ import datetime as dt
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.components import Component, FigureProvider
+from gongzhi.core.components import Component, Export, FigureProvider
 from gongzhi.core.periodic import Periodic
 
 
@@ -30,6 +30,7 @@ class CareConfig(AppConfig):
         # figures page and its export, the care cards — each is added with the code behind it.
         # The care panel on the residents' household page.
         extensions={"residents.household.panels": "gongzhi.care.selectors.plans:household_panel"},
+        exports=(Export("care.cards", "care:branch-cards", _("Care cards with the check-in codes (PDF)")),),
         matrix="gongzhi.care.tests.matrix:objects",
         settings={
             # The matter an emergency at the door is filed under (the catalogue's code).

@@ -464,3 +464,62 @@ def remind_reviews_due(*, actor: Actor) -> int:
                    title=_("The care plan of %(household)s is due for review") % {"household": plan.household.name})
         told += 1
     return told
+
+
+# --- household care cards -------------------------------------------------------------------------
+
+
+def _cards_pdf(plans: list[CarePlan], names: dict, contacts: dict) -> bytes:
+    import io
+
+    from reportlab.lib.pagesizes import A6
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer
+
+    from gongzhi.core.pdf import paragraph
+    from gongzhi.core.pdf import styles as pdf_styles
+
+    s = pdf_styles(size=10, leading=14, title=15)
+    code_style = pdf_styles(size=28, leading=34, title=28)["title"]
+    story: list = []
+    for i, plan in enumerate(plans):
+        if i:
+            story.append(PageBreak())
+        story += [
+            paragraph(_("Care card"), s["title"]),
+            paragraph(names.get(plan.household_id) or plan.household.name, s["h2"]),
+            paragraph(str(plan.branch), s["body"]),
+            Spacer(1, 4 * mm),
+            paragraph(_("Check-in code"), s["body"]),
+            paragraph(plan.checkin_code, code_style),
+            Spacer(1, 3 * mm),
+            paragraph(_("The visitor enters this code when they come, to show the visit was made at the door."),
+                      s["body"]),
+        ]
+        for c in contacts.get(plan.pk, []):
+            story.append(paragraph(f"{c.name}（{c.relation}）{c.phone_masked}", s["body"]))
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A6, leftMargin=8 * mm, rightMargin=8 * mm, topMargin=8 * mm,
+                            bottomMargin=8 * mm, title=str(_("Care cards")))
+    doc.build(story or [paragraph(_("No active care plans."), s["body"])])
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def cards_print(*, actor: Actor, branch) -> bytes:
+    """The care cards (one A6 page per active plan of the branch, with its check-in code) as PDF
+    bytes; each printing is audited."""
+    from gongzhi.areas.selectors import addresses
+
+    row = CareBranch.objects.visible_to(actor).select_related("organization", "area").filter(pk=_id(branch)).first()
+    if row is None:
+        raise NotFound()
+    require(actor, "care.keep_plans", row)
+    plans = list(CarePlan.objects.filter(branch=row, state=PlanState.ACTIVE).select_related("household", "branch__organization")
+                 .order_by("household__path", "pk"))
+    contacts: dict = {}
+    for c in EmergencyContact.objects.filter(plan__in=plans).order_by("pk"):
+        contacts.setdefault(c.plan_id, []).append(c)
+    data = _cards_pdf(plans, addresses([p.household for p in plans]), contacts)
+    audit.record(actor=actor, action="care.card.print", obj=row, after={"plans": [p.pk for p in plans]})
+    return data

@@ -56,3 +56,13 @@ def test_given_a_carer_when_leave_is_recorded_on_the_page_then_it_shows_on_the_b
     assert CarerLeave.objects.filter(carer=w["carer_volunteer"]).count() == 1
     page = client.get(reverse("care:branch", kwargs={"branch_id": w["care_branch"].pk})).content.decode()
     assert "住院" in page
+
+
+def test_given_a_branch_with_a_plan_when_staff_print_the_cards_then_a_pdf_and_an_audit_row(w):
+    answer = _client(w["community_staff"]).get(reverse("care:branch-cards", kwargs={"branch_id": w["care_branch"].pk}))
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+    from gongzhi.core.audit import AuditEvent
+
+    assert AuditEvent.objects.filter(action="care.card.print").count() == 1
+    assert _client(w["outsider"]).get(reverse("care:branch-cards", kwargs={"branch_id": w["care_branch"].pk})).status_code == 404

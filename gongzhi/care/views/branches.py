@@ -168,10 +168,32 @@ def carer_active(request, carer_id: int):
     return redirect("care:branch", branch_id=carer.branch_id)
 
 
+@scoped
+def branch_cards(request, branch_id: int):
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from ..services import plans as plan_services
+
+    row = selectors.branch_get(user=request.user, pk=branch_id)
+    try:
+        data = plan_services.cards_print(actor=request.user, branch=row)
+    except DomainError as exc:
+        _raise_not_found(exc)
+        messages.error(request, exc.message)
+        return redirect("care:branch", branch_id=row.pk)
+    response = HttpResponse(data, content_type="application/pdf")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="care-cards-{row.pk}-{stamp}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 urlpatterns = [
     path("branches/", branches, name="branches"),
     path("branches/new/", branch_create, name="branch-create"),
     path("branches/<int:branch_id>/", branch, name="branch"),
+    path("branches/<int:branch_id>/cards.pdf", branch_cards, name="branch-cards"),
     path("branches/<int:branch_id>/carers/add/", carer_add, name="carer-add"),
     path("carers/<int:carer_id>/leave/add/", leave_add, name="leave-add"),
     path("carers/<int:carer_id>/leave/<int:leave_id>/remove/", leave_remove, name="leave-remove"),
