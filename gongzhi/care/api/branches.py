@@ -119,6 +119,16 @@ def care_branch_get(request: HttpRequest, branch_id: int):
     return _Detail(selectors.branch_get(user=request.auth, pk=branch_id))
 
 
+class CareBranchChangeIn(Schema):
+    secretary_id: Id | None = None
+
+
+@router.patch("/branches/{branch_id}", response={200: CareBranchOut, **WRITE_ERRORS},
+              summary="Change a care branch's secretary")
+def care_branch_update(request: HttpRequest, branch_id: int, payload: CareBranchChangeIn):
+    return services.branch_update(actor=request.auth, branch=branch_id, secretary=payload.secretary_id)
+
+
 @router.post("/branches/{branch_id}/carers", response={201: CareCarerOut, **WRITE_ERRORS},
              summary="Put a party group, member or volunteer on the branch's rota")
 def care_carer_add(request: HttpRequest, branch_id: int, payload: CareCarerIn):

@@ -74,3 +74,13 @@ def test_given_tagged_households_when_started_through_the_api_then_a_plan(w):
     made = client.post("/api/care/plans/from-tags", {"household_id": w["household_tagged"].pk},
                        content_type="application/json")
     assert made.status_code == 201 and CarePlan.objects.filter(household=w["household_tagged"]).exists()
+
+
+def test_given_the_api_when_staff_change_the_secretary_then_changed_and_audited(w):
+    client = _client(w["community_staff"])
+    answer = client.patch(f"/api/care/branches/{w['care_branch'].pk}", {"secretary_id": w["member_user"].pk},
+                          content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["secretary_id"] == w["member_user"].pk
+    assert AuditEvent.objects.filter(action="care.branch.update").count() == 1
+    assert _client(w["outsider"]).patch(f"/api/care/branches/{w['care_branch'].pk}", {"secretary_id": None},
+                                        content_type="application/json").status_code == 404
