@@ -66,3 +66,8 @@ def test_given_a_branch_with_a_plan_when_staff_print_the_cards_then_a_pdf_and_an
 
     assert AuditEvent.objects.filter(action="care.card.print").count() == 1
     assert _client(w["outsider"]).get(reverse("care:branch-cards", kwargs={"branch_id": w["care_branch"].pk})).status_code == 404
+
+
+def test_given_the_secretary_who_may_not_keep_plans_when_printing_the_cards_then_403(w):
+    answer = _client(w["secretary"]).get(reverse("care:branch-cards", kwargs={"branch_id": w["care_branch"].pk}))
+    assert answer.status_code == 403

@@ -176,6 +176,8 @@ def branch_cards(request, branch_id: int):
     from ..services import plans as plan_services
 
     row = selectors.branch_get(user=request.user, pk=branch_id)
+    if not can(request.user, "care.keep_plans", row):
+        return render(request, "care/branches/form.html", {"form": None}, status=403)
     try:
         data = plan_services.cards_print(actor=request.user, branch=row)
     except DomainError as exc:
