@@ -3,12 +3,16 @@ import datetime as dt
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.components import Component, FigureProvider
+from gongzhi.core.components import Component, Export, FigureProvider
 from gongzhi.core.periodic import Periodic
 
 
 def every_hour() -> dt.timedelta:
     return dt.timedelta(hours=1)
+
+
+def every_day() -> dt.timedelta:
+    return dt.timedelta(days=1)
 
 
 class CareConfig(AppConfig):
@@ -24,6 +28,9 @@ class CareConfig(AppConfig):
         # Not yet declared (issue 19 is in progress): the navigation entry and the care home, the
         # household panel ("residents.household.panels"), the sweep and review reminders, the
         # figures page and its export, the care cards — each is added with the code behind it.
+        # The care panel on the residents' household page.
+        extensions={"residents.household.panels": "gongzhi.care.selectors.plans:household_panel"},
+        exports=(Export("care.cards", "care:branch-cards", _("Care cards with the check-in codes (PDF)")),),
         matrix="gongzhi.care.tests.matrix:objects",
         settings={
             # The matter an emergency at the door is filed under (the catalogue's code).
@@ -69,6 +76,7 @@ class CareConfig(AppConfig):
         ),
         periodic=(
             Periodic("care.turn-reminders", "gongzhi.care.tasks.remind_turns", every=every_hour),
+            Periodic("care.reviews-due", "gongzhi.care.tasks.remind_reviews", every=every_day),
         ),
         figures=(FigureProvider("care.summary", _("Care for households in difficulty"),
                                 "gongzhi.care.selectors.figures:dashboard_figures"),),

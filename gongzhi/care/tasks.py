@@ -14,3 +14,10 @@ def remind_turns() -> int:
     from .services.rosters import remind_tomorrow
 
     return remind_tomorrow(actor=SystemActor(label="task:care-turn-reminders"))
+
+
+@task()
+def remind_reviews() -> int:
+    from .services.plans import remind_reviews_due
+
+    return remind_reviews_due(actor=SystemActor(label="task:care-reviews-due"))

@@ -15,7 +15,9 @@ class ResidentsConfig(AppConfig):
       from a visit (the household page's form);
     - "residents.visit.raise_case": `(*, actor, visit, category_id: int, title: str) -> Case`, files
       the request and links it to the visit (`services.visit_link_case`) in one transaction; a
-      DomainError's message is shown on the page. Without a provider the raise page answers 404.
+      DomainError's message is shown on the page. Without a provider the raise page answers 404;
+    - "residents.household.panels": `(*, user, household) -> dict | None`, a panel of an app above
+      on the household page (care …): {"title", "template", "context"}, None when nothing to show.
     """
 
     name = "gongzhi.residents"

@@ -198,6 +198,9 @@ def household_detail(request, pk: int):
         "visits": _with_actions(request.user, selectors.visits_visible(user=request.user, household=node)[:50]),
         "categories": _case_categories() if can(request.user, "residents.record_visit", node) else [],
         "cases": _household_cases(request.user, node),
+        # Panels of the apps above (care …), each {"title", "template", "context"}.
+        "panels": [p for provide in components.extensions("residents.household.panels")
+                   if (p := provide(user=request.user, household=node))],
         "can_edit": can_edit, "can_reveal": can(request.user, "residents.reveal"),
         "grid": selectors.ancestor_of_kind(node, AreaKind.GRID),
         **_history(request, node, card),
