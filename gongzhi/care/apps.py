@@ -69,6 +69,7 @@ class CareConfig(AppConfig):
         ),
         periodic=(
             Periodic("care.turn-reminders", "gongzhi.care.tasks.remind_turns", every=every_hour),
+            Periodic("care.sweep", "gongzhi.care.tasks.sweep_missed", every=every_hour),
         ),
         figures=(FigureProvider("care.summary", _("Care for households in difficulty"),
                                 "gongzhi.care.selectors.figures:dashboard_figures"),),

@@ -14,3 +14,10 @@ def remind_turns() -> int:
     from .services.rosters import remind_tomorrow
 
     return remind_tomorrow(actor=SystemActor(label="task:care-turn-reminders"))
+
+
+@task()
+def sweep_missed() -> dict:
+    from .services.sweep import sweep
+
+    return sweep(actor=SystemActor(label="task:care-sweep"))
