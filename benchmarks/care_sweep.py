@@ -42,8 +42,17 @@ def main() -> None:  # noqa: PLR0915 - one script
     from gongzhi.accounts.tests.factories import user
     from gongzhi.areas.models import AreaKind, AreaNode
     from gongzhi.areas.tests.factories import child, tree
-    from gongzhi.care.models import (CareBranch, CarePlan, Carer, CarerKind, PlanCarer, Roster, RosterState, Turn,
-                                     TurnState)
+    from gongzhi.care.models import (
+        CareBranch,
+        CarePlan,
+        Carer,
+        CarerKind,
+        PlanCarer,
+        Roster,
+        RosterState,
+        Turn,
+        TurnState,
+    )
     from gongzhi.care.services.sweep import sweep
     from gongzhi.core.actors import SystemActor
     from gongzhi.core.models import Notification
