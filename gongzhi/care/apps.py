@@ -77,6 +77,7 @@ class CareConfig(AppConfig):
         periodic=(
             Periodic("care.turn-reminders", "gongzhi.care.tasks.remind_turns", every=every_hour),
             Periodic("care.reviews-due", "gongzhi.care.tasks.remind_reviews", every=every_day),
+            Periodic("care.sweep", "gongzhi.care.tasks.sweep_missed", every=every_hour),
         ),
         figures=(FigureProvider("care.summary", _("Care for households in difficulty"),
                                 "gongzhi.care.selectors.figures:dashboard_figures"),),

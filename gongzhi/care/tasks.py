@@ -21,3 +21,10 @@ def remind_reviews() -> int:
     from .services.plans import remind_reviews_due
 
     return remind_reviews_due(actor=SystemActor(label="task:care-reviews-due"))
+
+
+@task()
+def sweep_missed() -> dict:
+    from .services.sweep import sweep
+
+    return sweep(actor=SystemActor(label="task:care-sweep"))
