@@ -3,7 +3,7 @@ import datetime as dt
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.components import Component, FigureProvider
+from gongzhi.core.components import Component, Export, FigureProvider
 from gongzhi.core.periodic import Periodic
 
 
@@ -72,6 +72,7 @@ class CareConfig(AppConfig):
         ),
         figures=(FigureProvider("care.summary", _("Care for households in difficulty"),
                                 "gongzhi.care.selectors.figures:dashboard_figures"),),
+        exports=(Export("care.figures", "care:figures-export", _("Care figures (.xlsx)")),),
         notification_kinds=(
             "care.turn_reminder",
             "care.turn_late",
