@@ -106,3 +106,27 @@ def test_given_the_small_world_when_the_dashboard_reads_the_provider_then_it_giv
                       "care.plans": 2, "care.turns_due": 3, "care.turns_done": 2, "care.turns_missed": 1,
                       "care.average_days": 5.5}
     assert dashboard_figures(user=w["secretary"], node=w["community"], start=today, end=today) == []
+
+
+def test_given_more_grids_plans_and_turns_when_reading_then_the_queries_do_not_grow(w):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.areas.tests.factories import child
+    from gongzhi.care.models import Turn, TurnState
+
+    start, end = _last_30_days()
+    with CaptureQueriesContext(connection) as before:
+        care_figures(user=w["community_staff"], start=start, end=end)
+    # given another household with a tag, a plan, turns and visits in grid B's building
+    home = child(w["unit_b"], name="202室")
+    f.tag(home, "disabled", name="马玉兰")
+    extra = f.factories.plan(home, w["care_branch"], carers=[w["carer_group"]])
+    for days_ago in (1, 4):
+        Turn.objects.create(roster=w["roster"], plan=extra, carer=w["carer_group"],
+                            date=timezone.localdate() - dt.timedelta(days=days_ago), state=TurnState.DONE)
+        f.visit(extra, w["carer_group"], days_ago)
+    with CaptureQueriesContext(connection) as after:
+        result = care_figures(user=w["community_staff"], start=start, end=end)
+    assert len(after.captured_queries) <= len(before.captured_queries)
+    assert (result.total.tagged, result.total.due, result.total.done) == (3, 5, 4)
