@@ -81,6 +81,7 @@ class CareConfig(AppConfig):
         ),
         figures=(FigureProvider("care.summary", _("Care for households in difficulty"),
                                 "gongzhi.care.selectors.figures:dashboard_figures"),),
+        exports=(Export("care.figures", "care:figures-export", _("Care figures (.xlsx)")),),
         notification_kinds=(
             "care.turn_reminder",
             "care.turn_late",
