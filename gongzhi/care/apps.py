@@ -2,8 +2,10 @@ import datetime as dt
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.components import Component, Export, FigureProvider
+from gongzhi.core.navigation import NavItem
 from gongzhi.core.periodic import Periodic
 
 
@@ -25,13 +27,17 @@ class CareConfig(AppConfig):
     component = Component(
         api="gongzhi.care.api:router",
         urls="gongzhi.care.urls",
-        # Not yet declared (issue 19 is in progress): the navigation entry and the care home, the
-        # household panel ("residents.household.panels"), the sweep and review reminders, the
-        # figures page and its export, the care cards — each is added with the code behind it.
+        navigation=(
+            NavItem(pgettext_lazy("navigation", "Care"), "care:home", permission="care.view_home", order=57),
+        ),
         # The care panel on the residents' household page.
         extensions={"residents.household.panels": "gongzhi.care.selectors.plans:household_panel"},
-        exports=(Export("care.cards", "care:branch-cards", _("Care cards with the check-in codes (PDF)")),),
+        exports=(
+            Export("care.cards", "care:branch-cards", _("Care cards with the check-in codes (PDF)")),
+            Export("care.figures", "care:figures-export", _("Care figures (.xlsx)")),
+        ),
         matrix="gongzhi.care.tests.matrix:objects",
+        demo_order=93,  # after the party, volunteers and co-building it draws its carers from
         settings={
             # The matter an emergency at the door is filed under (the catalogue's code).
             "CARE_EMERGENCY_CATEGORY": "living-alone",
@@ -81,7 +87,6 @@ class CareConfig(AppConfig):
         ),
         figures=(FigureProvider("care.summary", _("Care for households in difficulty"),
                                 "gongzhi.care.selectors.figures:dashboard_figures"),),
-        exports=(Export("care.figures", "care:figures-export", _("Care figures (.xlsx)")),),
         notification_kinds=(
             "care.turn_reminder",
             "care.turn_late",

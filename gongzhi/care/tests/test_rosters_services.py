@@ -175,7 +175,7 @@ def test_given_turns_tomorrow_when_reminding_twice_then_each_carer_is_told_once(
     roster = f.published(w, start=timezone.localdate() - dt.timedelta(days=2))
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     Turn.objects.filter(roster=roster, date=tomorrow).delete()
-    turn = Turn.objects.filter(roster=roster).first()
+    turn = Turn.objects.filter(roster=roster, plan=w["plan"]).first()
     Turn.objects.create(roster=roster, plan=turn.plan, carer=w["carer_member"], date=tomorrow)
     draft_roster = Roster.objects.create(branch=w["care_branch"], start_on=tomorrow, end_on=tomorrow)
     Turn.objects.create(roster=draft_roster, plan=turn.plan, carer=w["carer_volunteer"], date=tomorrow)
