@@ -157,14 +157,18 @@ def load(ctx) -> None:
     # The two turns left undone: the sweep marks them missed and tells the carer (and, a day on, the
     # secretary); the other past turns are done. Households not seen in time go to the community.
     sweep_services.sweep(actor=actor)
-    # One emergency: the member on the door finds the old man of the first plan fallen.
-    first = CarePlan.objects.filter(branch__organization__area__path__startswith=main.path).order_by("pk").first()
-    visitor = first.branch.secretary
-    visit = visit_services.visit_record(
-        actor=visitor, plan=first, check_in_code=first.checkin_code, done=[CareNeed.COMPANY],
-        notes="敲门半天没人应，邻居帮忙开门，老人在卫生间摔倒了，意识清醒但起不来。",
-        condition=Condition.NEEDS_HELP)
-    emergency_services.emergency_raise(actor=visitor, plan=first, visit=visit,
+    # One emergency: the member on the door finds the old woman of the first plan fallen (at a household
+    # without a missed turn, so that the visit does not make up for it; else raised without a visit).
+    plans = CarePlan.objects.filter(branch__organization__area__path__startswith=main.path).order_by("pk")
+    first = plans.exclude(pk__in=[t.plan_id for t in missed_left]).first()
+    visit = None
+    if first is not None:
+        visit = visit_services.visit_record(
+            actor=first.branch.secretary, plan=first, check_in_code=first.checkin_code, done=[CareNeed.COMPANY],
+            notes="敲门半天没人应，邻居帮忙开门，老人在卫生间摔倒了，意识清醒但起不来。",
+            condition=Condition.NEEDS_HELP)
+    first = first or plans.first()
+    emergency_services.emergency_raise(actor=first.branch.secretary, plan=first, visit=visit,
                                        description="老人在家中摔倒，起不来，已拨打120，请网格员和家属马上过来。")
     ctx.log(f"care: {made} plans, {Turn.objects.count()} turns, {CareVisit.objects.count()} visits, "
             f"{len(missed_left)} missed, 1 emergency")
