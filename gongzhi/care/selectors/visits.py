@@ -57,3 +57,26 @@ def emergency_get(*, user, pk) -> Emergency:
     if row is None:
         raise NotFound()
     return row
+
+
+def case_matters() -> list:
+    """The matters a problem found at the door can be filed under (the catalogue's active leaves)."""
+    from gongzhi.cases.models import Category
+
+    return list(Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")
+                .order_by("parent__name", "name"))
+
+
+def need_categories() -> list:
+    """The co-building categories a need found at the door can take."""
+    from gongzhi.cobuilding.models import Category
+
+    return list(Category.objects.filter(is_active=True).order_by("order", "name"))
+
+
+def open_turns_at(*, user, plan: CarePlan, today: dt.date | None = None) -> list[Turn]:
+    """The user's turns at the plan's household still to record, up to today (newest first)."""
+    today = today or timezone.localdate()
+    return list(Turn.objects.filter(plan=plan, carer__user=user, state__in=("planned", "missed"), visit__isnull=True,
+                                    roster__state=RosterState.PUBLISHED, date__lte=today)
+                .order_by("-date", "pk")[:10])
