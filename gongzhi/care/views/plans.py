@@ -108,7 +108,8 @@ def plan_detail(request, plan_id: int):
         "visits": selectors.recent_visits(plan=row), "turns": selectors.recent_turns(plan=row),
         "may_edit": "update" in offered, "may_review": "review" in offered, "may_close": "close" in offered,
         "may_reveal": can(request.user, "care.reveal_health", row), "revealed": revealed,
-        "has_health": bool(row.health_notes), "today": timezone.localdate()})
+        "has_health": bool(row.health_notes), "today": timezone.localdate(),
+        "may_visit": row.state == PlanState.ACTIVE and can(request.user, "care.visit", row)})
 
 
 def _form_for(request, *, branch_id, household, initial=None, editing=False, data=None):

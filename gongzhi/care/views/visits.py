@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from gongzhi.areas.selectors import addresses
 from gongzhi.core.errors import DomainError
 from gongzhi.core.forms import add_domain_errors
 from gongzhi.core.permissions import can
@@ -22,6 +23,10 @@ from ..models import CareNeed, Condition, EmergencyState, TurnState
 from ..selectors import visits as selectors
 from ..services import emergencies as emergency_services
 from ..services import visits as services
+
+
+def _address(household) -> str:
+    return addresses([household], short=True).get(household.pk) or household.name
 
 
 def _raise_not_found(exc: DomainError) -> None:
@@ -39,7 +44,7 @@ class VisitForm(forms.Form):
         label=gettext_lazy("Code on the household's card"), max_length=12, required=False,
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "class": "code-input"}))
     check_in_reason = forms.CharField(label=gettext_lazy("No card at hand? Say why"), max_length=200, required=False)
-    done = forms.MultipleChoiceField(label=gettext_lazy("What was done"), choices=CareNeed.choices, required=False,
+    done = forms.MultipleChoiceField(label=pgettext_lazy("care visit", "What was done"), choices=CareNeed.choices, required=False,
                                      widget=forms.CheckboxSelectMultiple)
     condition = forms.ChoiceField(label=gettext_lazy("How the person is"), choices=Condition.choices,
                                   initial=Condition.AS_BEFORE, widget=forms.RadioSelect)
@@ -76,7 +81,7 @@ class EmergencyForm(forms.Form):
 
 
 class HandleForm(forms.Form):
-    note = forms.CharField(label=gettext_lazy("What was done"), max_length=300)
+    note = forms.CharField(label=pgettext_lazy("care emergency", "What was done"), max_length=300)
 
 
 @scoped
@@ -116,7 +121,8 @@ def visit_record(request, plan_id: int):
                 messages.success(request, _("The visit is recorded."))
                 return redirect("care:visit", visit_id=visit.pk)
     return render(request, "care/visits/record.html", {
-        "plan": plan, "form": form, "photo_error": form.errors.get("photos")}, status=status)
+        "plan": plan, "address": _address(plan.household), "form": form,
+        "photo_error": form.errors.get("photos")}, status=status)
 
 
 @scoped
@@ -124,7 +130,7 @@ def visit(request, visit_id: int):
     row = selectors.visit_get(user=request.user, pk=visit_id)
     may_act = can(request.user, "care.visit", row.plan)
     return render(request, "care/visits/visit.html", {
-        "visit": row, "done": [CareNeed(d).label for d in row.done if d in CareNeed.values],
+        "visit": row, "address": _address(row.plan.household), "done": [CareNeed(d).label for d in row.done if d in CareNeed.values],
         "may_act": may_act,
         "case_form": CaseForm(matters=selectors.case_matters()) if may_act and not row.case_id else None,
         "need_form": NeedForm(categories=selectors.need_categories()) if may_act and not row.need_id else None,
@@ -180,14 +186,17 @@ def emergency_raise(request, plan_id: int):
                 if emergency.visit_id:
                     return redirect("care:visit", visit_id=emergency.visit_id)
                 return redirect("care:plan-detail", plan_id=plan.pk)
-    return render(request, "care/visits/emergency.html", {"plan": plan, "form": form}, status=status)
+    return render(request, "care/visits/emergency.html", {"plan": plan, "address": _address(plan.household),
+                                                          "form": form}, status=status)
 
 
 @scoped
 def emergencies(request):
     state = request.GET.get("state", EmergencyState.OPEN)
     rows = list(selectors.emergencies_list(user=request.user, state=state)[:100])
+    names = addresses([row.plan.household for row in rows], short=True) if rows else {}
     for row in rows:
+        row.address = names.get(row.plan.household_id) or row.plan.household.name
         row.may_handle = row.state == EmergencyState.OPEN and can(request.user, "care.handle_emergency", row)
     return render(request, "care/visits/emergencies.html", {
         "rows": rows, "state": state, "states": EmergencyState.choices, "handle_form": HandleForm()})
