@@ -10,7 +10,18 @@ from django.utils import timezone
 
 from gongzhi.core.permissions import can
 
-from ..models import CarePlan, Emergency, EmergencyState, PlanState, Roster, RosterState, SwapRequest, SwapState, Turn, TurnState
+from ..models import (
+    CarePlan,
+    Emergency,
+    EmergencyState,
+    PlanState,
+    Roster,
+    RosterState,
+    SwapRequest,
+    SwapState,
+    Turn,
+    TurnState,
+)
 
 NEXT_DAYS = 7
 

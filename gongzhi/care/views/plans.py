@@ -122,8 +122,8 @@ def _form_for(request, *, branch_id, household, initial=None, editing=False, dat
 @scoped
 def plan_create(request, household_id: int):
     from gongzhi.areas.models import AreaNode
-    from gongzhi.core.errors import NotFound
     from gongzhi.core import scope
+    from gongzhi.core.errors import NotFound
 
     household = AreaNode.objects.filter(pk=household_id).first()
     if household is None or not scope.covers_path(request.user, household.path):
