@@ -14,6 +14,7 @@ from gongzhi.cases.models import Case
 from gongzhi.core import components
 from gongzhi.core.models import AuditEvent
 from gongzhi.residents.models import Person, PersonStatus, Visit
+from gongzhi.care.selectors.privacy import care_rows_of
 from gongzhi.volunteers.selectors.privacy import volunteer_rows_of
 
 LOGGED_ACTIONS = ("residents.person.reveal", "privacy.person.export")
@@ -91,6 +92,7 @@ def person_data(*, user, person: Person) -> dict[str, dict]:
     log = [[e.created_at, e.actor_label, e.action, ", ".join((e.after or {}).get("fields", []) or []), e.note]
            for e in access_log(person=person)]
     volunteering = volunteer_rows_of(person=person)
+    care = care_rows_of(person=person)
     return {
         _("Person"): {"headers": [_("Field"), pgettext("field", "Value")], "rows": [[k, v] for k, v in details]},
         _("Moves"): {"headers": [_("Kind"), _("Date"), pgettext("move", "From"), pgettext("move", "To"), _("Outside place"), _("Note")], "rows": moves},
@@ -101,4 +103,6 @@ def person_data(*, user, person: Person) -> dict[str, dict]:
         _("Reveal log"): {"headers": [_("Time"), _("Who"), pgettext("record", "Action"), _("Fields"), _("Why")], "rows": log},
         **({_("Volunteer service"): {"headers": [pgettext("volunteer record", "What"), _("Time"), _("Detail"),
                                                  _("Minutes or points")], "rows": volunteering}} if volunteering else {}),
+        **({pgettext("privacy sheet", "Care"): {"headers": [pgettext("volunteer record", "What"), _("Time"), _("Detail")],
+                                                "rows": care}} if care else {}),
     }
