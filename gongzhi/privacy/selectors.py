@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from gongzhi.care.selectors.privacy import care_rows_of
 from gongzhi.cases.models import Case
 from gongzhi.core import components
 from gongzhi.core.models import AuditEvent
 from gongzhi.residents.models import Person, PersonStatus, Visit
-from gongzhi.care.selectors.privacy import care_rows_of
 from gongzhi.volunteers.selectors.privacy import volunteer_rows_of
 
 LOGGED_ACTIONS = ("residents.person.reveal", "privacy.person.export")
