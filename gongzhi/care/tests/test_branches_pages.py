@@ -71,3 +71,15 @@ def test_given_a_branch_with_a_plan_when_staff_print_the_cards_then_a_pdf_and_an
 def test_given_the_secretary_who_may_not_keep_plans_when_printing_the_cards_then_403(w):
     answer = _client(w["secretary"]).get(reverse("care:branch-cards", kwargs={"branch_id": w["care_branch"].pk}))
     assert answer.status_code == 403
+
+
+def test_given_a_carer_when_staff_change_the_days_they_cannot_come_then_the_branch_shows_them(w):
+    client = _client(w["grid_worker"])
+    url = reverse("care:carer-change", kwargs={"carer_id": w["carer_volunteer"].pk})
+    answer = client.post(url, {"max_per_week": 0, "unavailable_weekdays": [2]})
+    assert answer.status_code == 422 and answer.context["form"].errors["max_per_week"]
+    answer = client.post(url, {"max_per_week": 3, "unavailable_weekdays": [2, 6]})
+    carer = Carer.objects.get(pk=w["carer_volunteer"].pk)
+    assert answer.status_code == 302 and carer.max_per_week == 3 and carer.unavailable_weekdays == [2, 6]
+    page = client.get(reverse("care:branch", kwargs={"branch_id": w["care_branch"].pk})).content.decode()
+    assert reverse("care:carer-change", kwargs={"carer_id": carer.pk}) in page

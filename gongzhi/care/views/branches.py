@@ -55,6 +55,14 @@ class CarerForm(forms.Form):
         self.fields["volunteer"].choices = blank + [(v.pk, v.name) for v in found["volunteers"]]
 
 
+class CarerChangeForm(forms.Form):
+    max_per_week = forms.IntegerField(label=gettext_lazy("At most turns a week"))
+    unavailable_weekdays = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Never on"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(i, d) for i, d in enumerate(WEEKDAYS)])
+    user = forms.IntegerField(label=gettext_lazy("Account told of the turns (user number)"), required=False)
+
+
 class LeaveForm(forms.Form):
     start_on = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end_on = forms.DateField(label=gettext_lazy("Until"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -92,8 +100,11 @@ def branch_create(request):
 def branch(request, branch_id: int):
     row = selectors.branch_get(user=request.user, pk=branch_id)
     may_keep = can(request.user, "care.keep_plans", row)
+    carers = selectors.branch_carers(branch=row)
+    for c in carers:
+        c.never_on = [str(WEEKDAYS[d]) for d in sorted(c.unavailable_weekdays or []) if 0 <= d < len(WEEKDAYS)]
     return render(request, "care/branches/branch.html", {
-        "branch": row, "carers": selectors.branch_carers(branch=row), "may_keep": may_keep,
+        "branch": row, "carers": carers, "may_keep": may_keep,
         "weekdays": WEEKDAYS})
 
 
@@ -116,6 +127,32 @@ def carer_add(request, branch_id: int):
                 messages.success(request, _("The carer is on the branch's rota."))
                 return redirect("care:branch", branch_id=row.pk)
     return render(request, "care/branches/form.html", {"form": form, "branch": row, "title": _("Add a carer")},
+                  status=status)
+
+
+@scoped
+def carer_change(request, carer_id: int):
+    carer = selectors.carer_get(user=request.user, pk=carer_id)
+    if not can(request.user, "care.keep_plans", carer.branch):
+        return render(request, "care/branches/form.html", {"form": None}, status=403)
+    form = CarerChangeForm(request.POST or None, initial={
+        "max_per_week": carer.max_per_week, "unavailable_weekdays": carer.unavailable_weekdays, "user": carer.user_id})
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.carer_update(actor=request.user, carer=carer, max_per_week=data["max_per_week"],
+                                      unavailable_weekdays=data["unavailable_weekdays"], user=data["user"])
+            except DomainError as exc:
+                _raise_not_found(exc)
+                add_domain_errors(form, exc)
+            else:
+                messages.success(request, _("The carer is changed; rosters generated from now on follow it."))
+                return redirect("care:branch", branch_id=carer.branch_id)
+    return render(request, "care/branches/form.html", {"form": form, "branch": carer.branch,
+                                                       "title": _("Change %(name)s") % {"name": carer.name}},
                   status=status)
 
 
@@ -197,6 +234,7 @@ urlpatterns = [
     path("branches/<int:branch_id>/", branch, name="branch"),
     path("branches/<int:branch_id>/cards.pdf", branch_cards, name="branch-cards"),
     path("branches/<int:branch_id>/carers/add/", carer_add, name="carer-add"),
+    path("carers/<int:carer_id>/change/", carer_change, name="carer-change"),
     path("carers/<int:carer_id>/leave/add/", leave_add, name="leave-add"),
     path("carers/<int:carer_id>/leave/<int:leave_id>/remove/", leave_remove, name="leave-remove"),
     path("carers/<int:carer_id>/active/", carer_active, name="carer-active"),
