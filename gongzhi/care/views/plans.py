@@ -20,7 +20,7 @@ from gongzhi.core.errors import DomainError
 from gongzhi.core.forms import add_domain_errors
 from gongzhi.core.permissions import can
 from gongzhi.core.permissions import scoped_page as scoped
-from gongzhi.residents.models import Person
+from gongzhi.residents.models import Person, TagKind
 
 from ..models import CareNeed, CloseReason, PlanState
 from ..selectors import plans as selectors
@@ -109,7 +109,8 @@ def plan_detail(request, plan_id: int):
         "may_edit": "update" in offered, "may_review": "review" in offered, "may_close": "close" in offered,
         "may_reveal": can(request.user, "care.reveal_health", row), "revealed": revealed,
         "has_health": bool(row.health_notes), "today": timezone.localdate(),
-        "may_visit": row.state == PlanState.ACTIVE and can(request.user, "care.visit", row)})
+        "may_visit": row.state == PlanState.ACTIVE and can(request.user, "care.visit", row),
+        "tags": [str(TagKind(t).label) if t in TagKind.values else t for t in row.source_tags or []]})
 
 
 def _form_for(request, *, branch_id, household, initial=None, editing=False, data=None):
