@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.areas.models import AreaNode
 from gongzhi.cases.models import Category, Channel
@@ -86,7 +87,7 @@ def emergency_handle(*, actor: Actor, emergency, note: str = "") -> Emergency:
     row = lock_visible(Emergency, actor=actor, pk=_id(emergency))
     note = (note or "").strip()
     if not note:
-        raise _field_error("note", _("Say what was done."))
+        raise _field_error("note", pgettext("care emergency", "Say what was done."))
 
     def update(obj: Emergency):
         from django.utils import timezone

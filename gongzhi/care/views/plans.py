@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.selectors import addresses
@@ -74,7 +74,7 @@ class ReviewForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("emergency contact", "Name"), max_length=50)
     relation = forms.CharField(label=gettext_lazy("Relation"), max_length=30)
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20)
 

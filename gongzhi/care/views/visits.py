@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.selectors import addresses
@@ -68,7 +68,7 @@ class CaseForm(forms.Form):
 
 class NeedForm(forms.Form):
     category = forms.TypedChoiceField(label=gettext_lazy("Category"), coerce=int)
-    title = forms.CharField(label=gettext_lazy("What is needed"), max_length=60, required=False)
+    title = forms.CharField(label=pgettext_lazy("care need", "What is needed"), max_length=60, required=False)
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,7 +216,7 @@ def emergency_handle(request, emergency_id: int):
         else:
             messages.success(request, _("Marked as handled."))
     else:
-        messages.error(request, _("Say what was done."))
+        messages.error(request, pgettext("care emergency", "Say what was done."))
     return redirect("care:emergencies")
 
 
