@@ -7,56 +7,29 @@ actor's view are `NotFound` (the same answer as absent)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit, scope
 from gongzhi.core.actors import Actor
-from gongzhi.core.errors import InvalidInput, NotFound
+from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import require
 from gongzhi.party.models import OrgKind, PartyMember, PartyOrganization
 from gongzhi.volunteers.models import Volunteer
 
 from ..models import CareBranch, Carer, CarerKind, CarerLeave
+from .inputs import date_value, field_error, object_id
 
 REASON_MAX = 200
-
-
-def _field_error(field: str, message: str) -> InvalidInput:
-    return InvalidInput(message, fields={field: [message]})
-
-
-def _id(value) -> int | None:
-    if value in (None, ""):
-        return None
-    if hasattr(value, "pk"):
-        return value.pk
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _date(value, field: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise _field_error(field, _("Enter a date (YYYY-MM-DD).")) from None
 
 
 def _user(value, field: str):
     if value in (None, ""):
         return None
-    row = get_user_model().objects.filter(pk=_id(value), is_active=True).first()
+    row = get_user_model().objects.filter(pk=object_id(value), is_active=True).first()
     if row is None:
-        raise _field_error(field, _("Choose an active user account."))
+        raise field_error(field, _("Choose an active user account."))
     return row
 
 
@@ -70,12 +43,12 @@ def _weekdays(value) -> list[int]:
         try:
             day = int(v)
         except (TypeError, ValueError):
-            raise _field_error("unavailable_weekdays", _("Weekdays are 0 (Monday) to 6 (Sunday).")) from None
+            raise field_error("unavailable_weekdays", _("Weekdays are 0 (Monday) to 6 (Sunday).")) from None
         if day < 0 or day > 6:
-            raise _field_error("unavailable_weekdays", _("Weekdays are 0 (Monday) to 6 (Sunday)."))
+            raise field_error("unavailable_weekdays", _("Weekdays are 0 (Monday) to 6 (Sunday)."))
         days.add(day)
     if len(days) == 7:
-        raise _field_error("unavailable_weekdays", _("A carer must be available on at least one weekday."))
+        raise field_error("unavailable_weekdays", _("A carer must be available on at least one weekday."))
     return sorted(days)
 
 
@@ -83,14 +56,14 @@ def _max_per_week(value) -> int:
     try:
         n = int(value)
     except (TypeError, ValueError):
-        raise _field_error("max_per_week", _("Enter a whole number from 1 to 14.")) from None
+        raise field_error("max_per_week", _("Enter a whole number from 1 to 14.")) from None
     if n < 1 or n > 14:
-        raise _field_error("max_per_week", _("Enter a whole number from 1 to 14."))
+        raise field_error("max_per_week", _("Enter a whole number from 1 to 14."))
     return n
 
 
 def visible_branch(actor: Actor, branch) -> CareBranch:
-    row = CareBranch.objects.visible_to(actor).select_related("organization", "area").filter(pk=_id(branch)).first()
+    row = CareBranch.objects.visible_to(actor).select_related("organization", "area").filter(pk=object_id(branch)).first()
     if row is None:
         raise NotFound()
     return row
@@ -102,14 +75,14 @@ def visible_branch(actor: Actor, branch) -> CareBranch:
 @transaction.atomic
 def branch_create(*, actor: Actor, organization, secretary=None) -> CareBranch:
     """A care branch for a party branch of the actor's area, with its secretary's account."""
-    org = PartyOrganization.objects.select_related("area").filter(pk=_id(organization)).first()
+    org = PartyOrganization.objects.select_related("area").filter(pk=object_id(organization)).first()
     if org is None or not scope.covers_path(actor, org.area.path):
-        raise _field_error("organization", _("Choose a party branch of your area."))
+        raise field_error("organization", _("Choose a party branch of your area."))
     if org.kind not in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH):
-        raise _field_error("organization", _("Choose a party branch (not a committee or a group)."))
+        raise field_error("organization", _("Choose a party branch (not a committee or a group)."))
     require(actor, "care.keep_branches", org.area)
     if CareBranch.objects.filter(organization=org).exists():
-        raise _field_error("organization", _("This party branch already takes care duties."))
+        raise field_error("organization", _("This party branch already takes care duties."))
     user = _user(secretary, "secretary")
     row = CareBranch.objects.create(organization=org, area=org.area, secretary=user)
     audit.record(actor=actor, action="care.branch.create", obj=row,
@@ -138,22 +111,22 @@ def branch_update(*, actor: Actor, branch, secretary=None) -> CareBranch:
 def _identity(branch: CareBranch, kind: str, party_group, member, volunteer):
     """(party_group, member, volunteer, name, default user) for the kind; errors name the field."""
     if kind == CarerKind.GROUP:
-        org = PartyOrganization.objects.filter(pk=_id(party_group), kind=OrgKind.GROUP).first()
+        org = PartyOrganization.objects.filter(pk=object_id(party_group), kind=OrgKind.GROUP).first()
         if org is None or not org.path.startswith(branch.organization.path):
-            raise _field_error("party_group", _("Choose a party group of this branch."))
+            raise field_error("party_group", _("Choose a party group of this branch."))
         return org, None, None, org.name, None
     if kind == CarerKind.MEMBER:
-        row = PartyMember.objects.select_related("organization", "user").filter(pk=_id(member)).first()
+        row = PartyMember.objects.select_related("organization", "user").filter(pk=object_id(member)).first()
         if row is None or not row.organization.path.startswith(branch.organization.path):
-            raise _field_error("member", _("Choose a party member of this branch."))
+            raise field_error("member", _("Choose a party member of this branch."))
         return None, row, None, row.name, row.user
     if kind == CarerKind.VOLUNTEER:
-        row = Volunteer.objects.select_related("area", "user").filter(pk=_id(volunteer)).first()
+        row = Volunteer.objects.select_related("area", "user").filter(pk=object_id(volunteer)).first()
         area = branch.area.path
         if row is None or not (row.area.path.startswith(area) or area.startswith(row.area.path)):
-            raise _field_error("volunteer", _("Choose a volunteer of the branch's area."))
+            raise field_error("volunteer", _("Choose a volunteer of the branch's area."))
         return None, None, row, row.name, row.user
-    raise _field_error("kind", _("Choose a party group, a party member or a volunteer."))
+    raise field_error("kind", _("Choose a party group, a party member or a volunteer."))
 
 
 @transaction.atomic
@@ -166,7 +139,7 @@ def carer_add(*, actor: Actor, branch, kind: str, party_group=None, member=None,
     group, mem, vol, name, default_user = _identity(row, kind, party_group, member, volunteer)
     account = _user(user, "user") or default_user
     if kind == CarerKind.GROUP and account is None:
-        raise _field_error("user", _("Choose the account of the group's leader, who hears of its turns."))
+        raise field_error("user", _("Choose the account of the group's leader, who hears of its turns."))
     weekly = _max_per_week(max_per_week)
     weekdays = _weekdays(unavailable_weekdays)
     try:
@@ -176,7 +149,7 @@ def carer_add(*, actor: Actor, branch, kind: str, party_group=None, member=None,
                                          unavailable_weekdays=weekdays)
     except IntegrityError:
         field = {"group": "party_group", "member": "member", "volunteer": "volunteer"}[kind]
-        raise _field_error(field, _("Already on the branch's rota.")) from None
+        raise field_error(field, _("Already on the branch's rota.")) from None
     audit.record(actor=actor, action="care.carer.add", obj=carer,
                  after={"kind": kind, "name": carer.name, "user": account.pk if account else None,
                         "max_per_week": weekly, "unavailable_weekdays": weekdays})
@@ -184,7 +157,7 @@ def carer_add(*, actor: Actor, branch, kind: str, party_group=None, member=None,
 
 
 def _locked_carer(actor: Actor, carer) -> Carer:
-    row = Carer.objects.visible_to(actor).filter(pk=_id(carer)).first()
+    row = Carer.objects.visible_to(actor).filter(pk=object_id(carer)).first()
     if row is None:
         raise NotFound()
     row = Carer.objects.select_for_update().select_related("branch__organization").get(pk=row.pk)
@@ -229,16 +202,16 @@ def carer_deactivate(*, actor: Actor, carer, active: bool = False) -> Carer:
 def leave_add(*, actor: Actor, carer, start_on, end_on, reason: str = "") -> CarerLeave:
     """A carer's leave: no turn of a roster generated later falls inside it."""
     row = _locked_carer(actor, carer)
-    start, end = _date(start_on, "start_on"), _date(end_on, "end_on")
+    start, end = date_value(start_on, "start_on"), date_value(end_on, "end_on")
     if end < start:
-        raise _field_error("end_on", _("Leave cannot end before it starts."))
+        raise field_error("end_on", _("Leave cannot end before it starts."))
     if (end - start).days > 366:
-        raise _field_error("end_on", _("Leave is at most a year; take the carer off the rota instead."))
+        raise field_error("end_on", _("Leave is at most a year; take the carer off the rota instead."))
     text = (reason or "").strip()
     if len(text) > REASON_MAX:
-        raise _field_error("reason", _("At most %(count)d characters.") % {"count": REASON_MAX})
+        raise field_error("reason", _("At most %(count)d characters.") % {"count": REASON_MAX})
     if CarerLeave.objects.filter(carer=row, start_on__lte=end, end_on__gte=start).exists():
-        raise _field_error("start_on", _("This leave overlaps leave already recorded."))
+        raise field_error("start_on", _("This leave overlaps leave already recorded."))
     leave = CarerLeave.objects.create(carer=row, start_on=start, end_on=end, reason=text)
     audit.record(actor=actor, action="care.leave.add", obj=leave,
                  after={"carer": row.pk, "start_on": start, "end_on": end, "reason": text})
@@ -247,7 +220,7 @@ def leave_add(*, actor: Actor, carer, start_on, end_on, reason: str = "") -> Car
 
 @transaction.atomic
 def leave_remove(*, actor: Actor, leave) -> None:
-    row = CarerLeave.objects.visible_to(actor).filter(pk=_id(leave)).first()
+    row = CarerLeave.objects.visible_to(actor).filter(pk=object_id(leave)).first()
     if row is None:
         raise NotFound()
     carer = _locked_carer(actor, row.carer_id)

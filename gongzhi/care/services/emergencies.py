@@ -24,7 +24,8 @@ from gongzhi.core.workflow import apply_transition, lock_visible
 from ..models import CareVisit, Emergency
 from ..permissions import COMMUNITY_ROLES
 from ..workflow import EMERGENCY_WORKFLOW
-from .visits import _field_error, _id, plan_for_visit
+from .inputs import field_error, object_id
+from .visits import plan_for_visit
 
 DESCRIPTION_MAX = 2000
 EMERGENCIES_URL = "/care/emergencies/"
@@ -44,14 +45,14 @@ def emergency_raise(*, actor: Actor, plan, description: str, visit=None) -> Emer
     row = plan_for_visit(actor, plan)
     text = (description or "").strip()
     if not text:
-        raise _field_error("description", _("Say what happened."))
+        raise field_error("description", _("Say what happened."))
     if len(text) > DESCRIPTION_MAX:
-        raise _field_error("description", _("At most %(n)d characters.") % {"n": DESCRIPTION_MAX})
+        raise field_error("description", _("At most %(n)d characters.") % {"n": DESCRIPTION_MAX})
     visit_row = None
-    if _id(visit) is not None:
-        visit_row = CareVisit.objects.visible_to(actor).filter(pk=_id(visit), plan=row).first()
+    if object_id(visit) is not None:
+        visit_row = CareVisit.objects.visible_to(actor).filter(pk=object_id(visit), plan=row).first()
         if visit_row is None:
-            raise _field_error("visit", _("No such visit at this household."))
+            raise field_error("visit", _("No such visit at this household."))
     code = setting("CARE_EMERGENCY_CATEGORY")
     category = Category.objects.filter(code=code, is_active=True, parent__isnull=False).first()
     if category is None:
@@ -84,10 +85,10 @@ def emergency_raise(*, actor: Actor, plan, description: str, visit=None) -> Emer
 
 @transaction.atomic
 def emergency_handle(*, actor: Actor, emergency, note: str = "") -> Emergency:
-    row = lock_visible(Emergency, actor=actor, pk=_id(emergency))
+    row = lock_visible(Emergency, actor=actor, pk=object_id(emergency))
     note = (note or "").strip()
     if not note:
-        raise _field_error("note", pgettext("care emergency", "Say what was done."))
+        raise field_error("note", pgettext("care emergency", "Say what was done."))
 
     def update(obj: Emergency):
         from django.utils import timezone

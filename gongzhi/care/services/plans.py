@@ -42,6 +42,7 @@ from ..models import (
     TurnState,
 )
 from ..workflow import PLAN_WORKFLOW
+from .inputs import field_error, object_id
 
 # The registry's tags that start a care plan.
 CARE_TAGS = (TagKind.ELDERLY_ALONE, TagKind.EMPTY_NEST, TagKind.DISABLED, TagKind.SUBSISTENCE,
@@ -52,21 +53,6 @@ HEALTH_MAX = 2000
 NOTE_MAX = 300
 
 
-def _field_error(field: str, message: str) -> InvalidInput:
-    return InvalidInput(message, fields={field: [message]})
-
-
-def _id(value) -> int | None:
-    if value in (None, ""):
-        return None
-    if hasattr(value, "pk"):
-        return value.pk
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _ids(values) -> list[int]:
     if values in (None, ""):
         return []
@@ -74,7 +60,7 @@ def _ids(values) -> list[int]:
         values = [values]
     found = []
     for v in values:
-        i = _id(v)
+        i = object_id(v)
         if i is None:
             raise InvalidInput(_("Invalid choice."))
         found.append(i)
@@ -85,9 +71,9 @@ def _bounded(value, field: str, low: int, high: int) -> int:
     try:
         n = int(value)
     except (TypeError, ValueError):
-        raise _field_error(field, _("Enter a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}) from None
+        raise field_error(field, _("Enter a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}) from None
     if n < low or n > high:
-        raise _field_error(field, _("Enter a whole number from %(low)d to %(high)d.") % {"low": low, "high": high})
+        raise field_error(field, _("Enter a whole number from %(low)d to %(high)d.") % {"low": low, "high": high})
     return n
 
 
@@ -100,7 +86,7 @@ def _needs(values) -> list[str]:
     chosen = []
     for v in values:
         if v not in allowed:
-            raise _field_error("needs", _("Choose needs from the list."))
+            raise field_error("needs", _("Choose needs from the list."))
         if v not in chosen:
             chosen.append(v)
     return chosen
@@ -109,7 +95,7 @@ def _needs(values) -> list[str]:
 def _text(value, field: str, limit: int) -> str:
     text = (value or "").strip()
     if len(text) > limit:
-        raise _field_error(field, _("At most %(count)d characters.") % {"count": limit})
+        raise field_error(field, _("At most %(count)d characters.") % {"count": limit})
     return text
 
 
@@ -131,20 +117,20 @@ def open_tags(people) -> list[str]:
 
 
 def _household(actor: Actor, household) -> AreaNode:
-    node = AreaNode.objects.filter(pk=_id(household)).first()
+    node = AreaNode.objects.filter(pk=object_id(household)).first()
     if node is None or not scope.covers_path(actor, node.path):
-        raise _field_error("household", _("Choose a household of your area."))
+        raise field_error("household", _("Choose a household of your area."))
     if getattr(node, "kind", "household") != "household":
-        raise _field_error("household", _("Choose a household."))
+        raise field_error("household", _("Choose a household."))
     return node
 
 
 def _branch(actor: Actor, branch, household: AreaNode) -> CareBranch:
-    row = CareBranch.objects.visible_to(actor).select_related("area").filter(pk=_id(branch)).first()
+    row = CareBranch.objects.visible_to(actor).select_related("area").filter(pk=object_id(branch)).first()
     if row is None:
-        raise _field_error("branch", _("Choose a care branch of your area."))
+        raise field_error("branch", _("Choose a care branch of your area."))
     if not household.path.startswith(row.area.path):
-        raise _field_error("branch", _("The branch's area does not hold this household."))
+        raise field_error("branch", _("The branch's area does not hold this household."))
     return row
 
 
@@ -152,7 +138,7 @@ def _people(household: AreaNode, people) -> list[Person]:
     ids = _ids(people) if people not in (None, "") else []
     rows = list(Person.objects.filter(household=household, pk__in=ids)) if ids else []
     if len(rows) != len(set(ids)):
-        raise _field_error("people", _("Choose people registered in this household."))
+        raise field_error("people", _("Choose people registered in this household."))
     return rows
 
 
@@ -161,9 +147,9 @@ def _rota(branch: CareBranch, carers, paired) -> list[tuple[Carer, bool]]:
     paired_ids = set(_ids(paired))
     rows = {c.pk: c for c in Carer.objects.filter(branch=branch, active=True, pk__in=ids)}
     if len(rows) != len(set(ids)):
-        raise _field_error("carers", _("Choose active carers of the branch."))
+        raise field_error("carers", _("Choose active carers of the branch."))
     if not paired_ids <= set(ids):
-        raise _field_error("paired", _("Only carers on the rota are paired with the household."))
+        raise field_error("paired", _("Only carers on the rota are paired with the household."))
     seen, rota = set(), []
     for i in ids:
         if i not in seen:
@@ -201,7 +187,7 @@ def plan_create(*, actor: Actor, household, branch, people=(), needs=(), needs_n
     review = _bounded(review_every_days, "review_every_days", 7, 366)
     rota = _rota(row_branch, carers, paired)
     if CarePlan.objects.filter(household=node, state=PlanState.ACTIVE).exists():
-        raise _field_error("household", _("This household already has an active care plan."))
+        raise field_error("household", _("This household already has an active care plan."))
     tags = open_tags(persons) if source_tags is None else [t for t in source_tags if t in TagKind.values]
     today = timezone.localdate()
     try:
@@ -212,7 +198,7 @@ def plan_create(*, actor: Actor, household, branch, people=(), needs=(), needs_n
                 review_every_days=review, next_review_on=today + dt.timedelta(days=review),
                 checkin_code=new_code(), created_by=actor if getattr(actor, "pk", None) else None)
     except IntegrityError:
-        raise _field_error("household", _("This household already has an active care plan.")) from None
+        raise field_error("household", _("This household already has an active care plan.")) from None
     plan.people.set(persons)
     _write_rota(plan, rota)
     after = _snapshot(plan)
@@ -270,17 +256,17 @@ def plan_from_tags(*, actor: Actor, household, branch=None) -> CarePlan:
     people = list(Person.objects.filter(household=node, tags__kind__in=CARE_TAGS, tags__start_on__lte=today)
                   .filter(Q(tags__end_on__isnull=True) | Q(tags__end_on__gte=today)).distinct().order_by("pk"))
     if not people:
-        raise _field_error("household", _("No one in this household carries a care tag."))
+        raise field_error("household", _("No one in this household carries a care tag."))
     chosen = branch if branch not in (None, "") else default_branch(actor, node)
     if chosen is None:
-        raise _field_error("branch", _("No care branch holds this household: set one up first."))
+        raise field_error("branch", _("No care branch holds this household: set one up first."))
     tags = open_tags(people)
     return plan_create(actor=actor, household=node, branch=chosen, people=people, needs=_needs_for(tags),
                        source_tags=tags)
 
 
 def _locked_plan(actor: Actor, plan) -> CarePlan:
-    return lock_visible(CarePlan, actor=actor, pk=_id(plan))
+    return lock_visible(CarePlan, actor=actor, pk=object_id(plan))
 
 
 @transaction.atomic
@@ -365,7 +351,7 @@ def plan_close(*, actor: Actor, plan, reason: str, note: str = "") -> CarePlan:
     """Close the plan (moved away, passed away, no longer needed): its future planned turns are cancelled."""
     row = _locked_plan(actor, plan)
     if reason not in CloseReason.values:
-        raise _field_error("reason", _("Choose why the plan is closed."))
+        raise field_error("reason", _("Choose why the plan is closed."))
     text = _text(note, "note", NOTE_MAX)
     today = timezone.localdate()
 
@@ -381,7 +367,7 @@ def plan_close(*, actor: Actor, plan, reason: str, note: str = "") -> CarePlan:
 
 def visible_plan(actor: Actor, plan) -> CarePlan:
     row = CarePlan.objects.visible_to(actor).select_related("household", "branch__organization").filter(
-        pk=_id(plan)).first()
+        pk=object_id(plan)).first()
     if row is None:
         raise NotFound()
     return row
@@ -406,20 +392,20 @@ def contact_add(*, actor: Actor, plan, name: str, relation: str, phone: str, use
     require(actor, "care.keep_plans", row)
     who = _text(name, "name", 50)
     if not who:
-        raise _field_error("name", _("Enter the contact's name."))
+        raise field_error("name", _("Enter the contact's name."))
     rel = _text(relation, "relation", 30)
     if not rel:
-        raise _field_error("relation", _("Enter how the contact is related (e.g. 儿子, 邻居)."))
+        raise field_error("relation", _("Enter how the contact is related (e.g. 儿子, 邻居)."))
     number = normalise_phone(phone or "")
     if not number or not is_phone(number):
-        raise _field_error("phone", _("Enter a valid phone number."))
+        raise field_error("phone", _("Enter a valid phone number."))
     account = None
     if user not in (None, ""):
         from django.contrib.auth import get_user_model
 
-        account = get_user_model().objects.filter(pk=_id(user), is_active=True).first()
+        account = get_user_model().objects.filter(pk=object_id(user), is_active=True).first()
         if account is None:
-            raise _field_error("user", _("Choose an active user account."))
+            raise field_error("user", _("Choose an active user account."))
     contact = EmergencyContact.objects.create(plan=row, name=who, relation=rel, phone=number, user=account)
     audit.record(actor=actor, action="care.contact.add", obj=contact,
                  after={"plan": row.pk, "name": who, "relation": rel, "phone": mask(PHONE, number),
@@ -429,7 +415,7 @@ def contact_add(*, actor: Actor, plan, name: str, relation: str, phone: str, use
 
 @transaction.atomic
 def contact_remove(*, actor: Actor, contact) -> None:
-    row = EmergencyContact.objects.visible_to(actor).select_related("plan__household").filter(pk=_id(contact)).first()
+    row = EmergencyContact.objects.visible_to(actor).select_related("plan__household").filter(pk=object_id(contact)).first()
     if row is None:
         raise NotFound()
     require(actor, "care.keep_plans", row.plan)
@@ -511,7 +497,7 @@ def cards_print(*, actor: Actor, branch) -> bytes:
     bytes; each printing is audited."""
     from gongzhi.areas.selectors import addresses
 
-    row = CareBranch.objects.visible_to(actor).select_related("organization", "area").filter(pk=_id(branch)).first()
+    row = CareBranch.objects.visible_to(actor).select_related("organization", "area").filter(pk=object_id(branch)).first()
     if row is None:
         raise NotFound()
     require(actor, "care.keep_plans", row)

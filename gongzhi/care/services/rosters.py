@@ -57,38 +57,13 @@ from ..models import (
     TurnState,
 )
 from ..workflow import ROSTER_WORKFLOW, SWAP_WORKFLOW
+from .inputs import date_value, field_error, object_id
 
 MIN_DAYS, MAX_DAYS = 7, 92
 REASON_MAX = 200
 MY_TURNS_URL = "/care/my-turns/"
 # Turns that count towards a carer's week (a cancelled turn does not).
 COUNTED = (TurnState.PLANNED, TurnState.DONE, TurnState.MISSED)
-
-
-def _field_error(field: str, message: str) -> InvalidInput:
-    return InvalidInput(message, fields={field: [message]})
-
-
-def _id(value) -> int | None:
-    if value in (None, ""):
-        return None
-    if hasattr(value, "pk"):
-        return value.pk
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _date(value, field: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise _field_error(field, _("Enter a date (YYYY-MM-DD).")) from None
 
 
 def _day(day: dt.date) -> str:
@@ -101,12 +76,12 @@ def is_public_holiday(day: dt.date) -> bool:
 
 
 def check_period(start_on, end_on) -> tuple[dt.date, dt.date]:
-    start, end = _date(start_on, "start_on"), _date(end_on, "end_on")
+    start, end = date_value(start_on, "start_on"), date_value(end_on, "end_on")
     if end < start:
-        raise _field_error("end_on", _("The roster cannot end before it starts."))
+        raise field_error("end_on", _("The roster cannot end before it starts."))
     days = (end - start).days + 1
     if days < MIN_DAYS or days > MAX_DAYS:
-        raise _field_error("end_on", _("A roster covers %(min)d to %(max)d days; this period has %(days)d.")
+        raise field_error("end_on", _("A roster covers %(min)d to %(max)d days; this period has %(days)d.")
                            % {"min": MIN_DAYS, "max": MAX_DAYS, "days": days})
     return start, end
 
@@ -145,9 +120,9 @@ def build_share(*, branch: CareBranch, start: dt.date, end: dt.date) -> tuple[li
 
 
 def _branch_for(actor: Actor, branch) -> CareBranch:
-    row = CareBranch.objects.visible_to(actor).select_related("organization").filter(pk=_id(branch)).first()
+    row = CareBranch.objects.visible_to(actor).select_related("organization").filter(pk=object_id(branch)).first()
     if row is None:
-        raise _field_error("branch", _("Choose a branch of your own."))
+        raise field_error("branch", _("Choose a branch of your own."))
     return row
 
 
@@ -163,12 +138,12 @@ def roster_generate(*, actor: Actor, branch, start_on, end_on) -> Roster:
     overlapping = Roster.objects.filter(branch=row, start_on__lte=end, end_on__gte=start)
     published = overlapping.filter(state=RosterState.PUBLISHED).first()
     if published is not None:
-        raise _field_error("start_on", _("The published roster %(start)s–%(end)s covers part of this period: "
+        raise field_error("start_on", _("The published roster %(start)s–%(end)s covers part of this period: "
                                          "withdraw it first or choose another period.")
                            % {"start": _day(published.start_on), "end": _day(published.end_on)})
     slots, carers = build_share(branch=row, start=start, end=end)
     if not slots:
-        raise _field_error("branch", _("The branch has no active care plan with visits in this period."))
+        raise field_error("branch", _("The branch has no active care plan with visits in this period."))
     try:
         shared = fairness.share(slots, carers)
     except fairness.Unfair as unfair:
@@ -205,14 +180,14 @@ def _carer_users(roster: Roster) -> list:
 @transaction.atomic
 def roster_publish(*, actor: Actor, roster) -> Roster:
     """Publish a draft: its carers see their turns and each hears of it once in the inbox."""
-    row = lock_visible(Roster, actor=actor, pk=_id(roster))
+    row = lock_visible(Roster, actor=actor, pk=object_id(roster))
 
     def guard(obj: Roster) -> None:
         CareBranch.objects.select_for_update().filter(pk=obj.branch_id).first()
         other = Roster.objects.filter(branch_id=obj.branch_id, state=RosterState.PUBLISHED, start_on__lte=obj.end_on,
                                       end_on__gte=obj.start_on).exclude(pk=obj.pk).first()
         if other is not None:
-            raise _field_error("start_on", _("The published roster %(start)s–%(end)s covers part of this period: "
+            raise field_error("start_on", _("The published roster %(start)s–%(end)s covers part of this period: "
                                              "withdraw it first.")
                                % {"start": _day(other.start_on), "end": _day(other.end_on)})
 
@@ -233,7 +208,7 @@ def roster_publish(*, actor: Actor, roster) -> Roster:
 def roster_withdraw(*, actor: Actor, roster, note: str = "") -> Roster:
     """Withdraw a draft or a published roster: its planned turns are cancelled (done and missed
     ones stay as they are) and its open swap requests withdrawn."""
-    row = lock_visible(Roster, actor=actor, pk=_id(roster))
+    row = lock_visible(Roster, actor=actor, pk=object_id(roster))
 
     def update(obj: Roster):
         now = timezone.now()
@@ -285,16 +260,16 @@ def swap_problems(turn: Turn, other: Turn) -> list[str]:
 def _swappable(turn: Turn, other: Turn) -> None:
     today = timezone.localdate()
     if other.roster_id != turn.roster_id:
-        raise _field_error("other_turn", _("Choose a turn of the same roster."))
+        raise field_error("other_turn", _("Choose a turn of the same roster."))
     if turn.roster.state != RosterState.PUBLISHED:
-        raise _field_error("other_turn", _("Turns are swapped only on a published roster."))
+        raise field_error("other_turn", _("Turns are swapped only on a published roster."))
     if turn.carer_id == other.carer_id:
-        raise _field_error("other_turn", _("Choose a turn of another carer."))
+        raise field_error("other_turn", _("Choose a turn of another carer."))
     for t in (turn, other):
         if t.state != TurnState.PLANNED:
-            raise _field_error("other_turn", _("The turn of %(day)s is no longer planned.") % {"day": _day(t.date)})
+            raise field_error("other_turn", _("The turn of %(day)s is no longer planned.") % {"day": _day(t.date)})
         if t.date <= today:
-            raise _field_error("other_turn", _("Only turns after today are swapped."))
+            raise field_error("other_turn", _("Only turns after today are swapped."))
     problems = swap_problems(turn, other)
     if problems:
         raise InvalidInput(problems[0], code="swap_constraint", fields={"other_turn": problems})
@@ -315,24 +290,24 @@ def swap_request(*, actor: Actor, turn, other_turn, reason: str = "") -> SwapReq
     """Ask to exchange `turn` with another carer's `other_turn` of the same roster: both planned,
     after today, and each carer free that day and within their weekly maximum after the exchange.
     The branch secretary is asked to approve."""
-    row = _turn_related(Turn.objects.visible_to(actor)).filter(pk=_id(turn)).first()
+    row = _turn_related(Turn.objects.visible_to(actor)).filter(pk=object_id(turn)).first()
     if row is None:
         raise NotFound()
     require(actor, "care.ask_swap", row)
     if not may_request_for(actor, row):
         raise Forbidden(_("Only the turn's carer or the branch secretary asks to swap it."))
-    other = _turn_related(Turn.objects.filter(roster_id=row.roster_id)).filter(pk=_id(other_turn)).first()
+    other = _turn_related(Turn.objects.filter(roster_id=row.roster_id)).filter(pk=object_id(other_turn)).first()
     if other is None:
-        raise _field_error("other_turn", _("Choose a turn of the same roster."))
+        raise field_error("other_turn", _("Choose a turn of the same roster."))
     text = (reason or "").strip()
     if len(text) > REASON_MAX:
-        raise _field_error("reason", _("At most %(count)d characters.") % {"count": REASON_MAX})
+        raise field_error("reason", _("At most %(count)d characters.") % {"count": REASON_MAX})
     locked = {t.pk: t for t in Turn.objects.select_for_update().filter(pk__in=[row.pk, other.pk]).order_by("pk")}
     row.state, other.state = locked[row.pk].state, locked[other.pk].state
     _swappable(row, other)
     if SwapRequest.objects.filter(Q(turn__in=[row, other]) | Q(other_turn__in=[row, other]),
                                   state=SwapState.REQUESTED).exists():
-        raise _field_error("other_turn", _("One of these turns already waits for a swap decision."))
+        raise field_error("other_turn", _("One of these turns already waits for a swap decision."))
     swap = SwapRequest.objects.create(turn=row, other_turn=other, reason=text,
                                       requested_by=None if is_system(actor) else actor)
     audit.record(actor=actor, action="care.swap.request", obj=swap,
@@ -358,10 +333,10 @@ def _tell_decided(swap: SwapRequest) -> None:
 
 
 def _locked_swap(actor: Actor, swap) -> SwapRequest:
-    lock_visible(SwapRequest, actor=actor, pk=_id(swap))
+    lock_visible(SwapRequest, actor=actor, pk=object_id(swap))
     return SwapRequest.objects.select_related(
         "turn__roster__branch", "turn__plan__household", "turn__carer",
-        "other_turn__plan__household", "other_turn__carer").get(pk=_id(swap))
+        "other_turn__plan__household", "other_turn__carer").get(pk=object_id(swap))
 
 
 @transaction.atomic

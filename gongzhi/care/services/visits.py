@@ -23,7 +23,7 @@ from gongzhi.cases.services.attachments import sniff
 from gongzhi.cases.services.intake import case_submit
 from gongzhi.core import audit
 from gongzhi.core.actors import Actor, SystemActor, actor_user
-from gongzhi.core.errors import InvalidInput, NotFound
+from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import require
 from gongzhi.core.workflow import apply_transition
 
@@ -39,6 +39,7 @@ from ..models import (
     TurnState,
 )
 from ..workflow import TURN_WORKFLOW
+from .inputs import field_error, object_id
 
 REASON_MAX = 200
 NOTES_MAX = 4000
@@ -47,29 +48,14 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic")
 
 
-def _field_error(field: str, message: str) -> InvalidInput:
-    return InvalidInput(message, fields={field: [message]})
-
-
-def _id(value) -> int | None:
-    if value in (None, ""):
-        return None
-    if hasattr(value, "pk"):
-        return value.pk
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def plan_for_visit(actor: Actor, plan) -> CarePlan:
     """The active plan if the actor sees it (else 404) and may record its visits (else 403)."""
-    row = CarePlan.objects.visible_to(actor).select_related("household", "branch").filter(pk=_id(plan)).first()
+    row = CarePlan.objects.visible_to(actor).select_related("household", "branch").filter(pk=object_id(plan)).first()
     if row is None:
         raise NotFound()
     require(actor, "care.visit", row)
     if row.state != PlanState.ACTIVE:
-        raise _field_error("plan", _("This care plan is closed."))
+        raise field_error("plan", _("This care plan is closed."))
     return row
 
 
@@ -77,17 +63,17 @@ def check_photos(photos: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str
     """Photos only (sniffed, never trusted by name), at most PHOTOS_MAX, each under 10 MB."""
     photos = list(photos or ())
     if len(photos) > PHOTOS_MAX:
-        raise _field_error("photos", _("At most %(n)d photos.") % {"n": PHOTOS_MAX})
+        raise field_error("photos", _("At most %(n)d photos.") % {"n": PHOTOS_MAX})
     checked = []
     for f in photos:
         if f.size > PHOTO_MAX_BYTES:
-            raise _field_error("photos", _("“%(name)s” is larger than %(mb)d MB.")
+            raise field_error("photos", _("“%(name)s” is larger than %(mb)d MB.")
                                % {"name": f.name, "mb": PHOTO_MAX_BYTES // (1024 * 1024)})
         f.seek(0)
         kind = sniff(f.read(16))
         f.seek(0)
         if kind not in PHOTO_TYPES:
-            raise _field_error("photos", _("“%(name)s” is not a photo.") % {"name": f.name})
+            raise field_error("photos", _("“%(name)s” is not a photo.") % {"name": f.name})
         checked.append((f, kind))
     return checked
 
@@ -104,35 +90,35 @@ def visit_record(*, actor: Actor, plan, turn=None, check_in_code: str = "", chec
     reason = (check_in_reason or "").strip()
     if code:
         if code != (row.checkin_code or "").upper():
-            raise _field_error("check_in_code", _("This is not the code on the household's card."))
+            raise field_error("check_in_code", _("This is not the code on the household's card."))
         check_in = CheckIn.CODE
         reason = ""
     else:
         if not reason:
-            raise _field_error("check_in_reason",
+            raise field_error("check_in_reason",
                                _("Enter the code on the household's card, or say why you check in without it."))
         check_in = CheckIn.REASON
     if len(reason) > REASON_MAX:
-        raise _field_error("check_in_reason", _("At most %(n)d characters.") % {"n": REASON_MAX})
+        raise field_error("check_in_reason", _("At most %(n)d characters.") % {"n": REASON_MAX})
     done = list(dict.fromkeys(done or ()))
     unknown = [d for d in done if d not in CareNeed.values]
     if unknown:
-        raise _field_error("done", _("Choose from the list what was done."))
+        raise field_error("done", _("Choose from the list what was done."))
     if condition not in Condition.values:
-        raise _field_error("condition", _("Choose how the person is."))
+        raise field_error("condition", _("Choose how the person is."))
     notes = (notes or "").strip()
     if len(notes) > NOTES_MAX:
-        raise _field_error("notes", _("At most %(n)d characters.") % {"n": NOTES_MAX})
+        raise field_error("notes", _("At most %(n)d characters.") % {"n": NOTES_MAX})
     checked = check_photos(photos)
     user = actor_user(actor)
     now = timezone.now()
     turn_row = None
     mine = Turn.objects.filter(plan=row, state__in=(TurnState.PLANNED, TurnState.MISSED), visit__isnull=True)
-    if _id(turn) is not None:
-        turn_row = mine.filter(pk=_id(turn)).select_related("carer").first()
+    if object_id(turn) is not None:
+        turn_row = mine.filter(pk=object_id(turn)).select_related("carer").first()
         if turn_row is None or (turn_row.carer.user_id != getattr(user, "pk", None)
                                 and row.branch.secretary_id != getattr(user, "pk", None)):
-            raise _field_error("turn", _("Choose one of your open turns at this household."))
+            raise field_error("turn", _("Choose one of your open turns at this household."))
     else:
         turn_row = (mine.filter(carer__user=user, date__lte=timezone.localdate()).select_related("carer")
                     .order_by("-date", "pk").first()) if user is not None else None
@@ -154,7 +140,7 @@ def visit_record(*, actor: Actor, plan, turn=None, check_in_code: str = "", chec
 
 
 def _locked_visit(actor: Actor, visit) -> CareVisit:
-    row = CareVisit.objects.visible_to(actor).filter(pk=_id(visit)).first()
+    row = CareVisit.objects.visible_to(actor).filter(pk=object_id(visit)).first()
     if row is None:
         raise NotFound()
     locked = CareVisit.objects.select_for_update().select_related("plan__household", "plan__branch").get(pk=row.pk)
@@ -171,13 +157,13 @@ def visit_to_case(*, actor: Actor, visit, category, title: str = "", description
     """One tap: a case in the pipeline (channel "visit", at the household) from the visit's notes."""
     locked = _locked_visit(actor, visit)
     if locked.case_id:
-        raise _field_error("category", _("This visit already became a case."))
-    row = Category.objects.filter(pk=_id(category), is_active=True, parent__isnull=False).first()
+        raise field_error("category", _("This visit already became a case."))
+    row = Category.objects.filter(pk=object_id(category), is_active=True, parent__isnull=False).first()
     if row is None:
-        raise _field_error("category", _("Choose the matter of the case."))
+        raise field_error("category", _("Choose the matter of the case."))
     text = (description or locked.notes or "").strip()
     if not text:
-        raise _field_error("description", _("Describe the problem found."))
+        raise field_error("description", _("Describe the problem found."))
     case = case_submit(actor=_on_behalf(actor, "care:visit"), channel=Channel.VISIT, category=row,
                        title=(title or text.splitlines()[0]).strip()[:60], description=text,
                        location=locked.plan.household)
@@ -194,11 +180,11 @@ def visit_to_need(*, actor: Actor, visit, category, title: str = "", description
 
     locked = _locked_visit(actor, visit)
     if locked.need_id:
-        raise _field_error("category", _("This visit already became a co-building need."))
+        raise field_error("category", _("This visit already became a co-building need."))
     text = (description or locked.notes or "").strip()
     title = (title or (text.splitlines()[0] if text else "")).strip()[:60]
     if not title:
-        raise _field_error("title", _("Give the need a short title."))
+        raise field_error("title", _("Give the need a short title."))
     need = need_raise(actor=_on_behalf(actor, "care:visit"), area=locked.plan.household, category=category,
                       title=title, description=text)
     locked.need = need
