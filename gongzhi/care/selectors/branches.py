@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from gongzhi.areas.models import AreaNode
 from gongzhi.core.errors import NotFound
 from gongzhi.party.models import OrgKind, PartyMember, PartyOrganization
 from gongzhi.volunteers.models import Volunteer
@@ -44,8 +45,12 @@ def candidates(*, branch: CareBranch) -> dict:
                        .exclude(care_rotas__branch=branch).order_by("path")),
         "members": list(PartyMember.objects.filter(organization__path__startswith=org.path)
                         .exclude(care_rotas__branch=branch).order_by("name")[:500]),
-        "volunteers": list(Volunteer.objects.filter(area__path__startswith=branch.area.path)
-                           .exclude(care_rotas__branch=branch).order_by("name")[:500]),
+        # the grid's volunteers and those of the community (or street) it lies in
+        "volunteers": list(Volunteer.objects.filter(
+            Q(area__path__startswith=branch.area.path)
+            | Q(area__path__in=[branch.area.path[:i] for i in range(AreaNode.steplen, len(branch.area.path),
+                                                                     AreaNode.steplen)]))
+            .exclude(care_rotas__branch=branch).order_by("name")[:500]),
     }
 
 

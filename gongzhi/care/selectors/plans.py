@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core.errors import NotFound
+from gongzhi.residents.models import Person
 
 from ..models import CareBranch, CarePlan, Carer, CareVisit, PlanCarer, Turn
 
@@ -41,6 +43,19 @@ def recent_visits(*, plan: CarePlan, limit: int = 10) -> list:
 
 def recent_turns(*, plan: CarePlan, limit: int = 10) -> list[Turn]:
     return list(Turn.objects.filter(plan=plan).select_related("carer").order_by("-date", "-pk")[:limit])
+
+
+def household_get(*, user, pk) -> AreaNode:
+    """A household of the user's area (404 outside it or when it is not a household)."""
+    row = AreaNode.objects.visible_to(user).filter(pk=pk, kind=AreaKind.HOUSEHOLD).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def household_people(*, household: AreaNode) -> QuerySet:
+    """The people registered in the household, to choose who is cared for."""
+    return Person.objects.filter(household=household).order_by("pk")
 
 
 def branches_for(*, user) -> list[CareBranch]:

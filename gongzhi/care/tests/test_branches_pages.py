@@ -83,3 +83,12 @@ def test_given_a_carer_when_staff_change_the_days_they_cannot_come_then_the_bran
     assert answer.status_code == 302 and carer.max_per_week == 3 and carer.unavailable_weekdays == [2, 6]
     page = client.get(reverse("care:branch", kwargs={"branch_id": w["care_branch"].pk})).content.decode()
     assert reverse("care:carer-change", kwargs={"carer_id": carer.pk}) in page
+
+
+def test_given_a_volunteer_of_the_community_when_adding_a_carer_then_they_are_offered(w):
+    from gongzhi.volunteers.tests.factories import volunteer
+
+    v = volunteer(w["community"], name="社区志愿者周敏")
+    page = _client(w["grid_worker"]).get(
+        reverse("care:carer-add", kwargs={"branch_id": w["care_branch"].pk})).content.decode()
+    assert "社区志愿者周敏" in page and str(v.pk) in page

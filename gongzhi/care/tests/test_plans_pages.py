@@ -95,3 +95,10 @@ def test_given_a_household_with_a_plan_when_staff_open_its_registry_page_then_th
     assert 'id="care-panel"' in page and reverse("care:plan-detail", kwargs={"plan_id": w["plan"].pk}) in page
     page = client.get(reverse("residents:household", kwargs={"pk": w["household_tagged"].pk})).content.decode()
     assert reverse("care:plan-create", kwargs={"household_id": w["household_tagged"].pk}) in page
+
+
+def test_given_a_household_outside_or_not_a_household_when_starting_a_plan_then_not_found(w):
+    url = reverse("care:plan-create", kwargs={"household_id": w["household_tagged"].pk})
+    assert _client(w["outsider"]).get(url).status_code == 404
+    grid = reverse("care:plan-create", kwargs={"household_id": w["grid_a"].pk})
+    assert _client(w["grid_worker"]).get(grid).status_code == 404

@@ -20,7 +20,7 @@ from gongzhi.core.errors import DomainError
 from gongzhi.core.forms import add_domain_errors
 from gongzhi.core.permissions import can
 from gongzhi.core.permissions import scoped_page as scoped
-from gongzhi.residents.models import Person, TagKind
+from gongzhi.residents.models import TagKind
 
 from ..models import CareNeed, CloseReason, PlanState
 from ..selectors import plans as selectors
@@ -115,20 +115,14 @@ def plan_detail(request, plan_id: int):
 
 def _form_for(request, *, branch_id, household, initial=None, editing=False, data=None):
     branches = selectors.branches_for(user=request.user)
-    people = Person.objects.filter(household=household).order_by("pk")
+    people = selectors.household_people(household=household)
     return PlanForm(data, branches=branches, people=people, carers=selectors.carers_of(branch_id=branch_id),
                     editing=editing, initial=initial or {})
 
 
 @scoped
 def plan_create(request, household_id: int):
-    from gongzhi.areas.models import AreaNode
-    from gongzhi.core import scope
-    from gongzhi.core.errors import NotFound
-
-    household = AreaNode.objects.filter(pk=household_id).first()
-    if household is None or not scope.covers_path(request.user, household.path):
-        raise NotFound()
+    household = selectors.household_get(user=request.user, pk=household_id)
     if not can(request.user, "care.keep_plans", household):
         return render(request, "care/plans/form.html", {"form": None}, status=403)
     default = services.default_branch(request.user, household)
