@@ -105,3 +105,13 @@ def test_given_a_fall_when_i_raise_the_emergency_from_the_visit_then_the_grid_wo
 def test_given_staff_when_opening_the_care_home_then_the_counts_and_the_links_show(w):
     page = _client(w["community_staff"]).get(reverse("care:home")).content.decode()
     assert 'id="care-work"' in page and reverse("care:plans") in page and reverse("care:emergencies") in page
+
+
+def test_given_a_file_that_is_not_a_photo_when_i_record_then_the_error_is_beside_the_photos(w):
+    turn = fv.turn(w)
+    answer = _client(w["volunteer_user"]).post(
+        reverse("care:visit-record", kwargs={"plan_id": w["plan"].pk}),
+        {"turn": turn.pk, "check_in_code": w["plan"].checkin_code, "condition": "good",
+         "photos": [fv.photo("说明.txt", b"just some text, not an image at all")]})
+    assert answer.status_code == 422 and answer.context["photo_error"]
+    assert not answer.context["form"].non_field_errors() and CareVisit.objects.count() == 0

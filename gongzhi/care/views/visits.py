@@ -104,6 +104,7 @@ def visit_record(request, plan_id: int):
     form = VisitForm(request.POST or None, turns=turns,
                      initial={"turn": chosen or (turns[0].pk if turns else "")})
     status = 200
+    photo_error: list[str] = []
     if request.method == "POST":
         status = 422
         if form.is_valid():
@@ -116,13 +117,17 @@ def visit_record(request, plan_id: int):
                     photos=request.FILES.getlist("photos"))
             except DomainError as exc:
                 _raise_not_found(exc)
-                add_domain_errors(form, exc)
+                # the photos are not a field of the form (a file input of several): their error beside it
+                fields = dict(exc.fields or {})
+                photo_error = list(fields.pop("photos", []))
+                if fields or not photo_error:
+                    add_domain_errors(form, type(exc)(exc.message, code=exc.code, fields=fields))
             else:
                 messages.success(request, _("The visit is recorded."))
                 return redirect("care:visit", visit_id=visit.pk)
     return render(request, "care/visits/record.html", {
         "plan": plan, "address": _address(plan.household), "form": form,
-        "photo_error": form.errors.get("photos")}, status=status)
+        "photo_error": photo_error}, status=status)
 
 
 @scoped
