@@ -82,14 +82,15 @@ def test_a_plan_is_made_a_roster_generated_a_visit_recorded_by_code_and_a_missed
     assert roster.state == RosterState.PUBLISHED
     assert_png(save_screenshot(browser, "care-phone-3-roster"))
 
-    # the volunteer opens her turns and records the visit at 103室 by the code on its card
-    carer_user = w["volunteer_user"]
+    # a carer with a turn at 103室 already due opens her turns and records the visit by the code on its card
+    # (which of the three carers the fair share gives that turn to depends on the solver, not on the story)
+    turn = (Turn.objects.filter(plan=plan, date__lte=today, state=TurnState.PLANNED, carer__user__isnull=False)
+            .order_by("-date").first())
+    carer_user = turn.carer.user
     sign_in(browser, live_server, carer_user)
     browser.get(f"{live_server.url}/care/my-turns/")
-    assert "103室" in browser.page_source or "101室" in browser.page_source
+    assert "103室" in browser.page_source
     assert_png(save_screenshot(browser, "care-phone-4-my-turns"))
-    turn = (Turn.objects.filter(carer__user=carer_user, plan=plan, date__lte=today).order_by("-date").first()
-            or Turn.objects.filter(carer__user=carer_user, date__lte=today).order_by("-date").first())
     browser.get(f"{live_server.url}/care/visits/plans/{turn.plan_id}/record/?turn={turn.pk}")
     code_box = browser.find_element(By.NAME, "check_in_code")
     code_box.send_keys("WRONG1")

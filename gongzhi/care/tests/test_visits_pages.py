@@ -31,7 +31,7 @@ def _client(u) -> Client:
 def test_given_my_turn_today_when_i_open_my_turns_then_it_is_there_with_the_button_to_record_it(w):
     turn = fv.turn(w)
     page = _client(w["volunteer_user"]).get(reverse("care:my-turns")).content.decode()
-    assert "101" in page and f"?turn={turn.pk}" in page and "care/visits.css" in page
+    assert "101" in page and f"?turn={turn.pk}" in page and "care/care.css" in page
 
 
 def test_given_the_code_when_i_record_on_the_form_then_the_visit_is_saved_and_the_turn_done(w):
