@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "gongzhi.volunteers",
     "gongzhi.cobuilding",
     "gongzhi.care",
+    "gongzhi.circle",
     "gongzhi.privacy",
     "gongzhi.dashboard",
     "gongzhi.benchdata",
