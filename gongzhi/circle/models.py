@@ -172,6 +172,9 @@ class PointPhoto(models.Model):
         verbose_name_plural = _("point photos")
         ordering = ["point", "id"]
 
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
 
 class PointRating(models.Model):
     """A resident's stars for a point (one each; a second rating replaces the first)."""
@@ -192,6 +195,9 @@ class PointRating(models.Model):
             models.UniqueConstraint(fields=["point", "user"], name="circle_rating_one_per_user"),
             models.CheckConstraint(condition=Q(stars__gte=1) & Q(stars__lte=5), name="circle_rating_stars_1_5"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.point} {self.stars}"
 
 
 class RoomKind(models.TextChoices):
@@ -414,6 +420,9 @@ class Offering(models.Model):
                                     name="circle_offering_once_per_point",
                                     violation_error_message=_("The point already offers this service.")),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.provider or self.point} · {self.service}"
 
     @property
     def free(self) -> bool:

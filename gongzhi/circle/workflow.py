@@ -16,25 +16,25 @@ from gongzhi.core.workflow import Transition, Workflow, bind
 
 from .models import Appointment, AppointmentState, BookingState, Order, OrderState, RoomBooking
 
-O, B, A = OrderState, BookingState, AppointmentState
+S, B, A = OrderState, BookingState, AppointmentState
 
 ORDER_WORKFLOW = bind(
     Workflow(
         "circle.order",
         (
-            Transition("dispatch", pgettext_lazy("order", "Dispatch"), (O.ORDERED,), (O.DISPATCHED,),
+            Transition("dispatch", pgettext_lazy("order", "Dispatch"), (S.ORDERED,), (S.DISPATCHED,),
                        permission="circle.dispatch"),
-            Transition("accept", pgettext_lazy("order", "Accept"), (O.DISPATCHED,), (O.ACCEPTED,),
+            Transition("accept", pgettext_lazy("order", "Accept"), (S.DISPATCHED,), (S.ACCEPTED,),
                        permission="circle.provide"),
-            Transition("decline", pgettext_lazy("order", "Decline"), (O.DISPATCHED,), (O.ORDERED,),
+            Transition("decline", pgettext_lazy("order", "Decline"), (S.DISPATCHED,), (S.ORDERED,),
                        permission="circle.provide"),
-            Transition("deliver", pgettext_lazy("order", "Delivered"), (O.ACCEPTED,), (O.DELIVERED,),
+            Transition("deliver", pgettext_lazy("order", "Delivered"), (S.ACCEPTED,), (S.DELIVERED,),
                        permission="circle.provide"),
-            Transition("rate", pgettext_lazy("order", "Rate"), (O.DELIVERED,), (O.RATED,), permission="circle.rate"),
-            Transition("cancel", pgettext_lazy("order", "Cancel the order"), (O.ORDERED, O.DISPATCHED),
-                       (O.CANCELLED,), permission="circle.cancel_own"),
-            Transition("withdraw", pgettext_lazy("order", "Cancel (centre)"), (O.ORDERED, O.DISPATCHED, O.ACCEPTED),
-                       (O.CANCELLED,), permission="circle.dispatch"),
+            Transition("rate", pgettext_lazy("order", "Rate"), (S.DELIVERED,), (S.RATED,), permission="circle.rate"),
+            Transition("cancel", pgettext_lazy("order", "Cancel the order"), (S.ORDERED, S.DISPATCHED),
+                       (S.CANCELLED,), permission="circle.cancel_own"),
+            Transition("withdraw", pgettext_lazy("order", "Cancel (centre)"), (S.ORDERED, S.DISPATCHED, S.ACCEPTED),
+                       (S.CANCELLED,), permission="circle.dispatch"),
         ),
     ),
     Order,
