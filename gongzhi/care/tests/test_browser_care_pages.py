@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from gongzhi.care.services import emergencies as emergency_services
+from gongzhi.cases import catalogue_data
 from gongzhi.care.services import rosters as roster_services
 from gongzhi.care.services import visits as visit_services
 from gongzhi.core.tests.browser import DESKTOP, PHONE, assert_png, login, save_screenshot, set_viewport
@@ -20,6 +21,7 @@ RAW_CODES = ("elderly_alone", "subsistence", "groceries", "as_before", "planned"
 
 
 def test_every_care_page_fits_a_phone_and_a_desktop_in_chinese(browser, live_server):
+    catalogue_data.load()  # a transactional test starts from an empty catalogue on PostgreSQL (flushed)
     w = factories_plans.world()
     today = timezone.localdate()
     roster = roster_services.roster_generate(actor=w["secretary"], branch=w["care_branch"],
