@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from gongzhi.care.services import emergencies as emergency_services
-from gongzhi.cases import catalogue_data
 from gongzhi.care.services import rosters as roster_services
 from gongzhi.care.services import visits as visit_services
+from gongzhi.cases import catalogue_data
 from gongzhi.core.tests.browser import DESKTOP, PHONE, assert_png, login, save_screenshot, set_viewport
 
 from . import factories_plans
