@@ -17,6 +17,7 @@ from django.utils import timezone
 from gongzhi.accounts.tests.factories import user
 from gongzhi.areas.models import AreaNode
 from gongzhi.areas.tests.factories import tree
+from gongzhi.circle import menu_data
 from gongzhi.circle.models import (
     Matter,
     MatterLevel,
@@ -51,7 +52,8 @@ def place(node: AreaNode, north_m: float = 0, east_m: float = 0) -> AreaNode:
 
 
 def service(code: str = "locksmith") -> Service:
-    return Service.objects.get(code=code)  # the menu comes with migration 0002
+    menu_data.load()  # the menu comes with migration 0002; a transactional test may have flushed it
+    return Service.objects.get(code=code)
 
 
 def point(area: AreaNode, *, name: str = "", kind: str = "civility_station", level: str = "community",
@@ -100,6 +102,7 @@ def next_weekday(hour: int = 10, minute: int = 0) -> dt.datetime:
 
 
 def circle_world() -> dict:
+    menu_data.load()
     w = tree()
     place(w["community"])
     for key, north in (("a", 100), ("b", -200)):
