@@ -1,5 +1,5 @@
-"""点单 → 派单 → 接单 → 评单 on a phone, in a real browser: the resident orders from the locksmith of
-`circle_world()` (the order goes straight to it), the locksmith accepts and delivers with a manual
+"""点单 → 派单 → 接单 → 评单 on a phone, in a real browser: the resident finds the locksmith of
+`circle_world()` within a 10-minute walk of home and orders from it (the order goes straight to it), the locksmith accepts and delivers with a manual
 check-in, and the resident rates. Every page fits 390 px; screenshots in
 test-artifacts/screenshots/circle-orders-*.png."""
 
@@ -32,8 +32,15 @@ def test_a_resident_orders_from_the_locksmith_who_accepts_delivers_and_is_rated(
     w = factories.circle_world()
     set_viewport(browser, *PHONE)
 
+    # the resident looks for a locksmith within a 10-minute walk of home and finds 老王开锁
     login(browser, live_server, w["resident"])
-    browser.get(f"{live_server.url}/circle/orders/new/?service=locksmith&provider={w['locksmith'].pk}")
+    browser.get(f"{live_server.url}/circle/near/?service=locksmith")
+    found = browser.find_elements(By.CSS_SELECTOR, "#found .near-item")
+    assert [item.get_attribute("data-id") for item in found] == [str(w["locksmith"].pk)]
+    assert "老王开锁" in found[0].text and "分钟" in found[0].text
+    assert_png(save_screenshot(browser, "circle-orders-phone-near"))
+    found[0].find_element(By.CSS_SELECTOR, ".actions a.button").click()
+    assert "/circle/orders/new/" in browser.current_url and f"provider={w['locksmith'].pk}" in browser.current_url
     assert browser.find_element(By.ID, "chosen-provider")
     wanted = next_weekday(10).strftime("%Y-%m-%dT%H:%M")
     browser.execute_script("document.getElementById('id_wanted_at').value = arguments[0]", wanted)
