@@ -9,7 +9,14 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 
 from gongzhi.circle.models import Appointment, AppointmentState, ServicePoint
-from gongzhi.core.tests.browser import PHONE, assert_png, login, save_screenshot, set_viewport, submit_and_wait
+from gongzhi.core.tests.browser import (
+    PHONE,
+    assert_png,
+    login,
+    save_screenshot,
+    set_viewport,
+    submit_and_wait,
+)
 
 from . import factories_guide as f
 
