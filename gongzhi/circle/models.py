@@ -326,7 +326,7 @@ class Service(models.Model):
 
     class Meta:
         verbose_name = _("service")
-        verbose_name_plural = _("services")
+        verbose_name_plural = pgettext_lazy("circle", "services")
         ordering = ["sort", "code"]
 
     def __str__(self) -> str:
@@ -436,8 +436,8 @@ class MonthlyTheme(models.Model):
 
     area = models.ForeignKey(AreaNode, verbose_name=_("area"), on_delete=models.PROTECT, related_name="circle_themes")
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
-    title = models.CharField(_("theme"), max_length=100)
-    services = models.ManyToManyField(Service, verbose_name=_("services"), related_name="themes", blank=True)
+    title = models.CharField(pgettext_lazy("circle", "theme"), max_length=100)
+    services = models.ManyToManyField(Service, verbose_name=pgettext_lazy("circle", "services"), related_name="themes", blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -464,7 +464,7 @@ class OrdererKind(models.TextChoices):
 class OrderState(models.TextChoices):
     ORDERED = "ordered", _("Ordered")  # 点单
     DISPATCHED = "dispatched", _("Dispatched")  # 派单
-    ACCEPTED = "accepted", _("Accepted")  # 接单
+    ACCEPTED = "accepted", pgettext_lazy("order", "Accepted")  # 接单
     DELIVERED = "delivered", _("Delivered")  # 已服务，待评
     RATED = "rated", _("Rated")  # 评单
     CANCELLED = "cancelled", _("Cancelled")
@@ -483,7 +483,7 @@ class Order(models.Model):
 
     area_scope_field = "place"
 
-    number = models.CharField(_("number"), max_length=20, unique=True)
+    number = models.CharField(pgettext_lazy("order", "number"), max_length=20, unique=True)
     service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="orders")
     ordered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ordered by"), on_delete=models.PROTECT,
                                    related_name="circle_orders")
@@ -493,16 +493,16 @@ class Order(models.Model):
                               help_text=_("The household, building or community where the service is wanted."))
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    description = models.TextField(_("what is needed"))
+    description = models.TextField(pgettext_lazy("circle", "what is needed"))
     wanted_at = models.DateTimeField(_("wanted at"))
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="orders")
     state = models.CharField(_("state"), max_length=12, choices=OrderState.choices, default=OrderState.ORDERED)
     # The current step's time limit; passed → flagged once (the sweep), cleared by the next step.
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    due_at = models.DateTimeField(pgettext_lazy("order", "due"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("flagged overdue"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(pgettext_lazy("order", "accepted"), null=True, blank=True)
     declines = models.JSONField(_("declines"), default=list, blank=True)  # [{"provider": id, "reason": "…", "at": iso}]
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     checkin_distance_m = models.PositiveIntegerField(_("check-in distance (metres)"), null=True, blank=True)
@@ -556,7 +556,7 @@ class Matter(models.Model):
 
     point = models.ForeignKey(ServicePoint, verbose_name=_("hall"), on_delete=models.CASCADE, related_name="matters")
     name = models.CharField(pgettext_lazy("matter", "name"), max_length=100)
-    level = models.CharField(_("handled by"), max_length=10, choices=MatterLevel.choices)
+    level = models.CharField(pgettext_lazy("matter", "handled by"), max_length=10, choices=MatterLevel.choices)
     materials = models.JSONField(_("materials"), default=list, blank=True)
     time_limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"), default=0,
                                                        help_text=_("0: done on the spot."))

@@ -123,3 +123,12 @@ def test_given_the_staff_when_setting_the_months_theme_then_its_services_come_fi
     assert page.status_code == 302
     text = _client(w["resident"]).get(reverse("circle:home")).content.decode()
     assert "敬老月" in text and text.index("助餐送餐") < text.index("疏通下水")
+
+
+def test_given_the_place_picker_when_a_building_is_chosen_then_the_walk_starts_there(w):
+    client = _client(w["community_staff"])
+    page = client.get(reverse("circle:near"), {"service": "locksmith", "location": w["building_b"].pk})
+    assert page.status_code == 200 and 'id="place-picker"' in page.content.decode()
+    assert page.context["origin_node"] == w["building_b"]
+    tapped = client.get(reverse("circle:near"), {"location": w["grid_a"].pk, "latitude": "36.063", "longitude": "103.78"})
+    assert tapped.context["origin"] == (36.063, 103.78) and "老王开锁" in tapped.content.decode()

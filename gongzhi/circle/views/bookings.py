@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.errors import DomainError
@@ -31,9 +31,9 @@ def _raise_not_found(exc: DomainError) -> None:
 
 
 class BookingForm(forms.Form):
-    starts_at = forms.CharField(label=gettext_lazy("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.CharField(label=pgettext_lazy("circle", "Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     slots = forms.TypedChoiceField(label=gettext_lazy("How long"), coerce=int)
-    people = forms.IntegerField(label=gettext_lazy("People"), min_value=1, initial=1)
+    people = forms.IntegerField(label=pgettext_lazy("circle", "People"), min_value=1, initial=1)
     purpose = forms.CharField(label=gettext_lazy("What for"), max_length=200)
 
     def __init__(self, *args, room, **kwargs):

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.errors import DomainError
@@ -33,12 +33,12 @@ def _raise_not_found(exc: DomainError) -> None:
 
 class OrderForm(forms.Form):
     service = forms.ChoiceField(label=gettext_lazy("Service"))
-    place = forms.TypedChoiceField(label=gettext_lazy("Where"), coerce=int)
+    place = forms.TypedChoiceField(label=pgettext_lazy("circle", "Where"), coerce=int)
     orderer_kind = forms.ChoiceField(label=gettext_lazy("Ordered for"), choices=OrdererKind.choices,
                                      initial=OrdererKind.RESIDENT)
     wanted_at = forms.DateTimeField(label=gettext_lazy("Wanted at"), widget=DATETIME_INPUT,
                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    description = forms.CharField(label=gettext_lazy("What is needed"), max_length=services.DESCRIPTION_MAX,
+    description = forms.CharField(label=pgettext_lazy("circle", "What is needed"), max_length=services.DESCRIPTION_MAX,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     provider = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -85,7 +85,7 @@ class PointForm(forms.Form):
     hours = HoursField(label=gettext_lazy("Opening hours"), required=False, help_text=HOURS_HELP,
                        widget=forms.Textarea(attrs={"rows": 2}))
     phone = forms.CharField(label=gettext_lazy("Public phone"), max_length=20, required=False)
-    contact_name = forms.CharField(label=gettext_lazy("Contact"), max_length=50, required=False)
+    contact_name = forms.CharField(label=pgettext_lazy("circle", "Contact"), max_length=50, required=False)
     description = forms.CharField(label=gettext_lazy("Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     slot_capacity = forms.IntegerField(label=gettext_lazy("Appointments per half hour (halls)"), min_value=1,
@@ -109,7 +109,7 @@ class ProviderForm(forms.Form):
     hours = HoursField(label=gettext_lazy("Opening hours"), required=False, help_text=HOURS_HELP,
                        widget=forms.Textarea(attrs={"rows": 2}))
     public_phone = forms.CharField(label=gettext_lazy("Public phone"), max_length=20, required=False)
-    contact_name = forms.CharField(label=gettext_lazy("Contact"), max_length=50, required=False)
+    contact_name = forms.CharField(label=pgettext_lazy("circle", "Contact"), max_length=50, required=False)
     contact_phone = forms.CharField(label=gettext_lazy("Contact's own phone"), max_length=20, required=False,
                                     help_text=gettext_lazy("Kept encrypted and shown masked."))
     description = forms.CharField(label=gettext_lazy("Description"), required=False,
@@ -145,7 +145,7 @@ class PhotoForm(forms.Form):
 class ThemeForm(forms.Form):
     area = forms.TypedChoiceField(label=gettext_lazy("Area"), coerce=int)
     month = forms.CharField(label=gettext_lazy("Month"), widget=forms.TextInput(attrs={"type": "month"}))
-    title = forms.CharField(label=gettext_lazy("Theme"), max_length=100)
+    title = forms.CharField(label=pgettext_lazy("circle", "Theme"), max_length=100)
     services = forms.MultipleChoiceField(label=gettext_lazy("Services put first"), required=False,
                                          widget=forms.CheckboxSelectMultiple)
 
@@ -166,9 +166,14 @@ def near(request):
     found, origin_node, origin = [], None, None
     try:
         minutes = nearest_selectors.minutes_value(request.GET.get("minutes"))
+        # a link names a place (`place`) or a point (`lat`, `lng`); the picker gives the place it chose
+        # (`location`) with its coordinates, or the point tapped on the map
+        lat_in = request.GET.get("lat") or request.GET.get("latitude")
+        lng_in = request.GET.get("lng") or request.GET.get("longitude")
+        node_id = _int(request.GET.get("place")) or (None if lat_in else _int(request.GET.get("location")))
         lat, lng, origin_node = nearest_selectors.origin_of(
-            user=request.user, node_id=_int(request.GET.get("place")),
-            latitude=request.GET.get("lat"), longitude=request.GET.get("lng"))
+            user=request.user, node_id=node_id, latitude=None if node_id else lat_in,
+            longitude=None if node_id else lng_in)
         origin = (lat, lng)
         found = nearest_selectors.nearest(user=request.user, latitude=lat, longitude=lng, service=service,
                                           minutes=minutes)
@@ -179,6 +184,8 @@ def near(request):
     return render(request, "circle/points/near.html", {
         "found": found, "service": service, "services": Service.objects.filter(active=True),
         "place_param": origin_node.pk if origin_node is not None and request.GET.get("place") else "",
+        "places_url": reverse("api:area_places"), "map_url": reverse("api:area_map"),
+        "map_node": origin_node.pk if origin_node is not None else "",
         "origin": origin, "origin_node": origin_node, "errors": errors,
         "minutes": request.GET.get("minutes", ""),
         "walk_minutes": minutes or float(setting("CIRCLE_WALK_MINUTES")),
