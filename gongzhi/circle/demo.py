@@ -179,7 +179,7 @@ def load(ctx) -> None:
         lat, lng = _offset(centre, north, east)
         point = point_services.point_save(
             actor=actor, name=name, kind=kind, level=level, area=areas[area], latitude=lat, longitude=lng, hours=hours,
-            address=f"{areas[area].name}{name}", phone="0931-2" + f"{len(points):03d}" + "678",
+            address=f"{areas[area].name}{name}", hotline="0931-2" + f"{len(points):03d}" + "678",
             contact_name=ctx.faker.name(), description="", keeper=users["shequ"] if area == "community" else None,
             slot_capacity=2, active=True)
         for code in services:
@@ -202,7 +202,7 @@ def load(ctx) -> None:
         lat, lng = _offset(centre, north, east)
         provider = point_services.provider_save(
             actor=actor, name=name, kind=kind, area=main, latitude=lat, longitude=lng, hours=EVERY_DAY,
-            service_radius_m=radius, public_phone="", contact_name=contact, contact_phone=phone,
+            service_radius_m=radius, hotline="", contact_name=contact, contact_phone=phone,
             user=accounts[username], address=f"{main.name}附近", description="", active=True)
         for code, price in offered:
             point_services.offering_set(actor=actor, provider=provider, service=code, price=price)

@@ -135,7 +135,7 @@ class ServicePoint(Located):
     level = models.CharField(_("level"), max_length=10, choices=PointLevel.choices)
     area = models.ForeignKey(AreaNode, verbose_name=_("area"), on_delete=models.PROTECT, related_name="service_points",
                              help_text=_("The district, street, community or estate node the point serves."))
-    phone = models.CharField(_("public phone"), max_length=20, blank=True)
+    hotline = models.CharField(_("public phone"), max_length=20, blank=True)
     contact_name = models.CharField(_("contact"), max_length=50, blank=True)
     description = models.TextField(_("description"), blank=True)
     keeper = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("keeper's account"), null=True, blank=True,
@@ -362,7 +362,7 @@ class Provider(PersonalCopiesMixin, Located):
                              related_name="circle_providers")
     service_radius_m = models.PositiveIntegerField(_("serves within (metres)"), default=1500,
                                                    validators=[MinValueValidator(100), MaxValueValidator(50_000)])
-    public_phone = models.CharField(_("public phone"), max_length=20, blank=True)
+    hotline = models.CharField(_("public phone"), max_length=20, blank=True)
     contact_name = models.CharField(_("contact"), max_length=50, blank=True)
     # The contact's own mobile: personal data (encrypted, masked on screen, every reveal audited).
     contact_phone = EncryptedCharField(_("contact's own phone"), kind="phone", max_length=20)

@@ -83,7 +83,7 @@ class PointOut(Schema):
     hours: list[dict]
     hours_text: str
     open_now: bool
-    phone: str
+    hotline: str
     contact_name: str
     description: str
     keeper_id: int | None = None
@@ -139,7 +139,7 @@ class PointIn(Schema):
     latitude: float | None = None
     longitude: float | None = None
     hours: list[Period] = []
-    phone: str = Field("", max_length=20)
+    hotline: str = Field("", max_length=20)
     contact_name: str = Field("", max_length=50)
     description: str = Field("", max_length=5000)
     keeper_id: Id | None = None
@@ -156,14 +156,14 @@ class PointChangeIn(Schema):
     latitude: float | None = None
     longitude: float | None = None
     hours: list[Period] | None = None
-    phone: str | None = Field(None, max_length=20)
+    hotline: str | None = Field(None, max_length=20)
     contact_name: str | None = Field(None, max_length=50)
     description: str | None = Field(None, max_length=5000)
     slot_capacity: int | None = Field(None, ge=1, le=50)
     active: bool | None = None
 
 
-class RateIn(Schema):
+class PointRateIn(Schema):
     stars: int
     comment: str = ""
 
@@ -199,7 +199,7 @@ class ProviderOut(Schema):
     hours: list[dict]
     hours_text: str
     open_now: bool
-    public_phone: str
+    hotline: str
     contact_name: str
     contact_phone_masked: str
     user_id: int | None = None
@@ -235,7 +235,7 @@ class ProviderIn(Schema):
     longitude: float | None = None
     service_radius_m: int = Field(1500, ge=100, le=50_000)
     hours: list[Period] = []
-    public_phone: str = Field("", max_length=20)
+    hotline: str = Field("", max_length=20)
     contact_name: str = Field("", max_length=50)
     contact_phone: str = Field("", max_length=20)
     user_id: Id | None = None
@@ -252,18 +252,18 @@ class ProviderChangeIn(Schema):
     longitude: float | None = None
     service_radius_m: int | None = Field(None, ge=100, le=50_000)
     hours: list[Period] | None = None
-    public_phone: str | None = Field(None, max_length=20)
+    hotline: str | None = Field(None, max_length=20)
     contact_name: str | None = Field(None, max_length=50)
     contact_phone: str | None = Field(None, max_length=20)
     description: str | None = Field(None, max_length=5000)
     active: bool | None = None
 
 
-class RevealIn(Schema):
+class ProviderRevealIn(Schema):
     reason: str = ""
 
 
-class PhoneOut(Schema):
+class ProviderPhoneOut(Schema):
     provider_id: int
     contact_phone: str
 
@@ -402,7 +402,7 @@ def circle_point_update(request: HttpRequest, point_id: int, payload: PointChang
 
 @router.post("/points/{point_id}/rate", response={200: RatingOut, **WRITE_ERRORS},
              summary="Rate a service point (1–5 stars; a second rating replaces the first)")
-def circle_point_rate(request: HttpRequest, point_id: int, payload: RateIn):
+def circle_point_rate(request: HttpRequest, point_id: int, payload: PointRateIn):
     rating = services.point_rate(actor=request.auth, point=point_id, stars=payload.stars, comment=payload.comment)
     return {"point_id": rating.point_id, "stars": rating.stars, "comment": rating.comment}
 
@@ -447,9 +447,9 @@ def circle_provider_update(request: HttpRequest, provider_id: int, payload: Prov
     return selectors.provider_get(user=request.auth, pk=provider_id)
 
 
-@router.post("/providers/{provider_id}/reveal-phone", response={200: PhoneOut, **WRITE_ERRORS},
+@router.post("/providers/{provider_id}/reveal-phone", response={200: ProviderPhoneOut, **WRITE_ERRORS},
              summary="Read the contact's own phone (recorded in the audit log)")
-def circle_provider_reveal(request: HttpRequest, provider_id: int, payload: RevealIn):
+def circle_provider_reveal(request: HttpRequest, provider_id: int, payload: ProviderRevealIn):
     phone = services.provider_reveal_phone(actor=request.auth, provider=provider_id, reason=payload.reason)
     return {"provider_id": provider_id, "contact_phone": phone}
 

@@ -86,19 +86,19 @@ def nearest(*, user, latitude, longitude, service: Service | None = None, minute
         points = points.filter(offerings__service=service)
         providers = providers.filter(offerings__service=service)
     found: list[Found] = []
-    for p in points.only("pk", "name", "kind", "latitude", "longitude", "hours", "address", "phone"):
+    for p in points.only("pk", "name", "kind", "latitude", "longitude", "hours", "address", "hotline"):
         metres = geo.metres_between(lat, lng, p.latitude, p.longitude)
         if metres <= reach:
             found.append(Found("point", p.pk, p.name, p.get_kind_display(), round(metres),
                                round(geo.walking_minutes(metres), 1), geo.open_at(p.hours, moment),
-                               geo.hours_text(p.hours), p.address, p.phone, float(p.latitude), float(p.longitude)))
-    for p in providers.only("pk", "name", "kind", "latitude", "longitude", "hours", "address", "public_phone",
+                               geo.hours_text(p.hours), p.address, p.hotline, float(p.latitude), float(p.longitude)))
+    for p in providers.only("pk", "name", "kind", "latitude", "longitude", "hours", "address", "hotline",
                             "service_radius_m"):
         metres = geo.metres_between(lat, lng, p.latitude, p.longitude)
         if metres <= reach and metres <= p.service_radius_m:
             found.append(Found("provider", p.pk, p.name, p.get_kind_display(), round(metres),
                                round(geo.walking_minutes(metres), 1), geo.open_at(p.hours, moment),
-                               geo.hours_text(p.hours), p.address, p.public_phone, float(p.latitude),
+                               geo.hours_text(p.hours), p.address, p.hotline, float(p.latitude),
                                float(p.longitude)))
     found.sort(key=lambda f: (not f.open_now, f.minutes, f.name))
     found = found[:limit]

@@ -35,10 +35,10 @@ from ..models import (
 )
 from .inputs import field_error, object_id, stars_value
 
-POINT_FIELDS = ("name", "kind", "level", "area", "address", "latitude", "longitude", "hours", "phone", "contact_name",
+POINT_FIELDS = ("name", "kind", "level", "area", "address", "latitude", "longitude", "hours", "hotline", "contact_name",
                 "description", "keeper", "slot_capacity", "active")
 PROVIDER_FIELDS = ("name", "kind", "area", "team", "unit", "address", "latitude", "longitude", "hours",
-                   "service_radius_m", "public_phone", "contact_name", "contact_phone", "user", "description", "active")
+                   "service_radius_m", "hotline", "contact_name", "contact_phone", "user", "description", "active")
 ROOM_FIELDS = ("name", "kind", "capacity", "bookable", "slot_minutes", "max_slots", "description")
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 PHOTO_MAX_BYTES = 10 * 1024 * 1024

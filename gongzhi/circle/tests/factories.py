@@ -62,7 +62,7 @@ def point(area: AreaNode, *, name: str = "", kind: str = "civility_station", lev
     lat, lng = near(north_m, east_m)
     made = ServicePoint.objects.create(
         name=name or f"服务站{next(_serial)}", kind=kind, level=level, area=area, latitude=lat, longitude=lng,
-        hours=WEEKDAYS_9_TO_5 if hours is None else hours, keeper=keeper, active=active, phone="0931-2345678",
+        hours=WEEKDAYS_9_TO_5 if hours is None else hours, keeper=keeper, active=active, hotline="0931-2345678",
     )
     for code in services:
         Offering.objects.create(point=made, service=service(code))
@@ -76,7 +76,7 @@ def provider(area: AreaNode, *, name: str = "", kind: str = ProviderKind.BUSINES
     made = Provider.objects.create(
         name=name or f"商户{next(_serial)}", kind=kind, area=area, latitude=lat, longitude=lng,
         service_radius_m=radius, hours=ALWAYS if hours is None else hours, user=account, active=active,
-        contact_name="王师傅", contact_phone=phone, public_phone="0931-8765432",
+        contact_name="王师傅", contact_phone=phone, hotline="0931-8765432",
     )
     for code in services:
         Offering.objects.create(provider=made, service=service(code), price=price)

@@ -30,7 +30,7 @@ def point_values(area, **extra) -> dict:
     values = {"name": "瓜州路社区老年之家", "kind": "elderly_home", "level": "community", "area": area,
               "latitude": lat, "longitude": lng, "address": "瓜州路12号",
               "hours": [{"days": [0, 1, 2, 3, 4], "opens": "08:30", "closes": "17:30"}],
-              "phone": "0931-2345000", "contact_name": "李主任"}
+              "hotline": "0931-2345000", "contact_name": "李主任"}
     values.update(extra)
     return values
 
@@ -38,7 +38,7 @@ def point_values(area, **extra) -> dict:
 def provider_values(area, **extra) -> dict:
     lat, lng = near(200, 0)
     values = {"name": "巧手家政", "kind": "business", "area": area, "latitude": lat, "longitude": lng,
-              "service_radius_m": 1200, "hours": [], "public_phone": "0931-8888000", "contact_name": "刘阿姨",
+              "service_radius_m": 1200, "hours": [], "hotline": "0931-8888000", "contact_name": "刘阿姨",
               "contact_phone": "13800001111"}
     values.update(extra)
     return values

@@ -84,7 +84,7 @@ class PointForm(forms.Form):
     longitude = forms.CharField(label=gettext_lazy("Longitude"), required=False)
     hours = HoursField(label=gettext_lazy("Opening hours"), required=False, help_text=HOURS_HELP,
                        widget=forms.Textarea(attrs={"rows": 2}))
-    phone = forms.CharField(label=gettext_lazy("Public phone"), max_length=20, required=False)
+    hotline = forms.CharField(label=gettext_lazy("Public phone"), max_length=20, required=False)
     contact_name = forms.CharField(label=pgettext_lazy("circle", "Contact"), max_length=50, required=False)
     description = forms.CharField(label=gettext_lazy("Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
@@ -108,7 +108,7 @@ class ProviderForm(forms.Form):
                                           max_value=50_000, initial=1500)
     hours = HoursField(label=gettext_lazy("Opening hours"), required=False, help_text=HOURS_HELP,
                        widget=forms.Textarea(attrs={"rows": 2}))
-    public_phone = forms.CharField(label=gettext_lazy("Public phone"), max_length=20, required=False)
+    hotline = forms.CharField(label=gettext_lazy("Public phone"), max_length=20, required=False)
     contact_name = forms.CharField(label=pgettext_lazy("circle", "Contact"), max_length=50, required=False)
     contact_phone = forms.CharField(label=gettext_lazy("Contact's own phone"), max_length=20, required=False,
                                     help_text=gettext_lazy("Kept encrypted and shown masked."))
@@ -227,7 +227,7 @@ def _point_form(request, row=None):
     initial = None
     if row is not None:
         initial = {name: getattr(row, name) for name in ("name", "kind", "level", "address", "latitude", "longitude",
-                                                         "phone", "contact_name", "description", "slot_capacity",
+                                                         "hotline", "contact_name", "description", "slot_capacity",
                                                          "active")}
         initial.update(area=row.area_id, hours=_hours_initial(row.hours))
     form = PointForm(request.POST or None, areas=areas, initial=initial)
@@ -358,7 +358,7 @@ def _provider_form(request, row=None):
     initial = None
     if row is not None:
         initial = {name: getattr(row, name) for name in ("name", "kind", "address", "latitude", "longitude",
-                                                         "service_radius_m", "public_phone", "contact_name",
+                                                         "service_radius_m", "hotline", "contact_name",
                                                          "description", "active")}
         initial.update(area=row.area_id, hours=_hours_initial(row.hours))
     form = ProviderForm(request.POST or None, areas=areas, initial=initial)
