@@ -4,6 +4,7 @@ minutes with their versions, approval, files and PDF. Phones leave masked; the f
 through the audited reveal."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -24,6 +25,9 @@ from ..services import sessions
 from ..workflow import MEETING_WORKFLOW
 from .bodies import READ as READ_BODY
 from .bodies import ScheduledMeetingOut
+
+# A year a body's meetings are asked for (anything else is 422 beside `year`, never a crash).
+MeetingYear = Annotated[int, Field(ge=2000, le=2100)]
 
 router = Router(tags=["meetings"])
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
@@ -223,7 +227,7 @@ def meeting_list(request: HttpRequest, body_id: Id | None = None, state: str | N
 @router.get("/bodies/{body_id}/meetings", response={200: list[ScheduledMeetingOut], **READ_BODY},
             summary="A body's meetings: upcoming=true (soonest first), upcoming=false (past, latest first), or all")
 @paginate(Pagination)
-def body_meetings(request: HttpRequest, body_id: int, upcoming: bool | None = None, year: int | None = None):
+def body_meetings(request: HttpRequest, body_id: int, upcoming: bool | None = None, year: MeetingYear | None = None):
     body = selectors.body_get(user=request.auth, pk=body_id)
     return selectors.body_meetings(user=request.auth, body=body, upcoming=upcoming, year=year)
 
