@@ -33,7 +33,9 @@ def test_given_yesterdays_turn_not_done_when_swept_twice_then_missed_and_the_car
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     t = f.turn(w, date=yesterday)
     today_turn = f.turn(w, date=timezone.localdate())
-    now = timezone.now() + dt.timedelta(days=1, hours=1)  # a day after yesterday's turn ended, grace passed
+    # tomorrow at 08:00: a day after yesterday's turn ended, grace passed, today's turn not yet late (a fixed
+    # hour, not "now + 25 h": run late in the evening, that would make today's turn late too)
+    now = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=1), dt.time(8)))
     first = sweep(actor=SYSTEM, now=now)
     second = sweep(actor=SYSTEM, now=now)
     t.refresh_from_db()
