@@ -31,7 +31,12 @@ class CareConfig(AppConfig):
             NavItem(pgettext_lazy("navigation", "Care"), "care:home", permission="care.view_home", order=57),
         ),
         # The care panel on the residents' household page.
-        extensions={"residents.household.panels": "gongzhi.care.selectors.plans:household_panel"},
+        extensions={
+            "residents.household.panels": "gongzhi.care.selectors.plans:household_panel",
+            # What the assessment scores grid workers by (rules as data over these events).
+            "assessment.score_events": "gongzhi.care.selectors.scoring:score_events",
+            "assessment.score_kinds": "gongzhi.care.selectors.scoring:score_kinds",
+        },
         exports=(
             Export("care.cards", "care:branch-cards", _("Care cards with the check-in codes (PDF)")),
             Export("care.figures", "care:figures-export", _("Care figures (.xlsx)")),

@@ -35,6 +35,9 @@ class CasesConfig(AppConfig):
             "residents.household.cases": "gongzhi.cases.selectors:household_cases",
             "residents.visit.case_categories": "gongzhi.cases.selectors:visit_case_categories",
             "residents.visit.raise_case": "gongzhi.cases.services.intake:case_from_visit",
+            # What the assessment scores grid workers by (rules as data over these events).
+            "assessment.score_events": "gongzhi.cases.scoring:score_events",
+            "assessment.score_kinds": "gongzhi.cases.scoring:score_kinds",
         },
         matrix="gongzhi.cases.tests.matrix:objects",
     )

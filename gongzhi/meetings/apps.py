@@ -100,6 +100,9 @@ class MeetingsConfig(AppConfig):
         figures=(FigureProvider("meetings.summary", _("Meetings and decisions"), "gongzhi.meetings.figures:summary"),),
         extensions={
             "cases.case.panels": "gongzhi.meetings.selectors:case_panel",
+            # What the assessment scores grid workers by (rules as data over these events).
+            "assessment.score_events": "gongzhi.meetings.scoring:score_events",
+            "assessment.score_kinds": "gongzhi.meetings.scoring:score_kinds",
         },
         matrix="gongzhi.meetings.tests.matrix:objects",
     )

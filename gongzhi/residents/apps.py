@@ -58,6 +58,11 @@ class ResidentsConfig(AppConfig):
             "residents.import.queue",
         ),
         exports=(Export("residents.person.export", "residents:export", _("People (.xlsx, masked unless revealed)")),),
+        extensions={
+            # What the assessment scores grid workers by (rules as data over these events).
+            "assessment.score_events": "gongzhi.residents.scoring:score_events",
+            "assessment.score_kinds": "gongzhi.residents.scoring:score_kinds",
+        },
         matrix="gongzhi.residents.tests.matrix:objects",
     )
 
