@@ -213,11 +213,13 @@ class ScoreLine(models.Model):
 
     area_scope_field = "worker_month__area"
 
+    # Indexed by the unique constraint (worker_month, source); the other foreign keys by partial
+    # indexes, so that the millions of rule lines a district writes a month carry few indexes.
     worker_month = models.ForeignKey(WorkerMonth, verbose_name=_("worker's month"), on_delete=models.CASCADE,
-                                     related_name="lines")
+                                     related_name="lines", db_index=False)
     kind = models.CharField(_("kind of event"), max_length=50)
     rule = models.ForeignKey(ScoreRule, verbose_name=_("rule"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="lines")
+                             related_name="lines", db_index=False)
     points = models.IntegerField(_("points"))
     # "residents.visit:812", "cases.case:55:resolved_on_time", "assessment.correction:3" …
     source = models.CharField(_("source"), max_length=120)
@@ -226,9 +228,9 @@ class ScoreLine(models.Model):
     origin = models.CharField(_("origin"), max_length=12, choices=LineOrigin.choices, default=LineOrigin.RULE)
     reason = models.TextField(_("reason"), blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+                                    on_delete=models.SET_NULL, related_name="+", db_index=False)
     corrects = models.ForeignKey("self", verbose_name=_("corrects"), null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="corrections")
+                                 related_name="corrections", db_index=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     objects = ScoreLineQuerySet.as_manager()
@@ -238,7 +240,10 @@ class ScoreLine(models.Model):
         verbose_name_plural = _("score lines")
         ordering = ["occurred_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["worker_month", "source"], name="assessment_scoreline_unique")]
-        indexes = [models.Index(fields=["worker_month", "kind"], name="assessment_line_month_kind")]
+        indexes = [
+            models.Index(fields=["corrects"], name="assessment_line_corrects", condition=Q(corrects__isnull=False)),
+            models.Index(fields=["approved_by"], name="assessment_line_approver", condition=Q(approved_by__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.points:+d} ({self.source})"

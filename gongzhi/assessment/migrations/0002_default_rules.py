@@ -8,7 +8,6 @@ from django.db import migrations
 
 DEFAULT_RULES = [
     ("visit.door", "入户走访", 1),
-    ("visit.with_photo", "走访留有照片", 0),
     ("case.reported", "上报发现", 2),
     ("case.claimed", "认领事项", 1),
     ("case.resolved_on_time", "按时办结", 3),
