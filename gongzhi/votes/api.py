@@ -25,6 +25,22 @@ WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
 READ_ERRORS = errors(401, 403, 404)
 
 
+class VoteOptionOut(Schema):
+    id: int
+    label: str
+    note: str
+    reference: str
+    order: int
+    count: int  # 0 until the close
+    is_winner: bool
+
+
+class VoteOptionIn(Schema):
+    label: str = Field(..., max_length=100)
+    note: str = Field("", max_length=300)
+    reference: str = Field("", max_length=100)
+
+
 class VoteOut(Schema):
     id: int
     area_id: int
@@ -33,6 +49,8 @@ class VoteOut(Schema):
     reference: str
     title: str
     question: str
+    kind: str
+    options: list[VoteOptionOut]
     method: str
     method_label: str
     electorate: str
@@ -60,6 +78,11 @@ class VoteOut(Schema):
         return obj.area.name
 
     @staticmethod
+    def resolve_options(obj) -> list:
+        # Counts and the mark are frozen at the close: before it they read 0 and false.
+        return list(obj.options.order_by("order", "pk")) if obj.has_options else []
+
+    @staticmethod
     def resolve_method_label(obj) -> str:
         return str(obj.get_method_display())
 
@@ -79,6 +102,7 @@ class VoteDetailOut(VoteOut):
     may_change: bool
     why_not: str
     my_choice: str
+    my_option_id: int | None = None
     actions: list[str]
     reference_url: str
 
@@ -96,10 +120,13 @@ class VoteIn(Schema):
     closes_at: dt.datetime | None = None
     reference: str = Field("", max_length=100)
     allow_change: bool = True
+    options: list[VoteOptionIn] | None = Field(
+        None, max_length=50, description="online only: a vote among these options (one person one vote)")
 
 
 class ChoiceIn(Schema):
-    choice: str = Field(..., max_length=8, description="yes, no or abstain")
+    choice: str = Field("", max_length=8, description="yes, no or abstain (a yes/no question)")
+    option_id: int | None = Field(None, ge=1, le=2_147_483_647, description="the option (a vote among options)")
 
 
 class RecordIn(Schema):
@@ -177,6 +204,7 @@ def _detail(request, vote: Vote) -> Vote:
     vote.turnout_percent, vote.seal_holds = page.turnout, page.seal_holds
     vote.may_vote, vote.may_change, vote.why_not = page.may_vote, page.may_change, page.why_not
     vote.my_choice, vote.actions, vote.reference_url = page.my_choice, page.actions, page.reference_url
+    vote.my_option_id = page.my_option_id
     return vote
 
 
@@ -202,6 +230,8 @@ def vote_new(request: HttpRequest, payload: VoteIn):
         meeting=meeting, electorate=payload.electorate, quorum_rule=payload.quorum_rule, pass_rule=payload.pass_rule,
         opens_at=payload.opens_at, closes_at=payload.closes_at, reference=payload.reference,
         allow_change=payload.allow_change,
+        options=None if payload.options is None else [
+            services.OptionSpec(label=o.label, note=o.note, reference=o.reference) for o in payload.options],
     )
     return Status(201, _detail(request, vote))
 
@@ -219,14 +249,14 @@ def vote_open(request: HttpRequest, vote_id: int):
 @router.post("/{vote_id}/cast", response={201: VoteDetailOut, **WRITE_ERRORS}, summary="Cast my ballot online")
 def vote_cast(request: HttpRequest, vote_id: int, payload: ChoiceIn):
     vote = _vote(request, vote_id)
-    services.ballot_cast(actor=request.auth, vote=vote, choice=payload.choice)
+    services.ballot_cast(actor=request.auth, vote=vote, choice=payload.choice, option=payload.option_id)
     return Status(201, _detail(request, vote))
 
 
 @router.post("/{vote_id}/change", response={200: VoteDetailOut, **WRITE_ERRORS}, summary="Change my ballot")
 def vote_change(request: HttpRequest, vote_id: int, payload: ChoiceIn):
     vote = _vote(request, vote_id)
-    services.ballot_change(actor=request.auth, vote=vote, choice=payload.choice)
+    services.ballot_change(actor=request.auth, vote=vote, choice=payload.choice, option=payload.option_id)
     return _detail(request, vote)
 
 

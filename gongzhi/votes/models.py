@@ -14,6 +14,11 @@ the voter key (`voter_token`), so in a secret ballot neither the audit log nor t
 says how a named person voted. At the close the counts are computed from the ballots, frozen, and
 sealed by a SHA-256 of the ballots (`sealed_hash`), which `gongzhi votes-verify` recomputes.
 
+A vote is a yes/no question (in favour, against, abstain) or, online, a choice among options
+(`VoteOption`: the candidates of a public selection; one person one vote): its ballots carry the
+option, the close freezes each option's count, and the option(s) with the most votes win — several
+sharing the most is reported as a tie, never broken by the engine.
+
 A `Proxy` (委托) lets a voter absent from a meeting be represented by someone present; its ballot
 counts only when the holder is still present at the close.
 """
@@ -69,6 +74,15 @@ class VoteResult(models.TextChoices):
     PASSED = "passed", _("Passed")
     REJECTED = "rejected", _("Not passed")
     INQUORATE = "inquorate", _("Quorum not reached")
+    # A vote among options: one option has the most votes, several share the most (a tie), or nobody voted.
+    CHOSEN = "chosen", pgettext_lazy("vote", "Chosen")
+    TIE = "tie", pgettext_lazy("vote", "Tie")
+    NO_BALLOTS = "no_ballots", _("No ballots cast")
+
+
+class VoteKind(models.TextChoices):
+    QUESTION = "question", _("Yes or no")  # in favour, against, abstain
+    OPTIONS = "options", _("Choose one of the options")  # one person one vote among candidates
 
 
 class Choice(models.TextChoices):
@@ -137,6 +151,7 @@ class Vote(models.Model):
     reference = models.CharField(_("reference"), max_length=100, blank=True, db_index=True)
     title = models.CharField(_("title"), max_length=200)
     question = models.TextField(_("question"))
+    kind = models.CharField(_("kind of vote"), max_length=10, choices=VoteKind.choices, default=VoteKind.QUESTION)
     method = models.CharField(_("method"), max_length=16, choices=VoteMethod.choices)
     electorate = models.CharField(
         _("electorate"), max_length=24, choices=Electorate.choices, default=Electorate.MEETING_MEMBERS
@@ -207,10 +222,44 @@ class Vote(models.Model):
     def counted(self) -> int:
         return self.yes_count + self.no_count + self.abstain_count
 
+    @property
+    def has_options(self) -> bool:
+        return self.kind == VoteKind.OPTIONS
+
 
 class ThroughVoteQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> models.QuerySet:
         return self.filter(vote__in=Vote.objects.visible_to(user).values("pk"))
+
+
+class VoteOption(models.Model):
+    """One of the options of a vote among options (a candidate of a selection): its label as shown
+    on the ballot, what it stands for in the owning programme's words ("nomination:7"), its place on
+    the ballot, and — frozen at the close — its count and whether it has the most votes."""
+
+    area_scope_field = "vote__area"
+
+    vote = models.ForeignKey(Vote, verbose_name=_("vote"), on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("option"), max_length=100)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    count = models.PositiveIntegerField(_("votes"), default=0)
+    is_winner = models.BooleanField(_("most votes"), default=False)
+
+    objects = ThroughVoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["vote", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "label"], name="votes_option_label_once",
+                                    violation_error_message=_("Two options cannot have the same label.")),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class ParticipationVia(models.TextChoices):
@@ -267,7 +316,11 @@ class Ballot(models.Model):
 
     vote = models.ForeignKey(Vote, verbose_name=_("vote"), on_delete=models.CASCADE, related_name="ballots")
     voter_token = models.CharField(max_length=64)
-    choice = models.CharField(_("choice"), max_length=8, choices=Choice.choices)
+    # A yes/no question: the choice; a vote among options: the option (and no choice).
+    choice = models.CharField(_("choice"), max_length=8, choices=Choice.choices, blank=True)
+    option = models.ForeignKey(
+        VoteOption, verbose_name=_("option"), null=True, blank=True, on_delete=models.PROTECT, related_name="ballots"
+    )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)  # roll call only
     proxy = models.ForeignKey(
         "Proxy", verbose_name=_("proxy"), null=True, blank=True, on_delete=models.PROTECT, related_name="ballots"
@@ -289,7 +342,7 @@ class Ballot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.vote_id} · {self.get_choice_display()}"
+        return f"{self.vote_id} · {self.get_choice_display() if self.choice else self.option_id}"
 
 
 class Proxy(models.Model):

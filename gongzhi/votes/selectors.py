@@ -13,7 +13,7 @@ from gongzhi.core.errors import Conflict, DomainError, NotFound
 from gongzhi.core.permissions import can
 from gongzhi.meetings.models import Attendance, AttendanceStatus
 
-from .models import Ballot, Participation, Proxy, Vote, VoteMethod, VoteState
+from .models import Ballot, Participation, Proxy, Vote, VoteMethod, VoteOption, VoteState
 from .services.ballots import online_voter, voter_token
 from .services.votes import vote_verify
 
@@ -50,6 +50,8 @@ def reference_url(reference: str) -> str:
     kind, _sep, ident = (reference or "").partition(":")
     if kind == "topic" and ident.isdigit():
         return f"/deliberation/topics/{ident}/"
+    if kind == "selection" and ident.isdigit():
+        return f"/honours/selections/{ident}/"
     return ""
 
 
@@ -62,28 +64,28 @@ class VotePage:
     why_not: str = ""
     my_choice: str = ""
     my_choice_label: str = ""
+    my_option_id: int | None = None
+    options: list[VoteOption] = field(default_factory=list)
+    winners: list[VoteOption] = field(default_factory=list)
     turnout: float | None = None
     seal_holds: bool | None = None
     reference_url: str = ""
     actions: list[str] = field(default_factory=list)
 
 
-def _my_ballot(vote: Vote, user) -> tuple[str, str]:
-    """The choice of the user's online ballot (found by its keyed token), for that voter only."""
+def _my_ballot(vote: Vote, user) -> Ballot | None:
+    """The user's online ballot (found by its keyed token), for that voter only."""
     try:
         person = online_voter(user, vote)
     except DomainError:
-        return "", ""
+        return None
     from .services.ballots import _voter_key
 
     key = _voter_key(vote, person)
     # The household's ballot is shown only to the member who cast it.
     if not Participation.objects.filter(vote=vote, voter_key=key, user=user).exists():
-        return "", ""
-    ballot = Ballot.objects.filter(vote=vote, voter_token=voter_token(vote.pk, key)).first()
-    if ballot is None:
-        return "", ""
-    return ballot.choice, str(ballot.get_choice_display())
+        return None
+    return Ballot.objects.filter(vote=vote, voter_token=voter_token(vote.pk, key)).select_related("option").first()
 
 
 def _household_voted(vote: Vote, user) -> bool:
@@ -112,7 +114,16 @@ def vote_page(*, user, vote: Vote) -> VotePage:
         if vote.state == VoteState.OPEN:
             page.why_not = _("This vote is taken in its meeting: the secretary enters the ballots.")
         return page
-    page.my_choice, page.my_choice_label = _my_ballot(vote, user)
+    if vote.has_options:
+        page.options = list(VoteOption.objects.filter(vote=vote).order_by("order", "pk"))
+        if vote.state == VoteState.CLOSED:
+            page.options.sort(key=lambda o: (-o.count, o.order, o.pk))
+            page.winners = [o for o in page.options if o.is_winner]
+    mine = _my_ballot(vote, user)
+    if mine is not None and mine.option_id:
+        page.my_choice, page.my_choice_label, page.my_option_id = f"option:{mine.option_id}", mine.option.label, mine.option_id
+    elif mine is not None:
+        page.my_choice, page.my_choice_label = mine.choice, str(mine.get_choice_display())
     from .services.ballots import _check_window
 
     try:

@@ -73,13 +73,15 @@ def _run(request, vote_id: int, act) -> object:
 @require_POST
 def vote_cast(request, vote_id: int):
     choice = request.POST.get("choice", "")
+    raw_option = request.POST.get("option", "")
+    option = int(raw_option) if raw_option.isdigit() and len(raw_option) < 10 else None
 
     def act(vote):
         if request.POST.get("change"):
-            services.ballot_change(actor=request.user, vote=vote, choice=choice)
+            services.ballot_change(actor=request.user, vote=vote, choice=choice, option=option)
             messages.success(request, _("Your vote was changed."))
         else:
-            services.ballot_cast(actor=request.user, vote=vote, choice=choice)
+            services.ballot_cast(actor=request.user, vote=vote, choice=choice, option=option)
             messages.success(request, _("Your vote was counted."))
 
     return _run(request, vote_id, act)

@@ -3,6 +3,7 @@
 
 from .ballots import ballot_cast, ballot_change, ballot_record, counts_enter, proxy_record, voter_token
 from .votes import (
+    OptionSpec,
     close_due_votes,
     electorate_size,
     vote_cancel,
@@ -14,6 +15,6 @@ from .votes import (
 )
 
 __all__ = [
-    "ballot_cast", "ballot_change", "ballot_record", "close_due_votes", "counts_enter", "electorate_size",
+    "OptionSpec", "ballot_cast", "ballot_change", "ballot_record", "close_due_votes", "counts_enter", "electorate_size",
     "proxy_record", "vote_cancel", "vote_close", "vote_create", "vote_open", "vote_seal", "vote_verify", "voter_token",
 ]

@@ -34,6 +34,7 @@ from ..models import (
     Proxy,
     Vote,
     VoteMethod,
+    VoteOption,
     VoteState,
 )
 from ..workflow import VOTE_WORKFLOW
@@ -51,6 +52,25 @@ def _choice(choice: str) -> str:
         message = _("Choose in favour, against or abstain.")
         raise InvalidInput(message, fields={"choice": [message]})
     return choice
+
+
+def _option(vote: Vote, option: VoteOption | int | None) -> VoteOption:
+    """The option of `vote` the voter chose (an id or a row), or an InvalidInput beside `option`."""
+    pk = option.pk if isinstance(option, VoteOption) else option
+    row = None
+    if isinstance(pk, int) and not isinstance(pk, bool):
+        row = VoteOption.objects.filter(vote=vote, pk=pk).first()
+    if row is None:
+        message = _("Choose one of the options.")
+        raise InvalidInput(message, fields={"option": [message]})
+    return row
+
+
+def _ballot_fields(vote: Vote, choice: str, option: VoteOption | int | None) -> dict:
+    """What the ballot carries: the choice of a yes/no question, or the option of a vote among options."""
+    if vote.has_options:
+        return {"choice": "", "option": _option(vote, option)}
+    return {"choice": _choice(choice), "option": None}
 
 
 def _lock_shared(actor: Actor, pk: int) -> Vote:
@@ -97,14 +117,17 @@ def _voter_key(vote: Vote, person) -> str:
     return f"person:{person.pk}"
 
 
-def ballot_cast(*, actor: Actor, vote: Vote | int, choice: str) -> Participation:
-    """A resident casts their ballot online (once; one per household where the vote says so)."""
+def ballot_cast(
+    *, actor: Actor, vote: Vote | int, choice: str = "", option: VoteOption | int | None = None
+) -> Participation:
+    """A resident casts their ballot online (once; one per household where the vote says so): a
+    choice on a yes/no question, or one option of a vote among options."""
     require(actor, "votes.cast")
-    choice = _choice(choice)
     with transaction.atomic():
         row = _lock_shared(actor, _pk(vote))
         if row.method != VoteMethod.ONLINE:
             raise Conflict(_("This vote is taken in its meeting, not online."), code="not_online")
+        fields = _ballot_fields(row, choice, option)
         _check_window(row)
         person = online_voter(actor, row)
         key = _voter_key(row, person)
@@ -113,7 +136,7 @@ def ballot_cast(*, actor: Actor, vote: Vote | int, choice: str) -> Participation
                 participation = Participation.objects.create(
                     vote=row, voter_key=key, name=person.name, user=actor_user(actor), via=ParticipationVia.ONLINE
                 )
-                Ballot.objects.create(vote=row, voter_token=voter_token(row.pk, key), choice=choice)
+                Ballot.objects.create(vote=row, voter_token=voter_token(row.pk, key), **fields)
         except IntegrityError:
             if key.startswith("household:"):
                 raise Conflict(_("Your household has already voted: one vote per household."),
@@ -125,12 +148,14 @@ def ballot_cast(*, actor: Actor, vote: Vote | int, choice: str) -> Participation
     return participation
 
 
-def ballot_change(*, actor: Actor, vote: Vote | int, choice: str) -> None:
+def ballot_change(
+    *, actor: Actor, vote: Vote | int, choice: str = "", option: VoteOption | int | None = None
+) -> None:
     """A resident changes their own online ballot before the close (where the vote allows it)."""
     require(actor, "votes.cast")
-    choice = _choice(choice)
     with transaction.atomic():
         row = _lock_shared(actor, _pk(vote))
+        fields = _ballot_fields(row, choice, option)
         _check_window(row)
         if not row.allow_change:
             raise Conflict(_("Ballots of this vote cannot be changed."), code="no_change")
@@ -139,7 +164,7 @@ def ballot_change(*, actor: Actor, vote: Vote | int, choice: str) -> None:
         if not Participation.objects.filter(vote=row, voter_key=key, user=actor_user(actor)).exists():
             raise Conflict(_("You have not voted yet."), code="not_voted")
         changed = Ballot.objects.select_for_update().filter(vote=row, voter_token=voter_token(row.pk, key)).update(
-            choice=choice, changed_at=timezone.now()
+            changed_at=timezone.now(), **fields
         )
         if not changed:
             raise Conflict(_("You have not voted yet."), code="not_voted")

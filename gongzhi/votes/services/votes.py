@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count
@@ -43,7 +45,9 @@ from ..models import (
     PassRule,
     Proxy,
     Vote,
+    VoteKind,
     VoteMethod,
+    VoteOption,
     VoteResult,
     VoteState,
     passes,
@@ -51,6 +55,7 @@ from ..models import (
 from ..workflow import VOTE_WORKFLOW
 
 TITLE_MAX, QUESTION_MAX = 200, 2000
+OPTIONS_MAX, OPTION_LABEL_MAX = 50, 100
 VOTE_AUDIT_FIELDS = ["area", "meeting", "reference", "title", "method", "electorate", "quorum_rule", "pass_rule",
                      "allow_change", "opens_at", "closes_at"]
 ADULT_AGE = 18
@@ -102,6 +107,34 @@ def electorate_size(vote: Vote) -> int:
 # --- set up ----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class OptionSpec:
+    """An option of a vote among options: the label on the ballot, a short note (a candidate's
+    reason), and what it stands for in the owning programme ("nomination:7")."""
+
+    label: str
+    reference: str = ""
+    note: str = ""
+
+
+def _clean_options(options: Sequence[OptionSpec | str]) -> list[OptionSpec]:
+    specs = [o if isinstance(o, OptionSpec) else OptionSpec(label=str(o)) for o in options]
+    specs = [OptionSpec(label=(o.label or "").strip(), reference=(o.reference or "")[:100], note=(o.note or "")[:300])
+             for o in specs]
+    if len(specs) < 2:
+        raise _field("options", _("A vote among options needs at least two options."))
+    if len(specs) > OPTIONS_MAX:
+        raise _field("options", _("At most %(n)d options.") % {"n": OPTIONS_MAX})
+    labels = [o.label for o in specs]
+    if any(not label for label in labels):
+        raise _field("options", _("Every option needs a label."))
+    if any(len(label) > OPTION_LABEL_MAX for label in labels):
+        raise _field("options", _("At most %(n)d characters.") % {"n": OPTION_LABEL_MAX})
+    if len(set(labels)) != len(labels):
+        raise _field("options", _("Two options cannot have the same label."))
+    return specs
+
+
 @transaction.atomic
 def vote_create(
     *,
@@ -118,9 +151,11 @@ def vote_create(
     closes_at: dt.datetime | None = None,
     reference: str = "",
     allow_change: bool = True,
+    options: Sequence[OptionSpec | str] | None = None,
 ) -> Vote:
     """Put a question to a vote: in a meeting (roll call, show of hands, secret ballot) or online in
-    a window for the residents of an area."""
+    a window for the residents of an area. With `options` (online only) the voters choose one of
+    them instead of answering yes or no."""
     title, question = (title or "").strip(), (question or "").strip()
     if not title:
         raise _field("title", _("Give the vote a title."))
@@ -138,6 +173,11 @@ def vote_create(
         raise _field("quorum_rule", _("Choose a quorum rule."))
     if pass_rule not in PassRule.values:
         raise _field("pass_rule", _("Choose a majority rule."))
+    specs = None
+    if options is not None:
+        if method != VoteMethod.ONLINE:
+            raise _field("options", _("A vote among options is taken online."))
+        specs = _clean_options(options)
     if method == VoteMethod.ONLINE:
         if meeting is not None:
             raise _field("meeting", _("An online vote is not taken in a meeting."))
@@ -163,8 +203,16 @@ def vote_create(
         area=area, meeting=meeting, reference=(reference or "")[:100], title=title, question=question, method=method,
         electorate=electorate, quorum_rule=quorum_rule, pass_rule=pass_rule, allow_change=bool(allow_change),
         opens_at=opens_at, closes_at=closes_at, created_by=actor_user(actor),
+        kind=VoteKind.OPTIONS if specs else VoteKind.QUESTION,
     )
-    audit.record(actor=actor, action="votes.vote.create", obj=vote, after=audit.snapshot(vote, VOTE_AUDIT_FIELDS))
+    after = audit.snapshot(vote, VOTE_AUDIT_FIELDS)
+    if specs:
+        VoteOption.objects.bulk_create(
+            VoteOption(vote=vote, label=o.label, reference=o.reference, note=o.note, order=n)
+            for n, o in enumerate(specs, start=1)
+        )
+        after["options"] = [o.label for o in specs]
+    audit.record(actor=actor, action="votes.vote.create", obj=vote, after=after)
     return vote
 
 
@@ -266,6 +314,9 @@ def _tally(row: Vote) -> None:
             Ballot.objects.filter(vote=row, proxy_id__in=proxies).update(counted=True)
     else:
         row.attending_count = Participation.objects.filter(vote=row).count()
+    if row.has_options:
+        _tally_options(row)
+        return
     if row.method != VoteMethod.SHOW_OF_HANDS:
         counts = dict(
             Ballot.objects.filter(vote=row, counted=True).values_list("choice").annotate(n=Count("id")).values_list("choice", "n")
@@ -282,10 +333,43 @@ def _tally(row: Vote) -> None:
         row.result = VoteResult.REJECTED
 
 
+def _tally_options(row: Vote) -> None:
+    """A vote among options: each option's count from the counted ballots (frozen on the option), the
+    option(s) with the most votes marked; one is chosen, several are a tie, none voted is no result.
+    The quorum rule still applies (a selection usually has none)."""
+    counts = dict(
+        Ballot.objects.filter(vote=row, counted=True, option__isnull=False).values_list("option")
+        .annotate(n=Count("id")).values_list("option", "n")
+    )
+    options = list(VoteOption.objects.filter(vote=row).order_by("order", "pk"))
+    top = max(counts.values(), default=0)
+    for option in options:
+        option.count = counts.get(option.pk, 0)
+        option.is_winner = top > 0 and option.count == top
+    VoteOption.objects.bulk_update(options, ["count", "is_winner"])
+    row.yes_count = row.no_count = row.abstain_count = 0
+    row.is_quorate = quorum_met(row.quorum_rule, row.attending_count, row.electorate_count)
+    winners = [o for o in options if o.is_winner]
+    if not row.is_quorate:
+        row.result = VoteResult.INQUORATE
+    elif not winners:
+        row.result = VoteResult.NO_BALLOTS
+    else:
+        row.result = VoteResult.CHOSEN if len(winners) == 1 else VoteResult.TIE
+
+
 def vote_seal(vote: Vote) -> str:
     """SHA-256 over the vote, its frozen figures and its ballots (keyed voter token, choice, counted),
-    in a fixed order: any change to a ballot or a figure after the close changes it."""
-    ballots = sorted(Ballot.objects.filter(vote=vote).values_list("voter_token", "choice", "counted"))
+    in a fixed order: any change to a ballot or a figure after the close changes it. A vote among
+    options also seals each ballot's option and each option's label, count and mark."""
+    if vote.has_options:
+        ballots = sorted(
+            (token, choice, counted, option or 0)
+            for token, choice, counted, option in Ballot.objects.filter(vote=vote)
+            .values_list("voter_token", "choice", "counted", "option_id")
+        )
+    else:
+        ballots = sorted(Ballot.objects.filter(vote=vote).values_list("voter_token", "choice", "counted"))
     content = {
         "vote": vote.pk,
         "method": vote.method,
@@ -295,6 +379,12 @@ def vote_seal(vote: Vote) -> str:
         "result": vote.result,
         "ballots": [list(b) for b in ballots],
     }
+    if vote.has_options:
+        content["kind"] = vote.kind
+        content["options"] = [
+            [o.pk, o.label, o.count, o.is_winner]
+            for o in VoteOption.objects.filter(vote=vote).order_by("pk")
+        ]
     return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
@@ -336,12 +426,16 @@ def _tell_result(vote: Vote) -> None:
 
     users = get_user_model().objects.filter(pk__in=Participation.objects.filter(vote=vote).exclude(user=None)
                                             .values("user_id"))
+    if vote.has_options:
+        body = _("%(result)s — %(options)s.") % {"result": vote.get_result_display(), "options": "、".join(
+            f"{o.label} {o.count}" for o in VoteOption.objects.filter(vote=vote).order_by("-count", "order"))}
+    else:
+        body = _("%(result)s — in favour %(yes)d, against %(no)d, abstaining %(abstain)d.") % {
+            "result": vote.get_result_display(), "yes": vote.yes_count, "no": vote.no_count,
+            "abstain": vote.abstain_count}
     notify(
         recipients=users.iterator(), title=_("Result: %(title)s") % {"title": vote.title},
-        body=_("%(result)s — in favour %(yes)d, against %(no)d, abstaining %(abstain)d.") % {
-            "result": vote.get_result_display(), "yes": vote.yes_count, "no": vote.no_count,
-            "abstain": vote.abstain_count},
-        url=vote_url(vote), obj=vote, kind="votes.closed",
+        body=body, url=vote_url(vote), obj=vote, kind="votes.closed",
     )
 
 
@@ -360,6 +454,6 @@ def close_due_votes(*, actor: Actor) -> int:
 
 
 __all__ = [
-    "IN_MEETING_METHODS", "close_due_votes", "electorate_size", "vote_cancel", "vote_close", "vote_create",
+    "IN_MEETING_METHODS", "OptionSpec", "close_due_votes", "electorate_size", "vote_cancel", "vote_close", "vote_create",
     "vote_open", "vote_seal", "vote_verify",
 ]
