@@ -3,7 +3,7 @@ import datetime as dt
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.components import Component
+from gongzhi.core.components import Component, FigureProvider
 from gongzhi.core.navigation import NavItem
 from gongzhi.core.periodic import Periodic
 
@@ -40,4 +40,5 @@ class CasesConfig(AppConfig):
             "assessment.score_kinds": "gongzhi.cases.scoring:score_kinds",
         },
         matrix="gongzhi.cases.tests.matrix:objects",
+        figures=(FigureProvider("cases.summary", _("Cases"), "gongzhi.cases.figures:summary"),),
     )
