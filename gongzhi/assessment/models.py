@@ -63,12 +63,15 @@ def _own_or_scope(queryset: models.QuerySet, user, *, worker_field: str, area_fi
 
 class RuleQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> models.QuerySet:
-        """The rules are public policy: everyone signed in reads them."""
-        if scope.scope_paths(user) is None:
+        """Rules are policy: everyone signed in reads the rules for everywhere and those of the areas
+        above, at or below their own (a district's rules are not another district's business)."""
+        paths = scope.scope_paths(user)
+        if paths is None:
             return self
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self
+        above = {path[:end] for path in paths for end in range(AreaNode.steplen, len(path) + 1, AreaNode.steplen)}
+        return self.filter(Q(area__isnull=True) | Q(area__path__in=sorted(above)) | scope.path_q(paths, "area"))
 
     def valid_on(self, day: dt.date) -> models.QuerySet:
         return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day), valid_from__lte=day)
