@@ -100,5 +100,6 @@ RULES = {
     "assessment.approve_correction": Rule(roles=STREET_ROLES, relation=second_person,
                                           message=_("A correction is approved by a second person of the street.")),
     # A2
-    # (A2 appends its rules here: reports, exports …)
+    # Download a month's report (.xlsx) of the area scope (audited).
+    "assessment.export_report": Rule(roles=READER_ROLES),
 }
