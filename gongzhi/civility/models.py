@@ -40,7 +40,8 @@ class EverywhereOrScopedQuerySet(ScopedQuerySet):
 class Standard(models.Model):
     """One civility standard (门前三包, 垃圾分类 …): points for meeting it, a deduction for breaking
     it, valid from a date, for an area (a community, a street) or everywhere. A change is a new row
-    of the same code valid from a later date; the checks name the row they used."""
+    of the same code valid from a later date; the checks name the row they used. An area drops a
+    standard with a row of its code that is not active."""
 
     area_scope_field = "area"
 
@@ -54,6 +55,8 @@ class Standard(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("checked"), default=True,
+                                    help_text=_("Off: the code is not checked in the area from this date on."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)

@@ -34,7 +34,7 @@ def standards_for(*, node: AreaNode, on: dt.date) -> list[Standard]:
         held = best.get(row.code)
         if held is None or (_depth(row), row.valid_from, row.pk) > (_depth(held), held.valid_from, held.pk):
             best[row.code] = row
-    return sorted(best.values(), key=lambda s: (s.order, s.code))
+    return sorted((s for s in best.values() if s.is_active), key=lambda s: (s.order, s.code))
 
 
 def standards_visible(*, user) -> QuerySet:

@@ -11,7 +11,7 @@ Each entry's source is "civility.check:<check id>:<code>", so nothing is written
 is checked once per household per day: a second check that day is refused beside the standard.
 
 **At zero.** The ledger never lets a balance fall below zero. A deduction takes what the household
-holds, at most the standard's deduction: a household with 3 points that breaks a standard worth −5
+holds (after the same visit's earnings), at most the standard's deduction: a household with 3 points that breaks a standard worth −5
 goes to 0 (the check records points −5, applied −3); with 0 points nothing is written (applied 0).
 The check still records that the standard was not met, so the figures and the review see it; the
 year's points are what the checks applied, so they never show points the ledger does not hold.
@@ -153,7 +153,8 @@ def checks_record(*, actor: Actor, household, results: Mapping[int, bool], note:
     account = household_account(actor, node)
     user = actor_user(actor)
     rows = []
-    for standard, met in chosen:
+    # earnings before deductions, so what a visit moves never depends on the order of the standards
+    for standard, met in sorted(chosen, key=lambda pair: not pair[1]):
         points = standard.points_met if met else -standard.points_broken
         try:
             with transaction.atomic():

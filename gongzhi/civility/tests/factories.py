@@ -7,11 +7,10 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
-from django.utils import timezone
-
 from gongzhi.civility.models import BonusFormula, NameConsent, Standard, StarThreshold
 
 _serial = itertools.count(1)
+START = dt.date(2020, 1, 1)
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
@@ -21,7 +20,7 @@ def standard(*, area=None, name: str = "", code: str = "", met: int = 3, broken:
     n = next(_serial)
     return Standard.objects.create(code=code or f"test-{n}", name=name or f"测试标准{n}", points_met=met,
                                    points_broken=broken, area=area,
-                                   valid_from=valid_from or timezone.localdate() - dt.timedelta(days=400))
+                                   valid_from=valid_from or START)
 
 
 def only_standards(area, *rows: tuple[str, int, int]) -> list[Standard]:
@@ -32,11 +31,10 @@ def only_standards(area, *rows: tuple[str, int, int]) -> list[Standard]:
     for index, (name, met, broken) in enumerate(rows):
         made.append(standard(area=area, name=name, met=met, broken=broken,
                              code=defaults[index] if index < len(defaults) else ""))
-    # the remaining defaults, overridden by harmless copies would add noise: end their validity here instead
+    # the remaining defaults are not checked in the area
     for code in defaults[len(rows):]:
         Standard.objects.create(code=code, name="停用", points_met=0, points_broken=1, area=area,
-                                valid_from=timezone.localdate() - dt.timedelta(days=400),
-                                valid_until=timezone.localdate() - dt.timedelta(days=399))
+                                valid_from=START, is_active=False)
     return made
 
 

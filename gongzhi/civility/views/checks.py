@@ -54,7 +54,8 @@ class CheckForm(forms.Form):
                 help_text=_("Met: +%(met)d · not met: −%(broken)d") % {"met": standard.points_met,
                                                                       "broken": standard.points_broken})
             if standard.code in done:
-                field.disabled = True
+                # not disabled: a second check (this form, or one opened before someone else's check)
+                # reaches the service and is refused beside the standard
                 field.help_text = _("Already checked today.")
             self.fields[name] = field
         self.order_fields([services.standard_field(s) for s in standards] + ["note"])
@@ -63,7 +64,7 @@ class CheckForm(forms.Form):
         found = {}
         for standard in self.standards:
             value = self.cleaned_data.get(services.standard_field(standard))
-            if value in (MET, NOT_MET) and not self.fields[services.standard_field(standard)].disabled:
+            if value in (MET, NOT_MET):
                 found[standard.pk] = value == MET
         return found
 
