@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.selectors import area_roots_for
-from gongzhi.core import permissions
+from gongzhi.core import components, permissions
 from gongzhi.core.errors import InvalidInput
 from gongzhi.core.permissions import page_requires
 
@@ -25,10 +25,14 @@ from .roles import role_blurb
 
 @login_required
 def home(request):
+    """The signed-in user's home page. Apps above add panels through the extension point
+    "accounts.home.panels": `(*, user) -> dict | None`, {"title", "template", "context"} (None:
+    nothing to show), e.g. the duty sheet of the user's role."""
+    panels = [p for provide in components.extensions("accounts.home.panels") if (p := provide(user=request.user))]
     return render(
         request,
         "accounts/home.html",
-        {"bound_nodes": area_roots_for(user=request.user), "role_blurb": role_blurb(request.user)},
+        {"bound_nodes": area_roots_for(user=request.user), "role_blurb": role_blurb(request.user), "panels": panels},
     )
 
 

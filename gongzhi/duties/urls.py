@@ -1,0 +1,7 @@
+from .views import records, sheets
+
+app_name = "duties"
+urlpatterns = [
+    *sheets.urlpatterns,
+    *records.urlpatterns,
+]
