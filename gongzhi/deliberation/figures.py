@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,8 @@ def dashboard_figures(*, user, node: AreaNode, start: dt.date, end: dt.date) -> 
     resolutions = Resolution.objects.visible_to(user).filter(topic__area__path__startswith=node.path,
                                                              state=ResolutionState.IMPLEMENTING)
     today = timezone.localdate()
-    return [
+    url = reverse("deliberation:topics")
+    return [{**figure, "url": url} for figure in [
         {"key": "deliberation.topics_opened", "label": _("Topics raised"),
          "value": topics.filter(created_at__gte=since, created_at__lt=until).count()},
         {"key": "deliberation.topics_in_progress", "label": _("Topics being deliberated now"),
@@ -34,4 +36,4 @@ def dashboard_figures(*, user, node: AreaNode, start: dt.date, end: dt.date) -> 
          "value": resolutions.count()},
         {"key": "deliberation.resolutions_late", "label": _("Resolutions past their deadline"),
          "value": resolutions.filter(deadline__lt=today).count()},
-    ]
+    ]]

@@ -12,7 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from gongzhi.areas.models import AreaKind, AreaNode
@@ -144,8 +146,9 @@ def figures(*, user, node: AreaNode, start: dt.date, end: dt.date) -> list[dict]
         return []
     b = board(user=user, node=node, start=start, end=end)
     t = b.total
-    return [
+    url = f"{reverse('disclosure:figures')}?{urlencode({'node_id': node.pk, 'year': start.year})}"
+    return [{**figure, "url": url} for figure in [
         {"key": "disclosure.on_time_rate", "label": gettext("Open books on time"), "value": t.on_time_rate},
         {"key": "disclosure.late", "label": gettext("Published late"), "value": t.late},
         {"key": "disclosure.missing", "label": gettext("Missing"), "value": t.missing},
-    ]
+    ]]

@@ -31,7 +31,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import Count, DateField, DateTimeField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -480,7 +482,9 @@ def summary(*, user, node=None, start=None, end=None) -> list[dict]:
             if node is not None:
                 raise
     data = total.as_dict()
-    return [{"key": key, "label": str(label), "value": data[key]} for key, label in SUMMARY_LABELS.items()]
+    params = {"year": start.year, **({"node_id": node.pk} if node is not None else {})}
+    url = f"{reverse('meetings:figures')}?{urlencode(params)}"
+    return [{"key": key, "label": str(label), "value": data[key], "url": url} for key, label in SUMMARY_LABELS.items()]
 
 
 def as_data(result: Figures) -> dict:

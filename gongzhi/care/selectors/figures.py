@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import AreaKind, AreaNode
@@ -354,7 +356,8 @@ def dashboard_figures(*, user, node, start: dt.date, end: dt.date) -> list[dict]
         return []
     result = care_figures(user=user, node=node, start=start, end=end - dt.timedelta(days=1), level="")
     t = result.total
-    return [
+    url = _records_url("care:figures", node, start, end)
+    return [{**figure, "url": url} for figure in [
         {"key": "care.households_tagged", "label": _("Households in difficulty"), "value": t.tagged},
         {"key": "care.households_covered", "label": _("Households in difficulty with a care plan"),
          "value": t.covered},
@@ -365,4 +368,12 @@ def dashboard_figures(*, user, node, start: dt.date, end: dt.date) -> list[dict]
         {"key": "care.turns_done", "label": _("Visits done"), "value": t.done},
         {"key": "care.turns_missed", "label": _("Missed turns"), "value": t.missed},
         {"key": "care.average_days", "label": _("Average days between visits"), "value": t.average_days},
-    ]
+    ]]
+
+
+def _records_url(name: str, node, start: dt.date, end: dt.date) -> str:
+    """The figures page of the node and period (the records behind a figure; end exclusive)."""
+    params = {"start": start.isoformat(), "end": (end - dt.timedelta(days=1)).isoformat()}
+    if node is not None:
+        params["node_id"] = node.pk
+    return f"{reverse(name)}?{urlencode(params)}"

@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import AreaKind, AreaNode
@@ -339,7 +341,11 @@ def dashboard_figures(*, user, node, start: dt.date, end: dt.date) -> list[dict]
     if not can(user, "circle.view_list"):
         return []
     t = circle_figures(user=user, node=node, start=start, end=end - dt.timedelta(days=1), with_coverage=False).total
-    return [
+    params = {"start": start.isoformat(), "end": (end - dt.timedelta(days=1)).isoformat()}
+    if node is not None:
+        params["node_id"] = node.pk
+    url = f"{reverse('circle:figures')}?{urlencode(params)}"
+    return [{**figure, "url": url} for figure in [
         {"key": "circle.orders", "label": _("Service orders"), "value": t.orders},
         {"key": "circle.orders_done", "label": _("Service orders delivered"), "value": t.done},
         {"key": "circle.orders_overdue", "label": _("Service orders past a time limit"), "value": t.overdue},
@@ -355,4 +361,4 @@ def dashboard_figures(*, user, node, start: dt.date, end: dt.date) -> list[dict]
         {"key": "circle.appointments", "label": _("Hall appointments"), "value": t.appointments},
         {"key": "circle.no_shows", "label": _("No-shows (rooms and hall)"),
          "value": t.booking_no_shows + t.appointment_no_shows},
-    ]
+    ]]

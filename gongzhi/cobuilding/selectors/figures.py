@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import AreaKind, AreaNode
@@ -245,7 +247,8 @@ def dashboard_figures(*, user, node: AreaNode, start: dt.date, end: dt.date) -> 
     total = Row(name="", path="")
     for street in result.streets:
         total.add(street.total)
-    return [
+    url = f"{reverse('cobuilding:figures')}?{urlencode(_records_params(node, start, end))}"
+    return [{**figure, "url": url} for figure in [
         {"key": "cobuilding.members", "label": _("Party members reported in"), "value": total.members},
         {"key": "cobuilding.active_members", "label": _("Members who served"), "value": total.active_members},
         {"key": "cobuilding.units", "label": _("Units reported in"), "value": total.units},
@@ -253,4 +256,12 @@ def dashboard_figures(*, user, node: AreaNode, start: dt.date, end: dt.date) -> 
         {"key": "cobuilding.needs_met", "label": _("Needs met"), "value": total.needs_met},
         {"key": "cobuilding.projects_running", "label": _("Projects under way"),
          "value": total.projects.get(ProjectState.ACTIVE, 0)},
-    ]
+    ]]
+
+
+def _records_params(node, start: dt.date, end: dt.date) -> dict:
+    """The figures page's query for the node and period (end exclusive here, inclusive there)."""
+    params = {"start": start.isoformat(), "end": (end - dt.timedelta(days=1)).isoformat()}
+    if node is not None:
+        params["node_id"] = node.pk
+    return params

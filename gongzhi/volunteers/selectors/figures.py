@@ -7,7 +7,9 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import AreaNode
@@ -30,8 +32,9 @@ def dashboard_figures(*, user, node: AreaNode, start: dt.date, end: dt.date) -> 
     served = Signup.objects.filter(activity__in=activities, state=SignupState.DONE).aggregate(
         people=Count("volunteer", distinct=True), minutes=Sum("minutes"))
     hours = (Decimal(served["minutes"] or 0) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return [
+    url = f"{reverse('volunteers:activity-list')}?{urlencode({'month': start.strftime('%Y-%m')})}"
+    return [{**figure, "url": url} for figure in [
         {"key": "volunteers.activities_held", "label": _("Volunteer activities held"), "value": held},
         {"key": "volunteers.people_served", "label": _("Volunteers who served"), "value": served["people"]},
         {"key": "volunteers.hours", "label": _("Volunteer hours"), "value": hours},
-    ]
+    ]]
