@@ -33,7 +33,7 @@ PLANS = [
     [("response", 20, "0.85"), ("resolution", 25, "0.75"), ("satisfaction", 20, "0.85"), ("level-closure", 15, "0.65"),
      ("volunteer-hours", 10, "20"), ("care-coverage", 10, "0.80")],
 ]
-STREET_PLAN = [("response", 20, "0.95"), ("resolution", 20, "0.85"), ("satisfaction", 20, "0.90"),
+STREET_PLAN = [("response", 20, "0.92"), ("resolution", 20, "0.85"), ("satisfaction", 20, "0.90"),
                ("level-closure", 20, "0.85"), ("meetings", 10, "6"), ("volunteer-hours", 10, "60")]
 BOTTOM_LINES = [("on-time", "0.80"), ("disclosure", "0.90")]
 THRESHOLDS = {5: "105", 4: "95", 3: "85", 2: "70", 1: "50"}

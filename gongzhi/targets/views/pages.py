@@ -30,7 +30,7 @@ from ..workflow import PERIOD_WORKFLOW, ROUND_WORKFLOW
 
 
 def _errors(exc: DomainError) -> dict:
-    return exc.fields or {"__all__": [exc.message]}
+    return exc.fields or {"form": [exc.message]}
 
 
 def _int(value) -> int | None:
