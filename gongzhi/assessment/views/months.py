@@ -121,8 +121,6 @@ def months_export(request):
 @scoped
 def worker_month(request, user_id: int, month):
     row = selectors.worker_month_get(user=request.user, worker_id=user_id, month=selectors.month_of(month))
-    if row.worker_id == request.user.pk:
-        return redirect(reverse("assessment:my-score") + f"?month={selectors.month_label(row.month)}")
     groups = selectors.line_groups(row, kind=request.GET.get("kind", ""), page=request.GET.get("page", 1))
     return render(request, "assessment/worker_month.html", {
         "row": row, "groups": groups, "street": selectors.grid_street(row),
