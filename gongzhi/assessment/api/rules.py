@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from gongzhi.areas.selectors import area_node_get
 from gongzhi.core.errors import Day, Id, errors
@@ -115,7 +115,7 @@ def assessment_rule_create(request: HttpRequest, payload: AssessmentRuleIn):
     rule = services.rule_create(actor=request.auth, kind=payload.kind, points=payload.points,
                                 valid_from=payload.valid_from, valid_until=payload.valid_until, area=area,
                                 label=payload.label, note=payload.note)
-    return 201, rule
+    return Status(201, rule)
 
 
 @router.post("/rules/{rule_id}/end", response={200: AssessmentRuleOut, **WRITE_ERRORS},
@@ -140,4 +140,4 @@ def assessment_formula_create(request: HttpRequest, payload: AssessmentFormulaIn
     area = area_node_get(user=request.auth, pk=payload.area_id) if payload.area_id is not None else None
     formula = services.formula_create(actor=request.auth, valid_from=payload.valid_from, base=payload.base,
                                       per_point=payload.per_point, floor=payload.floor, cap=payload.cap, area=area)
-    return 201, formula
+    return Status(201, formula)

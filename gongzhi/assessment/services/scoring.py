@@ -28,6 +28,7 @@ from django.db.models import Case as When_
 from django.db.models import Count, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.accounts.models import AreaBinding
 from gongzhi.accounts.roles import Role
@@ -52,13 +53,31 @@ SCORE_EVENTS = "assessment.score_events"
 SCORE_KINDS = "assessment.score_kinds"
 BATCH = 5000
 
+# The labels of the kinds the platform's apps yield today, kept here too so that the assessment's
+# own catalogue translates them (the apps' labels win when installed; these name a kind whose app
+# is not installed, e.g. on an old line).
+KIND_LABELS = {
+    "visit.door": gettext_lazy("Door visit"),
+    "case.reported": gettext_lazy("Finding reported"),
+    "case.claimed": gettext_lazy("Case claimed"),
+    "case.resolved_on_time": gettext_lazy("Case resolved on time"),
+    "case.overdue": gettext_lazy("Case overdue"),
+    "verification.passed": gettext_lazy("Verification passed"),
+    "verification.failed": gettext_lazy("Verification failed"),
+    "complaint.justified": gettext_lazy("Justified complaint"),
+    "care.turn_done": gettext_lazy("Care turn done"),
+    "care.turn_missed": gettext_lazy("Care turn missed"),
+    "meeting.attended": gettext_lazy("Meeting attended"),
+    "inspection.problem": gettext_lazy("Problem confirmed in an inspector's spot check"),
+}
+
 
 # --- the kinds and sources the other apps declare ---------------------------------------------------
 
 
 def kinds() -> dict[str, str]:
     """Every kind of event the installed apps yield, with its label."""
-    labels: dict[str, str] = {}
+    labels: dict[str, str] = {kind: str(label) for kind, label in KIND_LABELS.items()}
     for fn in components.extensions(SCORE_KINDS):
         for kind, label in fn():
             labels[kind] = str(label)
@@ -394,7 +413,7 @@ def month_compute(*, actor: Actor, month: dt.date | str, node: AreaNode | None =
     result.closed_skipped = len(workers) - len(open_months)
     open_ids = [wm_id for wm_id, _grid, _path in open_months.values()]
     if open_ids:
-        narrow = node is not None and node.depth > 1 and len(open_months) <= 5000
+        narrow = node is not None and len(open_months) <= 20000
         rows = _lines(month, open_months, narrow=narrow, result=result)
         writer = _write_postgresql if connection.vendor == "postgresql" else _write_portable
         result.lines, result.removed = writer(rows, open_ids)
