@@ -45,11 +45,9 @@ def area_path(obj: Any) -> str:
 
 
 def keeps_area(user, obj: Any) -> bool:
-    """Staff whose area scope covers the object (a row without an area: the district's only)."""
+    """Staff whose area scope covers the object (a row without an area: `civility.keep_everywhere`)."""
     path = area_path(obj)
-    if not path:
-        return getattr(user, "role", None) in EVERYWHERE_ROLES
-    return scope.covers_path(user, path)
+    return bool(path) and scope.covers_path(user, path)
 
 
 RULES = {
@@ -61,6 +59,9 @@ RULES = {
     # Add a standard, a bonus formula or star thresholds (object: the area, or None for everywhere).
     "civility.keep_standards": Rule(roles=KEEPER_ROLES, relation=keeps_area,
                                     message=_("Only the area's staff keep the civility standards.")),
+    # Keep a standard, formula or thresholds for everywhere (no area).
+    "civility.keep_everywhere": Rule(roles=EVERYWHERE_ROLES,
+                                     message=_("Only the district keeps standards for everywhere.")),
     # Record or revoke a household's consent to be named on the public page.
     "civility.consent": Rule(roles=KEEPER_ROLES, relation=keeps_area,
                              message=_("Only the community's staff record a household's consent.")),

@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 from gongzhi.areas.models import AreaNode
 from gongzhi.core import audit
 from gongzhi.core.actors import Actor, actor_user
-from gongzhi.core.errors import Forbidden, NotFound
+from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import require
 
 from ..models import Standard
-from ..permissions import EVERYWHERE_ROLES
 from .checks import field_error
 
 POINTS_MAX = 100
@@ -26,10 +25,7 @@ POINTS_MAX = 100
 
 def _area(actor: Actor, area) -> AreaNode | None:
     if area in (None, ""):
-        require(actor, "civility.keep_standards")
-        if not getattr(actor, "is_superuser", False) and getattr(actor, "role", None) not in EVERYWHERE_ROLES \
-                and actor_user(actor) is not None:
-            raise Forbidden(_("Only the district keeps standards for everywhere."))
+        require(actor, "civility.keep_everywhere")
         return None
     pk = area.pk if isinstance(area, AreaNode) else area
     node = AreaNode.objects.visible_to(actor).filter(pk=pk).first()

@@ -129,3 +129,17 @@ def test_the_staff_pages_open(world, standards):
     refused = client.post(reverse("civility:consent", kwargs={"household_id": world["household_a"].pk}),
                           {"display_name": "王家301"})
     assert refused.status_code == 422
+
+
+def test_standards_are_kept_as_data_by_the_area_and_everywhere_by_the_district(world):
+    staff = _client(world["community_staff"])
+    body = {"code": "chuanghu-qingjie", "name": "窗户阳台整洁", "points_met": 1, "points_broken": 1,
+            "area_id": world["community"].pk}
+    made = staff.post("/api/civility/standards", body, content_type="application/json")
+    assert made.status_code == 201 and made.json()["area_id"] == world["community"].pk
+    everywhere = staff.post("/api/civility/standards", {**body, "area_id": None}, content_type="application/json")
+    assert everywhere.status_code == 403
+    past = staff.post("/api/civility/standards", {**body, "valid_from": "2020-01-01"}, content_type="application/json")
+    assert past.status_code == 400 and "valid_from" in past.json()["fields"]
+    outside = _client(world["outside_staff"]).post("/api/civility/standards", body, content_type="application/json")
+    assert outside.status_code == 404
