@@ -75,6 +75,16 @@ def supervision_outcomes(*, since: dt.datetime, now: dt.datetime, grace_days: in
     return found
 
 
+def _month_url(month) -> str:
+    """The worker's month page of the assessment (its lines, where the deduction is)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("assessment:worker-month", kwargs={"user_id": month.worker_id, "month": month.month})
+    except NoReverseMatch:
+        return ""
+
+
 def deduction_outcomes(*, since: dt.datetime) -> list[Outcome]:
     """The confirmed deductions (closed months, or appeal dismissed) since `since`; none while the
     assessment's selector is not there."""
@@ -89,6 +99,6 @@ def deduction_outcomes(*, since: dt.datetime) -> list[Outcome]:
         summary = _("Deduction of %(points)s points (%(month)s): %(summary)s") % {
             "points": abs(line.points), "month": month.month.strftime("%Y-%m"), "summary": line.summary or line.kind}
         found.append(Outcome(kind=f"{DEDUCTION_PREFIX}{line.kind}", source=f"assessment.line:{line.pk}",
-                             summary=summary[:300], url="", occurred_at=line.occurred_at,
+                             summary=summary[:300], url=_month_url(month), occurred_at=line.occurred_at,
                              person_id=month.worker_id, node_id=month.area_id))
     return found
