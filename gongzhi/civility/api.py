@@ -6,10 +6,11 @@ uploaded on the page."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from gongzhi.core.errors import Day, Id, check_period, errors
 
@@ -24,8 +25,8 @@ from .services import stars as star_services
 
 router = Router(tags=["civility"])
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
-READ_ERRORS = errors(401, 403, 404, 422)
-Year = Id  # bounded again by the services (2000 to this year)
+READ_ERRORS = errors(400, 401, 403, 404, 422)
+Year = Annotated[int, Field(ge=2000, le=2100)]  # and by the services: not after this year
 
 
 class CivilityStandardOut(Schema):
