@@ -44,10 +44,11 @@ def _reseed_calendar() -> None:
 def _holds_data() -> bool:
     """Whether the database already holds a district's data: any row of a model that belongs to an
     area (`area_scope_field`: the tree itself, people, cases …). What migrations seed (the calendar,
-    the matter catalogue, camera alert types) and a superuser made before the first `make run` do
-    not count."""
+    the matter catalogue, camera alert types, rules and standards for everywhere — no area) and a
+    superuser made before the first `make run` do not count."""
     for config, _component in components.installed():
         for model in config.get_models():
-            if getattr(model, "area_scope_field", None) is not None and model._default_manager.exists():
+            field = getattr(model, "area_scope_field", None)
+            if field is not None and model._default_manager.filter(**{f"{field}__isnull": False}).exists():
                 return True
     return False
