@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from gongzhi.accounts.roles import Role
 from gongzhi.areas.models import AreaNode
-from gongzhi.cases.models import OPEN_STATES, Case, Supervision, SupervisionKind
+from gongzhi.cases.models import OPEN_STATES, Case, Level, Supervision, SupervisionKind
 
 from .models import Section
 from .selectors.sources import DEDUCTION
@@ -94,8 +94,8 @@ def _parent(node: AreaNode) -> AreaNode:
 def _supervise_one_case(ctx) -> Case | None:
     """A demo case a grid worker took on and let run past its limit: the supervision (督办) the SLA
     sweep would have raised when it fell due, a week ago."""
-    case = (Case.objects.filter(state__in=OPEN_STATES, assignee__role=Role.GRID_WORKER).order_by("pk").first()
-            or Case.objects.filter(state__in=OPEN_STATES, assignee__isnull=False).order_by("pk").first())
+    held = Case.objects.filter(state__in=OPEN_STATES, assignee__isnull=False).order_by("pk")
+    case = held.filter(level=Level.GRID).first() or held.first()
     if case is None:
         return None
     due = timezone.now() - dt.timedelta(days=7)

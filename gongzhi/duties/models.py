@@ -205,7 +205,7 @@ class AccountabilityRecord(models.Model):
     state = models.CharField(_("state"), max_length=14, choices=RecordState.choices, default=RecordState.OPEN)
     created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("accountability record", "closed by"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
 
     objects = RecordQuerySet.as_manager()

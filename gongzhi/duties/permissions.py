@@ -57,6 +57,44 @@ def reviews_area(user, obj: Any) -> bool:
     return area is not None and scope.covers_path(user, area.path)
 
 
+def sheet_for(*, role: str, paths: list[str]):
+    """The sheet of `role` that applies at any of the places `paths`: the one of the nearest area
+    above or at them, else the district's (no area)."""
+    from .models import DutySheet, ancestor_paths
+
+    above: set[str] = set()
+    for p in paths:
+        above.update(ancestor_paths(p))
+    best = None
+    for sheet in DutySheet.objects.filter(role=role, area__path__in=above).select_related("area"):
+        if best is None or len(sheet.area.path) > len(best.area.path):
+            best = sheet
+    return best or DutySheet.objects.filter(role=role, area__isnull=True).first()
+
+
+def sheet_exists(*, role: str, area) -> bool:
+    from .models import DutySheet
+
+    return DutySheet.objects.filter(role=role, area=area).exists()
+
+
+def role_of(user) -> str:
+    """The role whose sheet applies to a user ("" for none)."""
+    return getattr(user, "role", "") or "" if getattr(user, "is_authenticated", False) else ""
+
+
+def role_concerned(*, person, node, department) -> str:
+    """The role whose sheet applies to what an outcome concerns: the person's, else the
+    department's staff, else the staff of the node's kind."""
+    if person is not None and getattr(person, "role", ""):
+        return person.role
+    if department is not None:
+        return DEPARTMENT_ROLE
+    if node is not None:
+        return UNIT_ROLE_BY_KIND.get(node.kind, "")
+    return ""
+
+
 RULES = {
     # The duties page: one's own sheet and records.
     "duties.view_home": Rule(everyone=True),

@@ -11,7 +11,8 @@ from django.utils import timezone
 from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import can
 
-from ..models import SECTION_ORDER, DutySheet, RuleMapping, Section, SheetItem, SheetVersion, ancestor_paths
+from .. import permissions
+from ..models import SECTION_ORDER, DutySheet, RuleMapping, Section, SheetItem, SheetVersion
 
 
 def sheets_list(*, user) -> QuerySet:
@@ -55,16 +56,9 @@ def section_blocks(version: SheetVersion | None) -> list[dict]:
 
 
 def sheet_for(*, role: str, paths: list[str]) -> DutySheet | None:
-    """The sheet of `role` that applies at any of the places `paths`: the one of the nearest area
-    above or at them, else the district's (no area)."""
-    above: set[str] = set()
-    for p in paths:
-        above.update(ancestor_paths(p))
-    best = None
-    for sheet in DutySheet.objects.filter(role=role, area__path__in=above).select_related("area"):
-        if best is None or len(sheet.area.path) > len(best.area.path):
-            best = sheet
-    return best or DutySheet.objects.filter(role=role, area__isnull=True).first()
+    """The sheet of `role` that applies at any of the places `paths` (the nearest area's, else the
+    district's)."""
+    return permissions.sheet_for(role=role, paths=paths)
 
 
 def user_paths(user) -> list[str]:
@@ -76,8 +70,8 @@ def user_paths(user) -> list[str]:
 
 
 def sheet_of_user(user) -> DutySheet | None:
-    role = getattr(user, "role", "")
-    if not role or not getattr(user, "is_authenticated", False):
+    role = permissions.role_of(user)
+    if not role:
         return None
     return sheet_for(role=role, paths=user_paths(user))
 

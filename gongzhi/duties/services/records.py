@@ -25,7 +25,7 @@ from gongzhi.core.notifications import notify
 from gongzhi.core.workflow import apply_transition
 
 from ..models import AccountabilityRecord, RecordNote, RecordState, RuleMapping, Section, SheetItem
-from ..permissions import DEPARTMENT_ROLE, UNIT_ROLE_BY_KIND
+from ..permissions import role_concerned
 from ..selectors import sources
 from ..selectors.sheets import sheet_for, version_on
 from ..workflow import RECORD_WORKFLOW
@@ -44,11 +44,7 @@ def _concerned(outcome: sources.Outcome, cache: dict):
     if outcome.department_id:
         department = cache.setdefault(("d", outcome.department_id), Department.objects.select_related("district")
                                       .filter(pk=outcome.department_id).first())
-    role = getattr(person, "role", "") if person is not None else ""
-    if not role and department is not None:
-        role = DEPARTMENT_ROLE
-    if not role and node is not None:
-        role = UNIT_ROLE_BY_KIND.get(node.kind, "")
+    role = role_concerned(person=person, node=node, department=department)
     area = node
     if area is None and department is not None:
         area = department.district

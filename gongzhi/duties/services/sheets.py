@@ -19,7 +19,7 @@ from gongzhi.core.errors import InvalidInput, NotFound
 from gongzhi.core.permissions import require
 
 from ..models import DutySheet, RuleMapping, Section, SheetItem, SheetVersion
-from ..permissions import SHEET_ROLES
+from ..permissions import SHEET_ROLES, sheet_exists
 
 ITEMS_MAX = 12  # per section: the whole sheet must fit one A4 page
 ITEM_CHARS_MAX = 100
@@ -87,7 +87,7 @@ def sheet_create(*, actor: Actor, role: str, title: str, area=None) -> DutySheet
         raise field_error("title", _("Give the sheet a title."))
     if len(title) > TITLE_MAX:
         raise field_error("title", _("At most %(n)s characters.") % {"n": TITLE_MAX})
-    if DutySheet.objects.filter(role=role, area=node).exists():
+    if sheet_exists(role=role, area=node):
         raise field_error("role", _("This role already has a sheet for this area."))
     row = DutySheet.objects.create(role=role, area=node, title=title, created_by=actor if getattr(actor, "pk", None) else None)
     audit.record(actor=actor, action="duties.sheet.create", obj=row,
