@@ -11,7 +11,16 @@ from django.utils import timezone
 from gongzhi.accounts.roles import Role
 from gongzhi.core.actors import SystemActor
 from gongzhi.core.tests.matrix import Param, World
-from gongzhi.targets.models import Direction, FigureUnit, Indicator, Period, Plan, PlanLine, StarRating, StarRound
+from gongzhi.targets.models import (
+    Direction,
+    FigureUnit,
+    Indicator,
+    Period,
+    Plan,
+    PlanLine,
+    StarRating,
+    StarRound,
+)
 
 READERS = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN, Role.INSPECTOR, Role.SUPERVISION})
 SYSTEM = SystemActor(label="matrix")

@@ -80,7 +80,7 @@ def test_a_locked_plan_refuses_changes():
     with pytest.raises(InvalidInput) as exc:
         plan(w, p, w.nodes["community"], [(requests, 100, 1)])
     # then it is refused with the reason beside the lines, and the plan is as it was
-    assert exc.value.code == "locked" and "locked" in exc.value.fields["lines"][0]
+    assert exc.value.code == "locked" and "锁定" in exc.value.fields["lines"][0]
     assert p.plans.get().lines.get().target == Decimal(2)
 
 
