@@ -290,12 +290,26 @@ def _write_postgresql(rows: Iterator[tuple], open_ids: list[int]) -> tuple[int, 
             "points integer, source varchar(120), summary varchar(200), occurred_at timestamptz) ON COMMIT DROP"
         )
         written = 0
-        with cursor.cursor.copy(
-            "COPY assessment_stage (worker_month_id, kind, rule_id, points, source, summary, occurred_at) FROM STDIN"
-        ) as copy:
-            for row in rows:
-                copy.write_row(row)
-                written += 1
+        # The events are read through server-side cursors of this same connection, which cannot run
+        # while a COPY is open: copy chunk by chunk, between the reads.
+        chunk: list[tuple] = []
+
+        def copy_chunk() -> None:
+            with cursor.cursor.copy(
+                "COPY assessment_stage (worker_month_id, kind, rule_id, points, source, summary, occurred_at) "
+                "FROM STDIN"
+            ) as copy:
+                for row in chunk:
+                    copy.write_row(row)
+            chunk.clear()
+
+        for row in rows:
+            chunk.append(row)
+            written += 1
+            if len(chunk) >= 50_000:
+                copy_chunk()
+        if chunk:
+            copy_chunk()
         cursor.execute("CREATE INDEX ON assessment_stage (worker_month_id, source)")
         cursor.execute("ANALYZE assessment_stage")
         # The tables are ScoreLine's and Appeal's (assessment_scoreline, assessment_appeal).
