@@ -21,10 +21,11 @@ LOGIN_URL = "/accounts/login/"
 # Views an anonymous visitor may open; everything else must send them to the sign-in page.
 PUBLIC_URL_NAMES = {"login", "logout", "set_language"}
 # Pages meant for everyone without an account: a community's open books and its resolutions.
-PUBLIC_ROUTE_PREFIXES = ("cobuilding/public/", "deliberation/public/", "disclosure/public/", "volunteers/public/")
+PUBLIC_ROUTE_PREFIXES = ("cobuilding/public/", "civility/public/", "deliberation/public/", "disclosure/public/",
+                         "honours/public/", "volunteers/public/")
 # Mounted sub-sites with their own authentication (the admin's login page, the API's 401 body).
 OWN_AUTH_PREFIXES = ("admin/", "api/", "i18n/")
-SAMPLE_ARGS = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.UUID(int=1))}
+SAMPLE_ARGS = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.UUID(int=1)), "month": "2026-11"}
 
 
 @pytest.fixture

@@ -49,6 +49,9 @@ def _holds_data() -> bool:
     for config, _component in components.installed():
         for model in config.get_models():
             field = getattr(model, "area_scope_field", None)
-            if field is not None and model._default_manager.filter(**{f"{field}__isnull": False}).exists():
+            if field is None:
+                continue
+            rows = model._default_manager.filter(**{f"{field}__isnull": False}) if field else model._default_manager
+            if rows.exists():
                 return True
     return False
