@@ -21,7 +21,7 @@ from gongzhi.core.xlsx import CONTENT_TYPE
 from ..models import Direction, FigureUnit, PeriodKind, PeriodState, RoundState
 from ..selectors import periods as selectors
 from ..selectors.figures_catalogue import catalogue
-from ..selectors.scores import period_scores, unit_score
+from ..selectors.scores import period_scores, ratio_cap, unit_score
 from ..services import exports
 from ..services import periods as period_services
 from ..services import plans as plan_services
@@ -125,7 +125,7 @@ def unit(request, period_id: int, unit_id: int):
     return render(request, "targets/unit.html", {
         "period": p, "unit": node, "score": score, "plan": selectors.plan_of(user=request.user, period=p, unit=node),
         "may_plan": not p.locked and can(request.user, "targets.plan", node), "rate": FigureUnit.RATE,
-        "lower": Direction.LOWER,
+        "lower": Direction.LOWER, "cap": ratio_cap(),
     })
 
 
