@@ -126,7 +126,7 @@ def section_save(*, actor: Actor, sheet, section: str, items, valid_from: dt.dat
         raise field_error("valid_from", _("A change applies from today or a later day, never to the past."))
     texts = _items(items)
     note = " ".join(str(note or "").split())[:200]
-    DutySheet.objects.select_for_update().filter(pk=row.pk).first()
+    DutySheet.objects.select_for_update().filter(pk=row.pk).order_by("pk").first()
     version = row.versions.filter(valid_from=valid_from).first()
     before = None
     if version is not None:
