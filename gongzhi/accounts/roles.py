@@ -66,7 +66,7 @@ ROLE_BLURBS = {
     Role.COMMUNITY_STAFF: _("Receive residents' matters, dispatch and follow them up, and keep the community's records."),
     Role.STREET_STAFF: _("Handle escalated matters, call in departments and supervise the communities of your street."),
     Role.DEPARTMENT_STAFF: _("Handle the matters sent to your department and report back."),
-    Role.INSPECTOR: _("Follow how matters are handled, and look at the registry and the figures of the areas assigned to you."),
+    Role.INSPECTOR: _("Check the door visits and cases sampled for you, follow how matters are handled, and look at the registry and the figures of the areas assigned to you."),
     Role.SUPERVISION: _("See your community's areas and party organisations."),
     Role.UNIT_LIAISON: _("Report your unit in to the community, publish what it offers, claim needs and raise its problems."),
     Role.PARTY_MEMBER: _("Report in to the community where you live, log your service and claim needs."),

@@ -26,6 +26,8 @@ FIELD_ROLES = KEEPER_ROLES | frozenset({Role.GRID_WORKER})
 READER_ROLES = FIELD_ROLES | frozenset({Role.INSPECTOR, Role.SUPERVISION})
 # The community side that may read health notes (besides the plan's own people).
 COMMUNITY_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.GRID_WORKER})
+# The people whose work the grid workers' assessment scores (its score events name only them).
+SCORED_ROLES = frozenset({Role.GRID_WORKER})
 
 
 def area_path(obj: Any) -> str:

@@ -200,6 +200,8 @@ TRIAGE_ROLES = (COMMUNITY,)
 EXTENSION_DECIDER_ROLES = (COMMUNITY, STREET, ADMIN)
 # Told that a result waits for verification at the dispatching level.
 VERIFIER_ROLES = (COMMUNITY, STREET)
+# The people whose work the grid workers' assessment scores (its score events name only them).
+SCORED_ROLES = frozenset({Role.GRID_WORKER})
 # Told of warnings and supervision (督办) at each supervising level (the SLA sweep).
 SUPERVISING_ROLES = {
     Level.GRID: GRID,

@@ -30,9 +30,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.roles import Role
+from gongzhi.core.permissions import role_q
 
 from .models import Case, CaseEvent, Channel, State
+from .permissions import SCORED_ROLES
 
 CASE_REPORTED = "case.reported"
 CASE_CLAIMED = "case.claimed"
@@ -58,7 +59,7 @@ def score_kinds() -> list[tuple[str, str]]:
 
 
 def _users(queryset, field: str, user_ids: Collection[int] | None):
-    queryset = queryset.filter(**{f"{field}__role": Role.GRID_WORKER})
+    queryset = queryset.filter(role_q(SCORED_ROLES, field=f"{field}__role"))
     if user_ids is not None:
         queryset = queryset.filter(**{f"{field}_id__in": list(user_ids)})
     return queryset

@@ -20,6 +20,9 @@ from gongzhi.core.permissions import Rule
 MANAGER_ROLES = frozenset({Role.STREET_STAFF, Role.DISTRICT_ADMIN})
 READER_ROLES = MANAGER_ROLES | frozenset({Role.INSPECTOR})
 INSPECTOR_ROLES = frozenset({Role.INSPECTOR})
+# Whose visits and cases are sampled; who confirms the findings.
+SAMPLED_ROLES = frozenset({Role.GRID_WORKER})
+STREET_ROLES = frozenset({Role.STREET_STAFF})
 
 
 def street_of(obj: Any) -> AreaNode | None:

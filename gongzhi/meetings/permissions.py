@@ -28,6 +28,8 @@ FIGURE_ROLES = MANAGER_ROLES | frozenset({Role.INSPECTOR})
 COORDINATOR_ROLES = MANAGER_ROLES
 # Who is told that a body missed its period or a decision is overdue (the level above).
 OVERSIGHT_ROLES = MANAGER_ROLES
+# The people whose work the grid workers' assessment scores (its score events name only them).
+SCORED_ROLES = frozenset({Role.GRID_WORKER})
 OFFICES = ("chair", "secretary")
 
 

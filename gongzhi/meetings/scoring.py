@@ -15,9 +15,10 @@ from collections.abc import Collection, Iterable, Iterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.roles import Role
+from gongzhi.core.permissions import role_q
 
 from .models import Attendance, AttendanceStatus, MeetingState
+from .permissions import SCORED_ROLES
 
 MEETING_ATTENDED = "meeting.attended"
 PREFIX = "meetings.attendance"
@@ -31,9 +32,10 @@ def score_events(*, start: dt.datetime, end: dt.datetime, user_ids: Collection[i
                  ) -> Iterator[tuple[str, int, str, dt.datetime, str]]:
     """Attendances of grid workers at meetings held in [start, end)."""
     rows = Attendance.objects.filter(
+        role_q(SCORED_ROLES, field="user__role"),
         meeting__starts_at__gte=start, meeting__starts_at__lt=end,
         meeting__state__in=(MeetingState.HELD, MeetingState.IN_SESSION),
-        status=AttendanceStatus.PRESENT, user__role=Role.GRID_WORKER,
+        status=AttendanceStatus.PRESENT,
     )
     if user_ids is not None:
         rows = rows.filter(user_id__in=list(user_ids))

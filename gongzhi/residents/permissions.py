@@ -28,6 +28,8 @@ VIEW_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAF
 EDIT_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN})
 REVEAL_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN})
 EXPORT_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN})
+# The people whose work the grid workers' assessment scores (its score events name only them).
+SCORED_ROLES = frozenset({Role.GRID_WORKER})
 REVEAL_PERMISSION = "residents.reveal_pii"
 
 EDIT_MESSAGE = _("You may not change residents' records.")

@@ -15,9 +15,10 @@ from collections.abc import Collection, Iterable, Iterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.roles import Role
+from gongzhi.core.permissions import role_q
 
 from .models import Visit
+from .permissions import SCORED_ROLES
 
 VISIT_DOOR = "visit.door"
 PREFIX = "residents.visit"
@@ -30,7 +31,7 @@ def score_kinds() -> list[tuple[str, str]]:
 def score_events(*, start: dt.datetime, end: dt.datetime, user_ids: Collection[int] | None = None
                  ) -> Iterator[tuple[str, int, str, dt.datetime, str]]:
     """The door visits grid workers made in [start, end)."""
-    visits = Visit.objects.filter(visited_at__gte=start, visited_at__lt=end, visitor__role=Role.GRID_WORKER)
+    visits = Visit.objects.filter(role_q(SCORED_ROLES, field="visitor__role"), visited_at__gte=start, visited_at__lt=end)
     if user_ids is not None:
         visits = visits.filter(visitor_id__in=list(user_ids))
     rows = visits.order_by().values_list("pk", "visitor_id", "visited_at", "household__name")

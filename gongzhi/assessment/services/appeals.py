@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..permissions import STREET_ROLES
 from ..workflow import APPEAL_WORKFLOW
-from .scoring import refresh_totals
+from .scoring import kind_label, refresh_totals
 
 REASON_MAX = 1000
 
@@ -192,7 +192,7 @@ def _decide(*, actor: Actor, appeal, action: str, reason: str) -> Appeal:
             ScoreLine.objects.create(
                 worker_month=month, kind=line.kind, rule=None, points=-line.points,
                 source=f"assessment.appeal:{row.pk}", occurred_at=row.decided_at, origin=LineOrigin.APPEAL,
-                summary=(_("Appeal upheld: %(line)s") % {"line": line.summary or line.kind})[:200],
+                summary=(_("Appeal upheld: %(line)s") % {"line": line.summary or kind_label(line.kind)})[:200],
                 reason=row.decision_reason, approved_by=row.decided_by, corrects=line)
             retotal(month)
         return ["decision_reason", "decided_by", "decided_at"]

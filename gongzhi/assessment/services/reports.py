@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.areas.models import AreaNode
 from gongzhi.core import audit
@@ -55,7 +56,7 @@ def report_workbook(report: Report, lines) -> bytes:
     labels = kind_labels()
     book.table(_("Lines"), title=_("Every line of the month"), scope=report.scope_name, period=period,
                columns=[Column(_("Grid worker"), 14), Column(_("Grid"), 14), Column(_("Kind"), 16),
-                        Column(_("Points"), 8, INTEGER), Column(_("When"), 16, DATETIME), Column(_("Summary"), 30),
+                        Column(_("Points"), 8, INTEGER), Column(_("When"), 16, DATETIME), Column(pgettext("score line", "Summary"), 30),
                         Column(_("Source"), 26), Column(_("Origin"), 10), Column(_("Reason"), 30),
                         Column(_("Approved by"), 12)],
                rows=([str(line.worker_month.worker), line.worker_month.area.name, labels.get(line.kind, line.kind),

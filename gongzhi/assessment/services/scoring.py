@@ -31,12 +31,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongzhi.accounts.models import AreaBinding
-from gongzhi.accounts.roles import Role
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core import audit, components, notifications
 from gongzhi.core.actors import Actor, is_system
 from gongzhi.core.errors import InvalidInput, NotFound
-from gongzhi.core.permissions import require
+from gongzhi.core.permissions import require, role_q
 
 from ..models import (
     LineOrigin,
@@ -48,6 +47,7 @@ from ..models import (
     month_start,
     next_month,
 )
+from ..permissions import SCORED_ROLES
 
 SCORE_EVENTS = "assessment.score_events"
 SCORE_KINDS = "assessment.score_kinds"
@@ -144,7 +144,8 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def grid_workers(node: AreaNode | None = None) -> dict[int, tuple[int, str]]:
     """{user id: (grid id, grid path)} of the active grid workers bound to a grid under `node`
     (a worker bound to several grids counts in the first)."""
-    bindings = AreaBinding.objects.filter(user__role=Role.GRID_WORKER, user__is_active=True, node__kind=AreaKind.GRID)
+    bindings = AreaBinding.objects.filter(role_q(SCORED_ROLES, field="user__role"), user__is_active=True,
+                                          node__kind=AreaKind.GRID)
     if node is not None:
         bindings = bindings.filter(node__path__startswith=node.path)
     workers: dict[int, tuple[int, str]] = {}

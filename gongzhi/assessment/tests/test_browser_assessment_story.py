@@ -67,7 +67,7 @@ def test_a_sampled_check_becomes_a_deduction_the_worker_appeals_and_the_street_u
     browser.find_element(By.ID, f"finding-{finding.pk}").click()
     submit_and_wait(browser, browser.find_element(By.ID, "action-confirm"))
     assert browser.find_element(By.ID, "finding-state").get_attribute("data-state") == FindingState.CONFIRMED
-    browser.get(f"{live_server.url}/assessment/months/?month={this_month:%Y-%m}&node_id={w.nodes['street'].pk}")
+    browser.get(f"{live_server.url}/assessment/months/?month={this_month:%Y-%m}")
     submit_and_wait(browser, browser.find_element(By.ID, "compute"))
     assert_png(save_screenshot(browser, "assessment-story-phone-months"))
 

@@ -2,9 +2,9 @@
 months become a quarter of scores, the two earlier months closed; one correction approved by the
 street, one appeal decided with a reason and one waiting."""
 
-import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from gongzhi.accounts.tests.factories import user
 from gongzhi.areas.tests.factories import tree
@@ -34,7 +34,7 @@ def test_the_assessment_demo():
     wangge2 = user("grid_worker", username="wangge2", nodes=[t["grid_b"]])
     user("community_staff", username="shequ", nodes=[t["community"]])
     user("street_staff", username="jiedao", nodes=[t["street"]])
-    months = demo._months(dt.date.today())
+    months = demo._months(timezone.localdate())
     for month in months:
         for worker, household in ((wangge, t["household_a"]), (wangge2, t["household_b"])):
             for day in (1, 2):

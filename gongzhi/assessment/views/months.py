@@ -64,6 +64,9 @@ def _back(node, month) -> str:
 @page_requires("assessment.view_scores")
 def months(request):
     node, month, errors = _asked(request)
+    if node is None:
+        # one's own area first (a street's staff land on their street, ready to recompute or close it)
+        node = next(iter(selectors.chooser_nodes(user=request.user)), None)
     report = selectors.area_report(user=request.user, node=node, month=month)
     target = node
     return render(request, "assessment/months.html", {

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.roles import Role
+from gongzhi.core.permissions import role_q
 
 from ..models import Turn, TurnState
+from ..permissions import SCORED_ROLES
 
 TURN_DONE = "care.turn_done"
 TURN_MISSED = "care.turn_missed"
@@ -38,8 +39,8 @@ def score_events(*, start: dt.datetime, end: dt.datetime, user_ids: Collection[i
                  ) -> Iterator[tuple[str, int, str, dt.datetime, str]]:
     """Grid workers' turns dated in [start, end) that were done or missed."""
     first, last = timezone.localtime(start).date(), timezone.localtime(end).date()
-    turns = Turn.objects.filter(date__gte=first, date__lt=last, state__in=(TurnState.DONE, TurnState.MISSED),
-                                carer__user__role=Role.GRID_WORKER)
+    turns = Turn.objects.filter(role_q(SCORED_ROLES, field="carer__user__role"), date__gte=first, date__lt=last,
+                                state__in=(TurnState.DONE, TurnState.MISSED))
     if user_ids is not None:
         turns = turns.filter(carer__user_id__in=list(user_ids))
     rows = turns.order_by().values_list("pk", "carer__user_id", "state", "date", "plan__household__name")

@@ -120,7 +120,7 @@ def test_demo_loader_runs_in_its_order(installed):
 
     loaders = components.demo_loaders()
     labels = [label for label, _load in loaders]
-    assert labels[-1] == "sample_component"  # demo_order 99: after every real app
+    assert labels[-1] == "sample_component"  # demo_order 999: after every real app
     assert labels.index("areas") < labels.index("cases") < labels.index("sample_component")
     demo.LOADED.clear()
     dict(loaders)["sample_component"](DemoContext(seed=7, actor=SystemActor(label="test"), verbose=False))

@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import AreaBinding
-from gongzhi.accounts.roles import Role
 from gongzhi.areas.models import AreaKind, AreaNode, Unit
 from gongzhi.core import audit, scope
 from gongzhi.core.actors import Actor, actor_user
@@ -163,8 +162,8 @@ def award_nominate(
         if not node.path.startswith(row.area.path):
             raise field_error("community" if community is not None else "unit",
                               _("Only communities and units of %(area)s.") % {"area": row.area.name})
-        is_liaison = unit is not None and getattr(actor, "role", None) == Role.UNIT_LIAISON \
-            and getattr(actor, "unit_id", None) == unit.pk
+        # a unit's liaison is the account linked to the unit (the gate let only nominators through)
+        is_liaison = unit is not None and getattr(actor, "unit_id", None) == unit.pk
         if not is_liaison and not scope.covers_path(actor, node.path):
             raise Forbidden(_("Only its own staff or liaison put it forward."))
         try:

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from gongzhi.accounts.models import AreaBinding
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core.errors import InvalidInput
+from gongzhi.core.permissions import role_q
 from gongzhi.votes.models import ancestor_paths
 
 from ..permissions import KEEPER_ROLES
@@ -26,7 +27,7 @@ def community_of(node: AreaNode) -> AreaNode | None:
 def keepers_of(node: AreaNode):
     """The active staff whose scope covers `node` (its community's, street's and district's staff)."""
     return get_user_model().objects.filter(
-        is_active=True, role__in=KEEPER_ROLES,
+        role_q(KEEPER_ROLES), is_active=True,
         pk__in=AreaBinding.objects.filter(node__path__in=ancestor_paths(node.path)).values("user_id"),
     )
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
-from gongzhi.accounts.roles import Role
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core import scope
 from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import can, role_q
 
 from ..models import Finding, FindingState, Inspector, Sample, SampleItem
+from ..permissions import INSPECTOR_ROLES, STREET_ROLES
 
 
 def _id(value) -> int | None:
@@ -31,14 +31,14 @@ def streets_managed(*, user) -> QuerySet[AreaNode]:
 def street_staff(street: AreaNode) -> list:
     """The street's staff (who confirm or reject findings)."""
     User = get_user_model()
-    return list(User.objects.filter(role_q([Role.STREET_STAFF]), is_active=True,
+    return list(User.objects.filter(role_q(STREET_ROLES), is_active=True,
                                     area_bindings__node=street).distinct())
 
 
 def inspector_accounts(*, user) -> QuerySet:
     """Inspectors' accounts the user may register (within the user's area)."""
     User = get_user_model()
-    return User.objects.visible_to(user).filter(role_q([Role.INSPECTOR]), is_active=True).order_by("username")
+    return User.objects.visible_to(user).filter(role_q(INSPECTOR_ROLES), is_active=True).order_by("username")
 
 
 def inspectors_list(*, user, street=None, active: bool | None = None) -> QuerySet[Inspector]:

@@ -11,15 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.roles import Role
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.core import audit
 from gongzhi.core.actors import Actor, actor_user
 from gongzhi.core.errors import NotFound
-from gongzhi.core.permissions import require
+from gongzhi.core.permissions import require, role_q
 from gongzhi.core.workflow import lock_visible
 
 from ..models import Inspector, SampleItem
+from ..permissions import INSPECTOR_ROLES
 from .inputs import field_error, object_id
 
 SELECTION_MAX = 300
@@ -37,8 +37,8 @@ def street_for(actor: Actor, street, *, action: str) -> AreaNode:
 @transaction.atomic
 def inspector_add(*, actor: Actor, street, user, appointed_on: dt.date | None = None, selection: str = "") -> Inspector:
     node = street_for(actor, street, action="inspections.manage")
-    account = get_user_model().objects.filter(pk=object_id(user), is_active=True).first()
-    if account is None or account.role != Role.INSPECTOR:
+    account = get_user_model().objects.filter(role_q(INSPECTOR_ROLES), pk=object_id(user), is_active=True).first()
+    if account is None:
         raise field_error("user", _("Choose an inspector's account."))
     selection = (selection or "").strip()
     if not selection:

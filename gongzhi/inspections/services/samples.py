@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.roles import Role
 from gongzhi.areas.models import AreaKind, AreaNode
 from gongzhi.areas.selectors import addresses
 from gongzhi.cases.models import Case, Rating, State
@@ -33,10 +32,12 @@ from gongzhi.core.actors import Actor, actor_label, actor_user
 from gongzhi.core.components import setting
 from gongzhi.core.errors import Conflict
 from gongzhi.core.notifications import notify
+from gongzhi.core.permissions import role_q
 from gongzhi.core.pii import redact
 from gongzhi.residents.models import Visit
 
 from ..models import Inspector, ItemKind, Risk, Sample, SampleItem
+from ..permissions import SAMPLED_ROLES
 from .inputs import field_error, month_bounds, month_value, previous_month
 from .inspectors import street_for
 
@@ -90,14 +91,14 @@ def candidates(street: AreaNode, month: dt.date, table: dict[str, int] | None = 
     found: list[Candidate] = []
     visits = list(
         Visit.objects.filter(household__path__startswith=street.path, visited_at__gte=start, visited_at__lt=end,
-                             visitor__role=Role.GRID_WORKER, visitor__is_active=True)
+                             visitor__is_active=True).filter(role_q(SAMPLED_ROLES, field="visitor__role"))
         .select_related("household", "visitor").annotate(photo_count=Count("photos", distinct=True),
                                                           met=Count("people_met", distinct=True))
         .order_by("pk"))
     cases = list(
         Case.objects.filter(Q(location_path__startswith=street.path) | Q(area_path__startswith=street.path),
-                            resolved_at__gte=start, resolved_at__lt=end, assignee__role=Role.GRID_WORKER,
-                            assignee__is_active=True)
+                            resolved_at__gte=start, resolved_at__lt=end, assignee__is_active=True)
+        .filter(role_q(SAMPLED_ROLES, field="assignee__role"))
         .exclude(state__in=(State.REJECTED, State.MERGED))
         .select_related("category", "location", "assignee").order_by("pk"))
     names = addresses([v.household for v in visits] + [c.location for c in cases if c.location_id], short=False)

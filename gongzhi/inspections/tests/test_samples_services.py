@@ -4,6 +4,7 @@ from its seed, weighted for risk, and assigned to the street's inspectors."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from gongzhi.accounts.tests.factories import user
 from gongzhi.areas.tests.factories import tree
@@ -90,7 +91,7 @@ def test_a_month_is_drawn_once_and_only_when_over():
     with pytest.raises(Conflict):
         samples.sample_draw(actor=w.sstaff, street=w.street, month=month)
     with pytest.raises(InvalidInput) as exc:
-        samples.sample_draw(actor=w.sstaff, street=w.street, month=dt.date.today().replace(day=1))
+        samples.sample_draw(actor=w.sstaff, street=w.street, month=timezone.localdate().replace(day=1))
     assert "month" in exc.value.fields
     with pytest.raises(InvalidInput) as exc:
         samples.sample_draw(actor=w.sstaff, street=w.street, month=f.previous_month(month), size=999)

@@ -14,5 +14,5 @@ class SampleComponentConfig(AppConfig):
         navigation=(NavItem("Sample", "sample_component:index", permission="sample_component.view", order=99),),
         # permissions: "<app>.permissions" by default (its RULES)
         settings={"SAMPLE_COMPONENT_GREETING": "你好"},
-        demo_order=99,  # after every real app
+        demo_order=999,  # after every real app
     )
