@@ -157,7 +157,7 @@ def selection_detail(request: HttpRequest, selection_id: int):
     return _detail(request, _selection(request, selection_id))
 
 
-@router.get("/{selection_id}/nominees", response={200: list[HonoursNomineeOut], **READ_ERRORS},
+@router.get("/{selection_id}/nominees", response={200: list[HonoursNomineeOut], **READ_ERRORS, **errors(422)},
             summary="Residents of the area by name (to nominate)")
 def selection_nominees(request: HttpRequest, selection_id: int, q: str = ""):
     return selectors.nominee_search(user=request.auth, selection=_selection(request, selection_id), q=q)

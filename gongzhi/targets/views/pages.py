@@ -108,7 +108,9 @@ def period_act(request, period_id: int, action: str):
             period_services.close_period(actor=request.user, period=p)
         else:
             raise NotFound()
-    except InvalidInput as exc:
+    except DomainError as exc:  # not allowed now (already closed, …): said on the page, nothing changed
+        if isinstance(exc, NotFound):
+            raise
         messages.error(request, exc.message)
     return redirect("targets:period", p.pk)
 
@@ -308,7 +310,12 @@ def star_round(request, round_id: int):
 @scoped
 def round_publish(request, round_id: int):
     r = selectors.round_get(user=request.user, pk=round_id)
-    star_services.publish(actor=request.user, star_round=r)
+    try:
+        star_services.publish(actor=request.user, star_round=r)
+    except DomainError as exc:  # already published: said on the page
+        if isinstance(exc, NotFound):
+            raise
+        messages.error(request, exc.message)
     return redirect("targets:round", r.pk)
 
 
