@@ -42,6 +42,7 @@ def main() -> None:  # noqa: PLR0915 - one script
 
     bench.setup(args.database_url)
     from django.conf import settings
+    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
@@ -70,6 +71,8 @@ def main() -> None:  # noqa: PLR0915 - one script
     from gongzhi.residents.models import Visit
     from gongzhi.volunteers.models import Volunteer
 
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages name hashed static files
     rng = random.Random(args.seed)
     stamp = f"{int(time.time())}"
     streets_n, communities_n = 10, 10
