@@ -129,7 +129,7 @@ def test_given_the_demo_sized_sheet_when_printed_then_the_pdf_is_one_a4_page(w):
     assert AuditEvent.objects.filter(action="duties.sheet.print").count() == 2
     # and the print-friendly page shows the same content
     page = _client(w.worker_a).get(f"/duties/sheets/{sheet.pk}/print/").content.decode()
-    assert "window.print()" in page and "第11条" in page
+    assert f"/duties/sheets/{sheet.pk}/pdf/" in page and "第11条" in page
 
 
 def test_given_another_districts_sheet_then_it_is_404(w):
