@@ -5,7 +5,10 @@ appeals it (a reason first forgotten, the error beside the field), the street up
 with a reason, and her month's score and pay share come back. Every page fits 390 px; screenshots
 in test-artifacts/screenshots/assessment-story-*.png."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
@@ -35,7 +38,10 @@ def _sign_in_as(browser, live_server, user) -> None:
 
 def test_a_sampled_check_becomes_a_deduction_the_worker_appeals_and_the_street_upholds(browser, live_server):
     # given a grid worker's door visit last month, without a photo, and one inspector in the street
-    w = f.world()  # loads what it needs: a transactional test starts from an empty database
+    # a transactional test starts from an empty database on PostgreSQL: the default rules and pay
+    # formula the migration seeds are put back first
+    importlib.import_module("gongzhi.assessment.migrations.0002_default_rules").seed(django_apps, None)
+    w = f.world()  # loads the catalogue it needs
     w.inspectors[1].delete()
     month = f.last_month()
     this_month = timezone.localdate().replace(day=1)  # a problem confirmed now is deducted now
